@@ -1,0 +1,72 @@
+package io.kafkaworker.autoconfigure;
+
+import io.kafkaworker.annotation.KafkaBatchWorker;
+import io.kafkaworker.annotation.KafkaBatchWorkerAnnotationBeanPostProcessor;
+import io.kafkaworker.commit.CommitListener;
+import io.kafkaworker.runtime.WorkerRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.thread.Threading;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.kafka.annotation.EnableKafka;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.ConsumerFactory;
+
+/**
+ * Auto-configuration of kafka-worker: finds {@link KafkaBatchWorker} methods and runs
+ * each as a worker in a Spring Kafka listener container, built from Spring Boot's own
+ * {@code spring.kafka.*} consumer factory and listener settings.
+ */
+@AutoConfiguration(after = KafkaAutoConfiguration.class)
+@ConditionalOnClass({ EnableKafka.class, KafkaBatchWorker.class })
+@ConditionalOnBooleanProperty(name = "kafka.worker.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(KafkaWorkerProperties.class)
+public final class KafkaWorkerAutoConfiguration {
+
+	/**
+	 * The name of the listener container factory of workers.
+	 */
+	public static final String CONTAINER_FACTORY_BEAN_NAME = "kafkaWorkerContainerFactory";
+
+	@Bean
+	@ConditionalOnMissingBean
+	static KafkaBatchWorkerAnnotationBeanPostProcessor kafkaBatchWorkerAnnotationBeanPostProcessor() {
+		return new KafkaBatchWorkerAnnotationBeanPostProcessor();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WorkerRegistry kafkaWorkerRegistry() {
+		return new WorkerRegistry();
+	}
+
+	@Bean(CONTAINER_FACTORY_BEAN_NAME)
+	@ConditionalOnMissingBean(name = CONTAINER_FACTORY_BEAN_NAME)
+	ConcurrentKafkaListenerContainerFactory<Object, Object> kafkaWorkerContainerFactory(
+			ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
+			ObjectProvider<ConsumerFactory<Object, Object>> consumerFactory) {
+		ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
+		configurer.configure(factory, consumerFactory.getObject());
+		return factory;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	KafkaWorkerEndpointRegistrar kafkaWorkerEndpointRegistrar(KafkaBatchWorkerAnnotationBeanPostProcessor methods,
+			KafkaWorkerProperties properties, Environment environment,
+			ConcurrentKafkaListenerContainerFactory<Object, Object> kafkaWorkerContainerFactory,
+			WorkerRegistry registry) {
+		return new KafkaWorkerEndpointRegistrar(methods, new WorkerSettingsResolver(properties, environment),
+				properties, kafkaWorkerContainerFactory, new WorkerExecutors(Threading.VIRTUAL.isActive(environment)),
+				registry, CommitListener.NONE);
+	}
+
+}

@@ -1,0 +1,104 @@
+package io.kafkaworker.autoconfigure;
+
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import io.kafkaworker.annotation.KafkaBatchWorkerAnnotationBeanPostProcessor;
+import io.kafkaworker.annotation.KafkaWorkerConfigurationException;
+import io.kafkaworker.annotation.WorkerMethod;
+import io.kafkaworker.commit.CommitListener;
+import io.kafkaworker.container.WorkerEndpoint;
+import io.kafkaworker.container.WorkerExecutor;
+import io.kafkaworker.container.WorkerSettings;
+import io.kafkaworker.runtime.WorkerRegistry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+
+import org.springframework.kafka.annotation.KafkaListenerConfigurer;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistrar;
+
+/**
+ * Registers one listener endpoint per {@code @KafkaBatchWorker} method with Spring Kafka's
+ * registrar. Spring Kafka calls every {@link KafkaListenerConfigurer} once all singletons
+ * exist, so every annotated bean has been seen by then.
+ */
+public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer {
+
+	private static final Log logger = LogFactory.getLog(KafkaWorkerEndpointRegistrar.class);
+
+	private final KafkaBatchWorkerAnnotationBeanPostProcessor methods;
+
+	private final WorkerSettingsResolver resolver;
+
+	private final KafkaWorkerProperties properties;
+
+	private final ConcurrentKafkaListenerContainerFactory<Object, Object> containerFactory;
+
+	private final Function<WorkerSettings, WorkerExecutor> executors;
+
+	private final WorkerRegistry registry;
+
+	private final CommitListener commitListener;
+
+	KafkaWorkerEndpointRegistrar(KafkaBatchWorkerAnnotationBeanPostProcessor methods, WorkerSettingsResolver resolver,
+			KafkaWorkerProperties properties, ConcurrentKafkaListenerContainerFactory<Object, Object> containerFactory,
+			Function<WorkerSettings, WorkerExecutor> executors, WorkerRegistry registry,
+			CommitListener commitListener) {
+		this.methods = methods;
+		this.resolver = resolver;
+		this.properties = properties;
+		this.containerFactory = containerFactory;
+		this.executors = executors;
+		this.registry = registry;
+		this.commitListener = commitListener;
+	}
+
+	@Override
+	public void configureKafkaListeners(KafkaListenerEndpointRegistrar registrar) {
+		Map<String, WorkerMethod> byId = new HashMap<>();
+		for (WorkerMethod method : this.methods.getWorkerMethods()) {
+			WorkerSettings settings = this.resolver.resolve(method);
+			WorkerMethod previous = byId.putIfAbsent(settings.id(), method);
+			if (previous != null) {
+				throw new KafkaWorkerConfigurationException(
+						"Two @KafkaBatchWorker methods have the id '" + settings.id() + "': "
+								+ previous.description() + " and " + method.description() + ".",
+						"Give each worker a distinct id with @KafkaBatchWorker(id = ...).");
+			}
+			registrar.registerEndpoint(
+					new WorkerEndpoint(settings, method, this.executors, this.registry, this.commitListener),
+					this.containerFactory);
+			logger.info("Registered Kafka worker '" + settings.id() + "' for " + method.description() + ": topics "
+					+ settings.topics() + ", group '" + settings.groupId() + "', mode " + settings.mode() + ", delivery "
+					+ settings.delivery() + ", concurrency " + settings.concurrency() + ", consumers "
+					+ settings.consumers());
+		}
+		warnAboutUnknownWorkers(byId.keySet());
+		warnAboutAutoCommit(byId.keySet());
+	}
+
+	private void warnAboutUnknownWorkers(Set<String> ids) {
+		Set<String> unknown = new LinkedHashSet<>(this.properties.getWorkers().keySet());
+		unknown.removeAll(ids);
+		if (!unknown.isEmpty()) {
+			logger.warn("kafka.worker.workers has settings for " + unknown
+					+ ", but no @KafkaBatchWorker has such an id; known ids: " + ids);
+		}
+	}
+
+	private void warnAboutAutoCommit(Set<String> ids) {
+		Object autoCommit = this.containerFactory.getConsumerFactory()
+			.getConfigurationProperties()
+			.get(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG);
+		if (!ids.isEmpty() && autoCommit != null && Boolean.parseBoolean(autoCommit.toString())) {
+			logger.warn("spring.kafka.consumer.enable-auto-commit is true; Kafka workers " + ids
+					+ " commit offsets themselves and run with enable.auto.commit=false");
+		}
+	}
+
+}

@@ -1,0 +1,366 @@
+package io.kafkaworker.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.kafkaworker.annotation.Delivery;
+import io.kafkaworker.annotation.Mode;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration of kafka-worker: defaults for every worker, and settings per worker id.
+ *
+ * <p>
+ * A worker's setting is the first of: {@code kafka.worker.workers.<id>.*}, the
+ * {@code @KafkaBatchWorker} attribute, {@code kafka.worker.defaults.*}, the default shown
+ * here. Connection, security and serialization settings are Spring Boot's own
+ * {@code spring.kafka.*}; there is no second connection configuration.
+ */
+@ConfigurationProperties("kafka.worker")
+public class KafkaWorkerProperties {
+
+	/**
+	 * Whether to run {@code @KafkaBatchWorker} methods as workers.
+	 */
+	private boolean enabled = true;
+
+	private final Defaults defaults = new Defaults();
+
+	/**
+	 * Settings of individual workers, by worker id. They override the annotation and the
+	 * defaults.
+	 */
+	private Map<String, Worker> workers = new LinkedHashMap<>();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Defaults getDefaults() {
+		return this.defaults;
+	}
+
+	public Map<String, Worker> getWorkers() {
+		return this.workers;
+	}
+
+	public void setWorkers(Map<String, Worker> workers) {
+		this.workers = workers;
+	}
+
+	/**
+	 * Settings that apply to every worker that does not set them itself.
+	 */
+	public static class Defaults {
+
+		/**
+		 * Ordering contract: SERIAL, PARTITION, KEY or PARALLEL.
+		 */
+		private Mode mode = Mode.PARTITION;
+
+		/**
+		 * Delivery guarantee: AT_LEAST_ONCE or AT_MOST_ONCE.
+		 */
+		private Delivery delivery = Delivery.AT_LEAST_ONCE;
+
+		/**
+		 * Most handler calls that run at once per worker, across its partitions and
+		 * consumers. With single-record handlers, the most records in flight.
+		 */
+		private int concurrency = 16;
+
+		/**
+		 * Consumer threads per worker (the listener container's concurrency).
+		 */
+		private int consumers = 1;
+
+		/**
+		 * Most records per call of a lane-batch handler (a method taking a List).
+		 */
+		private int batchSize = 100;
+
+		/**
+		 * Whether workers start with the application context.
+		 */
+		private boolean autoStartup = true;
+
+		/**
+		 * Most records a worker holds in memory, buffered or in flight, before it pauses
+		 * the partitions that feed the backlog. When unset, twice the records that can be
+		 * in flight (concurrency times the records per call), and at least 1000.
+		 */
+		private @Nullable Integer maxBufferedRecords;
+
+		/**
+		 * Time between commits of completed offsets. Commits also happen on partition
+		 * revocation and when the worker stops.
+		 */
+		private Duration commitInterval = Duration.ofSeconds(1);
+
+		/**
+		 * Longest time one offset commit may block a consumer thread.
+		 */
+		private Duration commitTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * Longest time a partition revocation waits for the partition's in-flight
+		 * records before committing and letting the partition go. Records still running
+		 * then are redelivered to the partition's next owner.
+		 */
+		private Duration revokeTimeout = Duration.ofSeconds(10);
+
+		public Mode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(Mode mode) {
+			this.mode = mode;
+		}
+
+		public Delivery getDelivery() {
+			return this.delivery;
+		}
+
+		public void setDelivery(Delivery delivery) {
+			this.delivery = delivery;
+		}
+
+		public int getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(int concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public int getConsumers() {
+			return this.consumers;
+		}
+
+		public void setConsumers(int consumers) {
+			this.consumers = consumers;
+		}
+
+		public int getBatchSize() {
+			return this.batchSize;
+		}
+
+		public void setBatchSize(int batchSize) {
+			this.batchSize = batchSize;
+		}
+
+		public boolean isAutoStartup() {
+			return this.autoStartup;
+		}
+
+		public void setAutoStartup(boolean autoStartup) {
+			this.autoStartup = autoStartup;
+		}
+
+		public @Nullable Integer getMaxBufferedRecords() {
+			return this.maxBufferedRecords;
+		}
+
+		public void setMaxBufferedRecords(@Nullable Integer maxBufferedRecords) {
+			this.maxBufferedRecords = maxBufferedRecords;
+		}
+
+		public Duration getCommitInterval() {
+			return this.commitInterval;
+		}
+
+		public void setCommitInterval(Duration commitInterval) {
+			this.commitInterval = commitInterval;
+		}
+
+		public Duration getCommitTimeout() {
+			return this.commitTimeout;
+		}
+
+		public void setCommitTimeout(Duration commitTimeout) {
+			this.commitTimeout = commitTimeout;
+		}
+
+		public Duration getRevokeTimeout() {
+			return this.revokeTimeout;
+		}
+
+		public void setRevokeTimeout(Duration revokeTimeout) {
+			this.revokeTimeout = revokeTimeout;
+		}
+
+	}
+
+	/**
+	 * Settings of one worker. Unset values come from the annotation, then the defaults.
+	 */
+	public static class Worker {
+
+		/**
+		 * Topics to consume, replacing the annotation's.
+		 */
+		private List<String> topics = new ArrayList<>();
+
+		/**
+		 * Consumer group. Defaults to the worker id.
+		 */
+		private @Nullable String groupId;
+
+		/**
+		 * Ordering contract: SERIAL, PARTITION, KEY or PARALLEL.
+		 */
+		private @Nullable Mode mode;
+
+		/**
+		 * Delivery guarantee: AT_LEAST_ONCE or AT_MOST_ONCE.
+		 */
+		private @Nullable Delivery delivery;
+
+		/**
+		 * Most handler calls that run at once for this worker.
+		 */
+		private @Nullable Integer concurrency;
+
+		/**
+		 * Consumer threads of this worker.
+		 */
+		private @Nullable Integer consumers;
+
+		/**
+		 * Most records per call of a lane-batch handler.
+		 */
+		private @Nullable Integer batchSize;
+
+		/**
+		 * Whether this worker starts with the application context.
+		 */
+		private @Nullable Boolean autoStartup;
+
+		/**
+		 * Most records this worker holds in memory, buffered or in flight.
+		 */
+		private @Nullable Integer maxBufferedRecords;
+
+		/**
+		 * Time between commits of completed offsets.
+		 */
+		private @Nullable Duration commitInterval;
+
+		/**
+		 * Longest time one offset commit may block a consumer thread.
+		 */
+		private @Nullable Duration commitTimeout;
+
+		/**
+		 * Longest time a partition revocation waits for in-flight records.
+		 */
+		private @Nullable Duration revokeTimeout;
+
+		public List<String> getTopics() {
+			return this.topics;
+		}
+
+		public void setTopics(List<String> topics) {
+			this.topics = topics;
+		}
+
+		public @Nullable String getGroupId() {
+			return this.groupId;
+		}
+
+		public void setGroupId(@Nullable String groupId) {
+			this.groupId = groupId;
+		}
+
+		public @Nullable Mode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(@Nullable Mode mode) {
+			this.mode = mode;
+		}
+
+		public @Nullable Delivery getDelivery() {
+			return this.delivery;
+		}
+
+		public void setDelivery(@Nullable Delivery delivery) {
+			this.delivery = delivery;
+		}
+
+		public @Nullable Integer getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(@Nullable Integer concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public @Nullable Integer getConsumers() {
+			return this.consumers;
+		}
+
+		public void setConsumers(@Nullable Integer consumers) {
+			this.consumers = consumers;
+		}
+
+		public @Nullable Integer getBatchSize() {
+			return this.batchSize;
+		}
+
+		public void setBatchSize(@Nullable Integer batchSize) {
+			this.batchSize = batchSize;
+		}
+
+		public @Nullable Boolean getAutoStartup() {
+			return this.autoStartup;
+		}
+
+		public void setAutoStartup(@Nullable Boolean autoStartup) {
+			this.autoStartup = autoStartup;
+		}
+
+		public @Nullable Integer getMaxBufferedRecords() {
+			return this.maxBufferedRecords;
+		}
+
+		public void setMaxBufferedRecords(@Nullable Integer maxBufferedRecords) {
+			this.maxBufferedRecords = maxBufferedRecords;
+		}
+
+		public @Nullable Duration getCommitInterval() {
+			return this.commitInterval;
+		}
+
+		public void setCommitInterval(@Nullable Duration commitInterval) {
+			this.commitInterval = commitInterval;
+		}
+
+		public @Nullable Duration getCommitTimeout() {
+			return this.commitTimeout;
+		}
+
+		public void setCommitTimeout(@Nullable Duration commitTimeout) {
+			this.commitTimeout = commitTimeout;
+		}
+
+		public @Nullable Duration getRevokeTimeout() {
+			return this.revokeTimeout;
+		}
+
+		public void setRevokeTimeout(@Nullable Duration revokeTimeout) {
+			this.revokeTimeout = revokeTimeout;
+		}
+
+	}
+
+}

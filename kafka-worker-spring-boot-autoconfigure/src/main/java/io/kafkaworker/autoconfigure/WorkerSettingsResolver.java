@@ -1,0 +1,192 @@
+package io.kafkaworker.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+import io.kafkaworker.annotation.Delivery;
+import io.kafkaworker.annotation.KafkaBatchWorker;
+import io.kafkaworker.annotation.KafkaWorkerConfigurationException;
+import io.kafkaworker.annotation.Mode;
+import io.kafkaworker.annotation.WorkerMethod;
+import io.kafkaworker.container.WorkerSettings;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.env.PropertyResolver;
+import org.springframework.util.StringUtils;
+
+/**
+ * Merges a worker's annotation with {@code kafka.worker.*} into validated settings. The
+ * first value found wins: {@code kafka.worker.workers.<id>.*}, the annotation,
+ * {@code kafka.worker.defaults.*}. An invalid value fails startup with a message naming
+ * where it came from.
+ */
+final class WorkerSettingsResolver {
+
+	private static final int MIN_BUFFERED_RECORDS = 1000;
+
+	private final KafkaWorkerProperties properties;
+
+	private final PropertyResolver placeholders;
+
+	WorkerSettingsResolver(KafkaWorkerProperties properties, PropertyResolver placeholders) {
+		this.properties = properties;
+		this.placeholders = placeholders;
+	}
+
+	WorkerSettings resolve(WorkerMethod method) {
+		KafkaBatchWorker annotation = method.annotation();
+		String id = StringUtils.hasText(annotation.id()) ? resolve(annotation.id(), "id", method) : method.defaultId();
+		KafkaWorkerProperties.Worker configured = this.properties.getWorkers().get(id);
+		Sources sources = new Sources(id, method,
+				(configured != null) ? configured : new KafkaWorkerProperties.Worker());
+		KafkaWorkerProperties.Worker worker = sources.worker;
+		KafkaWorkerProperties.Defaults defaults = this.properties.getDefaults();
+
+		List<String> topics = topics(method, sources);
+		String groupId = (worker.getGroupId() != null) ? worker.getGroupId()
+				: StringUtils.hasText(annotation.groupId()) ? resolve(annotation.groupId(), "groupId", method) : id;
+		Mode mode = sources.choose("mode", "mode", worker.getMode(),
+				(annotation.mode() != Mode.DEFAULT) ? annotation.mode() : null, defaults.getMode())
+			.require((value) -> value != Mode.DEFAULT, "one of SERIAL, PARTITION, KEY or PARALLEL");
+		Delivery delivery = delivery(sources.choose("delivery", "delivery", worker.getDelivery(),
+				(annotation.delivery() != Delivery.DEFAULT) ? annotation.delivery() : null, defaults.getDelivery()));
+		int concurrency = positive(sources.choose("concurrency", "concurrency", worker.getConcurrency(),
+				unsetToNull(annotation.concurrency()), defaults.getConcurrency()));
+		int consumers = positive(sources.choose("consumers", "consumers", worker.getConsumers(),
+				unsetToNull(annotation.consumers()), defaults.getConsumers()));
+		int batchSize = positive(sources.choose("batch-size", "batchSize", worker.getBatchSize(),
+				unsetToNull(annotation.batchSize()), defaults.getBatchSize()));
+		boolean autoStartup = sources.choose("auto-startup", "autoStartup", worker.getAutoStartup(),
+				autoStartup(annotation, method), defaults.isAutoStartup())
+			.value();
+		int callSize = method.signature().isBatch() ? batchSize : 1;
+		int defaultBuffer = (int) Math.min(Integer.MAX_VALUE,
+				Math.max(MIN_BUFFERED_RECORDS, 2L * concurrency * callSize));
+		int maxBufferedRecords = positive(sources.choose("max-buffered-records", null,
+				worker.getMaxBufferedRecords(), null,
+				(defaults.getMaxBufferedRecords() != null) ? defaults.getMaxBufferedRecords() : defaultBuffer));
+		Duration commitInterval = sources
+			.choose("commit-interval", null, worker.getCommitInterval(), null, defaults.getCommitInterval())
+			.require((value) -> !value.isNegative() && !value.isZero(), "a positive duration");
+		Duration commitTimeout = sources
+			.choose("commit-timeout", null, worker.getCommitTimeout(), null, defaults.getCommitTimeout())
+			.require((value) -> !value.isNegative() && !value.isZero(), "a positive duration");
+		Duration revokeTimeout = sources
+			.choose("revoke-timeout", null, worker.getRevokeTimeout(), null, defaults.getRevokeTimeout())
+			.require((value) -> !value.isNegative(), "a duration of zero or more");
+		return new WorkerSettings(id, topics, groupId, mode, delivery, concurrency, consumers, batchSize, autoStartup,
+				maxBufferedRecords, commitInterval, commitTimeout, revokeTimeout);
+	}
+
+	private List<String> topics(WorkerMethod method, Sources sources) {
+		if (!sources.worker.getTopics().isEmpty()) {
+			return sources.worker.getTopics();
+		}
+		List<String> topics = new ArrayList<>();
+		for (String topic : method.annotation().topics()) {
+			for (String resolved : StringUtils.commaDelimitedListToStringArray(resolve(topic, "topics", method))) {
+				if (StringUtils.hasText(resolved)) {
+					topics.add(resolved.trim());
+				}
+			}
+		}
+		if (topics.isEmpty()) {
+			throw new KafkaWorkerConfigurationException(
+					"Worker '" + sources.id + "' (" + method.description() + ") has no topics to consume.",
+					"Set @KafkaBatchWorker(topics = ...) or kafka.worker.workers." + sources.id + ".topics.");
+		}
+		return topics;
+	}
+
+	private static Delivery delivery(Setting<Delivery> setting) {
+		if (setting.value() == Delivery.EXACTLY_ONCE) {
+			throw new KafkaWorkerConfigurationException(
+					"Delivery EXACTLY_ONCE, set by " + setting.source() + ", is not supported yet.",
+					"Use AT_LEAST_ONCE (the default) or AT_MOST_ONCE.");
+		}
+		return setting.require((value) -> value != Delivery.DEFAULT, "AT_LEAST_ONCE or AT_MOST_ONCE");
+	}
+
+	private static int positive(Setting<Integer> setting) {
+		return setting.require((value) -> value >= 1, "a number of at least 1");
+	}
+
+	private static @Nullable Integer unsetToNull(int value) {
+		return (value == KafkaBatchWorker.UNSET) ? null : value;
+	}
+
+	private @Nullable Boolean autoStartup(KafkaBatchWorker annotation, WorkerMethod method) {
+		if (!StringUtils.hasText(annotation.autoStartup())) {
+			return null;
+		}
+		String value = resolve(annotation.autoStartup(), "autoStartup", method).trim();
+		if (!"true".equalsIgnoreCase(value) && !"false".equalsIgnoreCase(value)) {
+			throw new KafkaWorkerConfigurationException("@KafkaBatchWorker(autoStartup = \"" + annotation.autoStartup()
+					+ "\") on " + method.description() + " resolves to '" + value + "', not true or false.",
+					"Set autoStartup to \"true\", \"false\" or a placeholder that resolves to one of them.");
+		}
+		return Boolean.valueOf(value);
+	}
+
+	private String resolve(String value, String attribute, WorkerMethod method) {
+		try {
+			return this.placeholders.resolveRequiredPlaceholders(value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new KafkaWorkerConfigurationException(
+					"@KafkaBatchWorker(" + attribute + " = \"" + value + "\") on " + method.description()
+							+ " cannot be resolved: " + ex.getMessage(),
+					"Define the property the placeholder names, or give the placeholder a default "
+							+ "(${name:default}).",
+					ex);
+		}
+	}
+
+	/**
+	 * Where one worker's values come from, to name the source of a bad value.
+	 */
+	private static final class Sources {
+
+		final String id;
+
+		final WorkerMethod method;
+
+		final KafkaWorkerProperties.Worker worker;
+
+		Sources(String id, WorkerMethod method, KafkaWorkerProperties.Worker worker) {
+			this.id = id;
+			this.method = method;
+			this.worker = worker;
+		}
+
+		<T> Setting<T> choose(String property, @Nullable String attribute, @Nullable T fromWorker,
+				@Nullable T fromAnnotation, T fromDefaults) {
+			if (fromWorker != null) {
+				return new Setting<>(fromWorker, "kafka.worker.workers." + this.id + "." + property, this);
+			}
+			if (fromAnnotation != null) {
+				return new Setting<>(fromAnnotation, "@KafkaBatchWorker(" + attribute + " = " + fromAnnotation
+						+ ") on " + this.method.description(), this);
+			}
+			return new Setting<>(fromDefaults, "kafka.worker.defaults." + property, this);
+		}
+
+	}
+
+	private record Setting<T>(T value, String source, Sources sources) {
+
+		T require(Predicate<T> valid, String rule) {
+			if (!valid.test(this.value)) {
+				throw new KafkaWorkerConfigurationException(
+						"Invalid value '" + this.value + "' for " + this.source + " (worker '" + this.sources.id
+								+ "', " + this.sources.method.description() + "): expected " + rule + ".",
+						"Set " + this.source + " to " + rule + ".");
+			}
+			return this.value;
+		}
+
+	}
+
+}

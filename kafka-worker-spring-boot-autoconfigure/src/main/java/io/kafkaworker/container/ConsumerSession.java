@@ -1,0 +1,256 @@
+package io.kafkaworker.container;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.kafkaworker.annotation.Delivery;
+import io.kafkaworker.commit.OffsetCommitter;
+import io.kafkaworker.dispatch.Backpressure;
+import io.kafkaworker.dispatch.Dispatcher;
+import io.kafkaworker.dispatch.WorkItem;
+import io.kafkaworker.lane.LaneScheduler;
+import io.kafkaworker.offset.PartitionOffsets;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * The engine's side of one Kafka consumer: the progress of the partitions assigned to it
+ * and its committer. Every method except {@link #partitions()} runs on that consumer's
+ * thread, called by the listener, the poll-cycle hook and the rebalance listener.
+ */
+final class ConsumerSession {
+
+	private static final Log logger = LogFactory.getLog(ConsumerSession.class);
+
+	private final WorkerSettings settings;
+
+	private final Consumer<?, ?> consumer;
+
+	private final Dispatcher dispatcher;
+
+	private final LaneScheduler<WorkItem> scheduler;
+
+	private final Backpressure backpressure;
+
+	private final OffsetCommitter committer;
+
+	/** Assigned partitions; written on the consumer thread, read by snapshots. */
+	private final Map<TopicPartition, PartitionOffsets> partitions = new ConcurrentHashMap<>();
+
+	ConsumerSession(WorkerSettings settings, Consumer<?, ?> consumer, Dispatcher dispatcher,
+			LaneScheduler<WorkItem> scheduler, Backpressure backpressure, OffsetCommitter committer) {
+		this.settings = settings;
+		this.consumer = consumer;
+		this.dispatcher = dispatcher;
+		this.scheduler = scheduler;
+		this.backpressure = backpressure;
+		this.committer = committer;
+	}
+
+	/**
+	 * Take a poll's records: track them, hand them to lanes, commit what is due and pause
+	 * the partitions that feed too large a backlog.
+	 * @param records the poll's records
+	 */
+	void onRecords(ConsumerRecords<Object, Object> records) {
+		if (this.settings.delivery() == Delivery.AT_MOST_ONCE && !commitBeforeHandling(records)) {
+			return;
+		}
+		for (TopicPartition topicPartition : records.partitions()) {
+			List<ConsumerRecord<Object, Object>> partitionRecords = records.records(topicPartition);
+			PartitionOffsets partition = partitionFor(topicPartition, partitionRecords.get(0).offset());
+			this.dispatcher.dispatch(topicPartition, track(partition, partitionRecords));
+		}
+		this.committer.commitIfDue(this.consumer, this.partitions.values());
+		this.backpressure.afterDispatch();
+	}
+
+	/**
+	 * Run the periodic duties before each poll, so that they happen even when no records
+	 * arrive: resume drained partitions, commit what is due.
+	 */
+	void beforePoll() {
+		this.backpressure.reconcile();
+		this.committer.commitIfDue(this.consumer, this.partitions.values());
+	}
+
+	/**
+	 * Start tracking newly assigned partitions.
+	 * @param assigned the partitions
+	 */
+	void assigned(Collection<TopicPartition> assigned) {
+		for (TopicPartition topicPartition : assigned) {
+			PartitionOffsets previous = this.partitions.get(topicPartition);
+			if (previous != null) {
+				release(List.of(topicPartition), false);
+			}
+			track(topicPartition);
+		}
+	}
+
+	/**
+	 * Let partitions go after a revocation: stop dispatching their buffered records, wait
+	 * (bounded) for their in-flight records, and commit.
+	 * @param revoked the partitions
+	 */
+	void revoked(Collection<TopicPartition> revoked) {
+		release(revoked, true);
+	}
+
+	/**
+	 * Let partitions go that were lost: they may already belong to another consumer, so
+	 * nothing is committed and nothing is waited for.
+	 * @param lost the partitions
+	 */
+	void lost(Collection<TopicPartition> lost) {
+		release(lost, false);
+	}
+
+	/**
+	 * Return the progress of the partitions assigned now. Safe from any thread.
+	 * @return the partitions' progress
+	 */
+	Collection<PartitionOffsets> partitions() {
+		return Collections.unmodifiableCollection(this.partitions.values());
+	}
+
+	/**
+	 * Return the last offset this session committed for a partition. Safe from any thread.
+	 * @param topicPartition the partition
+	 * @return the offset, or -1
+	 */
+	long lastCommitted(TopicPartition topicPartition) {
+		return this.committer.lastCommitted(topicPartition);
+	}
+
+	boolean hasPartitions() {
+		return !this.partitions.isEmpty();
+	}
+
+	private PartitionOffsets track(TopicPartition topicPartition) {
+		PartitionOffsets partition = new PartitionOffsets(topicPartition);
+		this.partitions.put(topicPartition, partition);
+		this.backpressure.track(partition);
+		return partition;
+	}
+
+	private static List<WorkItem> track(PartitionOffsets partition, List<ConsumerRecord<Object, Object>> records) {
+		List<WorkItem> items = new ArrayList<>(records.size());
+		for (ConsumerRecord<Object, Object> record : records) {
+			items.add(new WorkItem(record, partition, partition.receive(record.offset())));
+		}
+		return items;
+	}
+
+	/**
+	 * Return the progress of a partition that records arrived for. Normally it was created
+	 * on assignment; it is created here if Spring Kafka skipped our assignment callback,
+	 * and replaced if the consumer went back to an earlier offset (an offset reset), since
+	 * offsets must only grow within one progress object.
+	 */
+	private PartitionOffsets partitionFor(TopicPartition topicPartition, long firstOffset) {
+		PartitionOffsets partition = this.partitions.get(topicPartition);
+		if (partition == null) {
+			return track(topicPartition);
+		}
+		if (firstOffset <= partition.lastReceivedOffset()) {
+			logger.warn("Worker '" + this.settings.id() + "' received " + topicPartition + " at offset " + firstOffset
+					+ ", at or before offset " + partition.lastReceivedOffset()
+					+ " received earlier; the consumer went back (offset reset). Tracking the partition afresh");
+			release(List.of(topicPartition), false);
+			return track(topicPartition);
+		}
+		return partition;
+	}
+
+	private void release(Collection<TopicPartition> topicPartitions, boolean commit) {
+		List<PartitionOffsets> released = new ArrayList<>();
+		for (TopicPartition topicPartition : topicPartitions) {
+			PartitionOffsets partition = this.partitions.remove(topicPartition);
+			if (partition != null) {
+				partition.revoke();
+				released.add(partition);
+			}
+		}
+		if (released.isEmpty()) {
+			return;
+		}
+		Set<PartitionOffsets> releasedSet = Collections.newSetFromMap(new IdentityHashMap<>());
+		releasedSet.addAll(released);
+		List<WorkItem> dropped = this.scheduler.discard((item) -> releasedSet.contains(item.partition()));
+		if (!dropped.isEmpty() && this.settings.delivery() == Delivery.AT_MOST_ONCE) {
+			logger.warn("Worker '" + this.settings.id() + "' dropped " + dropped.size()
+					+ " fetched records of revoked partitions " + topicPartitions
+					+ " before handling them; their offsets were committed (at-most-once)");
+		}
+		if (commit) {
+			awaitInFlight(released);
+			this.committer.commitNow(this.consumer, released);
+		}
+		for (PartitionOffsets partition : released) {
+			this.backpressure.untrack(partition);
+			this.committer.forget(partition.topicPartition());
+		}
+	}
+
+	private void awaitInFlight(List<PartitionOffsets> partitions) {
+		long deadline = System.nanoTime() + this.settings.revokeTimeout().toNanos();
+		List<TopicPartition> unfinished = new ArrayList<>();
+		try {
+			for (PartitionOffsets partition : partitions) {
+				Duration remaining = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+				if (!partition.awaitNothingInFlight(remaining)) {
+					unfinished.add(partition.topicPartition());
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		if (!unfinished.isEmpty()) {
+			logger.warn("Worker '" + this.settings.id() + "' stopped waiting for in-flight records of " + unfinished
+					+ " after " + this.settings.revokeTimeout()
+					+ "; records not complete by then are redelivered to the partitions' next owner");
+		}
+	}
+
+	/**
+	 * At-most-once: commit the offsets past the poll's records before any is handled. If
+	 * the commit fails, nothing is handled and the consumer goes back to the poll's first
+	 * records, so they are fetched and committed again rather than lost or handled twice.
+	 */
+	private boolean commitBeforeHandling(ConsumerRecords<Object, Object> records) {
+		Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+		for (TopicPartition topicPartition : records.partitions()) {
+			List<ConsumerRecord<Object, Object>> partitionRecords = records.records(topicPartition);
+			offsets.put(topicPartition,
+					new OffsetAndMetadata(partitionRecords.get(partitionRecords.size() - 1).offset() + 1));
+		}
+		if (this.committer.commit(this.consumer, offsets)) {
+			return true;
+		}
+		for (TopicPartition topicPartition : records.partitions()) {
+			try {
+				this.consumer.seek(topicPartition, records.records(topicPartition).get(0).offset());
+			}
+			catch (IllegalStateException ex) {
+				// No longer assigned: the next owner starts from the last commit.
+			}
+		}
+		return false;
+	}
+
+}

@@ -1,0 +1,107 @@
+package io.kafkaworker.container;
+
+import java.lang.reflect.InvocationTargetException;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.kafkaworker.annotation.WorkerMethod;
+import io.kafkaworker.dispatch.WorkItem;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.kafka.support.KafkaNull;
+import org.springframework.kafka.support.converter.RecordMessageConverter;
+import org.springframework.messaging.converter.MessageConversionException;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * Calls the user's {@code @KafkaBatchWorker} method with the argument its signature asks
+ * for: a record, a payload, or a list of either.
+ *
+ * <p>
+ * Payloads are passed as deserialized when they already have the declared type. Otherwise
+ * the record message converter of the listener container factory converts them (for
+ * example Spring Kafka's JSON converter turning a {@code String} into an {@code Order}), as
+ * {@code @KafkaListener} does.
+ */
+final class HandlerMethodInvoker {
+
+	private final WorkerMethod workerMethod;
+
+	private final Class<?> payloadClass;
+
+	private final @Nullable RecordMessageConverter converter;
+
+	HandlerMethodInvoker(WorkerMethod workerMethod, @Nullable RecordMessageConverter converter) {
+		this.workerMethod = workerMethod;
+		this.payloadClass = ClassUtils.resolvePrimitiveIfNecessary(workerMethod.payloadType().toClass());
+		this.converter = converter;
+		ReflectionUtils.makeAccessible(workerMethod.method());
+	}
+
+	/**
+	 * Invoke the method for the records of one call.
+	 * @param items the records, one for single-record signatures
+	 * @throws Exception whatever the method throws, or a conversion failure
+	 */
+	void invoke(List<WorkItem> items) throws Exception {
+		Object argument = switch (this.workerMethod.signature()) {
+			case RECORD -> items.get(0).record();
+			case PAYLOAD -> payload(items.get(0).record());
+			case RECORD_LIST -> records(items);
+			case PAYLOAD_LIST -> payloads(items);
+		};
+		try {
+			this.workerMethod.method().invoke(this.workerMethod.bean(), argument);
+		}
+		catch (InvocationTargetException ex) {
+			Throwable cause = ex.getCause();
+			if (cause instanceof Exception exception) {
+				throw exception;
+			}
+			if (cause instanceof Error error) {
+				throw error;
+			}
+			throw ex;
+		}
+	}
+
+	private static List<ConsumerRecord<Object, Object>> records(List<WorkItem> items) {
+		List<ConsumerRecord<Object, Object>> records = new ArrayList<>(items.size());
+		for (WorkItem item : items) {
+			records.add(item.record());
+		}
+		return records;
+	}
+
+	private List<@Nullable Object> payloads(List<WorkItem> items) {
+		List<@Nullable Object> payloads = new ArrayList<>(items.size());
+		for (WorkItem item : items) {
+			payloads.add(payload(item.record()));
+		}
+		return payloads;
+	}
+
+	private @Nullable Object payload(ConsumerRecord<Object, Object> record) {
+		Object value = record.value();
+		if (value == null || this.payloadClass.isInstance(value)) {
+			return value;
+		}
+		Object converted = (this.converter != null)
+				? this.converter.toMessage(record, null, null, this.workerMethod.payloadType().getType()).getPayload()
+				: value;
+		if (converted instanceof KafkaNull) {
+			return null;
+		}
+		if (!this.payloadClass.isInstance(converted)) {
+			throw new MessageConversionException("Value of " + record.topic() + "-" + record.partition() + "@"
+					+ record.offset() + " is a " + value.getClass().getName() + " and cannot be passed as "
+					+ this.payloadClass.getName() + " to " + this.workerMethod.description()
+					+ "; configure a value deserializer (spring.kafka.consumer.value-deserializer) or a "
+					+ "RecordMessageConverter bean that produces it");
+		}
+		return converted;
+	}
+
+}

@@ -1,0 +1,208 @@
+package io.kafkaworker.container;
+
+import java.util.Collection;
+import java.util.Properties;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+import io.kafkaworker.annotation.WorkerMethod;
+import io.kafkaworker.commit.CommitListener;
+import io.kafkaworker.runtime.WorkerRegistry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.kafka.config.ContainerPostProcessor;
+import org.springframework.kafka.config.KafkaListenerEndpoint;
+import org.springframework.kafka.listener.AbstractMessageListenerContainer;
+import org.springframework.kafka.listener.BatchInterceptor;
+import org.springframework.kafka.listener.CommonContainerStoppingErrorHandler;
+import org.springframework.kafka.listener.CompositeBatchInterceptor;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.kafka.support.TopicPartitionOffset;
+import org.springframework.kafka.support.converter.BatchMessageConverter;
+import org.springframework.kafka.support.converter.RecordMessageConverter;
+import org.springframework.kafka.support.converter.MessageConverter;
+
+/**
+ * The listener endpoint of one worker, registered with Spring Kafka's registrar so that
+ * its container lives in the {@code KafkaListenerEndpointRegistry} with every other
+ * listener container: same lifecycle, same phase, found by id.
+ *
+ * <p>
+ * When the container factory builds the container, the endpoint creates the worker's
+ * engine and installs its listener. Its container post-processor runs last, after the
+ * factory's settings and customizers, and sets what the engine depends on: manual
+ * acknowledgment with no acknowledgments (the engine commits itself), no async acks, no
+ * listener transactions, the poll-cycle hook and the rebalance listener.
+ */
+public final class WorkerEndpoint implements KafkaListenerEndpoint {
+
+	private final WorkerSettings settings;
+
+	private final WorkerMethod method;
+
+	private final Function<WorkerSettings, WorkerExecutor> executors;
+
+	private final WorkerRegistry registry;
+
+	private final CommitListener commitListener;
+
+	private @Nullable Worker worker;
+
+	/**
+	 * Create the endpoint of one worker.
+	 * @param settings the resolved settings
+	 * @param method the user's method
+	 * @param executors creates the executor of the worker's lanes
+	 * @param registry where the worker is registered once created
+	 * @param commitListener told about each commit
+	 */
+	public WorkerEndpoint(WorkerSettings settings, WorkerMethod method,
+			Function<WorkerSettings, WorkerExecutor> executors, WorkerRegistry registry,
+			CommitListener commitListener) {
+		this.settings = settings;
+		this.method = method;
+		this.executors = executors;
+		this.registry = registry;
+		this.commitListener = commitListener;
+	}
+
+	/**
+	 * Return the worker's settings.
+	 * @return the settings
+	 */
+	public WorkerSettings getSettings() {
+		return this.settings;
+	}
+
+	@Override
+	public String getId() {
+		return this.settings.id();
+	}
+
+	@Override
+	public String getGroupId() {
+		return this.settings.groupId();
+	}
+
+	@Override
+	public @Nullable String getGroup() {
+		return null;
+	}
+
+	@Override
+	public Collection<String> getTopics() {
+		return this.settings.topics();
+	}
+
+	@Override
+	public TopicPartitionOffset @Nullable [] getTopicPartitionsToAssign() {
+		return null;
+	}
+
+	@Override
+	public @Nullable Pattern getTopicPattern() {
+		return null;
+	}
+
+	@Override
+	public String getClientIdPrefix() {
+		return this.settings.id();
+	}
+
+	@Override
+	public Integer getConcurrency() {
+		return this.settings.consumers();
+	}
+
+	@Override
+	public Boolean getAutoStartup() {
+		return this.settings.autoStartup();
+	}
+
+	@Override
+	public Properties getConsumerProperties() {
+		Properties properties = new Properties();
+		// The engine commits; auto-commit would commit positions past unfinished records.
+		properties.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+		return properties;
+	}
+
+	@Override
+	public Boolean getBatchListener() {
+		return Boolean.TRUE;
+	}
+
+	@Override
+	public String getAckMode() {
+		return ContainerProperties.AckMode.MANUAL.name();
+	}
+
+	@Override
+	public boolean isSplitIterables() {
+		return false;
+	}
+
+	@Override
+	public void setupListenerContainer(MessageListenerContainer listenerContainer,
+			@Nullable MessageConverter messageConverter) {
+		Worker created = new Worker(this.settings, this.method, recordConverter(messageConverter),
+				this.executors.apply(this.settings), this.commitListener);
+		this.registry.register(created);
+		this.worker = created;
+		listenerContainer.setupMessageListener(new DispatchingBatchListener(created));
+	}
+
+	@Override
+	public ContainerPostProcessor<?, ?, ?> getContainerPostProcessor() {
+		ContainerPostProcessor<Object, Object, AbstractMessageListenerContainer<Object, Object>> postProcessor = this::configure;
+		return postProcessor;
+	}
+
+	private void configure(AbstractMessageListenerContainer<Object, Object> container) {
+		Worker current = this.worker;
+		if (current == null) {
+			throw new IllegalStateException("Worker '" + this.settings.id() + "' has no engine; "
+					+ "setupListenerContainer must run before the container post-processor");
+		}
+		ContainerProperties properties = container.getContainerProperties();
+		properties.setAckMode(ContainerProperties.AckMode.MANUAL);
+		properties.setAsyncAcks(false);
+		properties.setKafkaAwareTransactionManager(null);
+		properties.setTransactionManager(null);
+		properties.setSubBatchPerPartition(false);
+		properties.setDeliveryAttemptHeader(false);
+		// Our own metrics measure handler calls; the container's timer would time dispatch.
+		properties.setMicrometerEnabled(false);
+		// The periodic duties run before each poll: poll at least once per commit interval.
+		properties.setPollTimeout(Math.min(properties.getPollTimeout(), this.settings.commitInterval().toMillis()));
+		long stopBudget = this.settings.revokeTimeout().plus(this.settings.commitTimeout()).toMillis();
+		properties.setShutdownTimeout(Math.max(properties.getShutdownTimeout(), stopBudget));
+		properties.setConsumerRebalanceListener(
+				new WorkerRebalanceListener(current, properties.getConsumerRebalanceListener()));
+		container.setBatchInterceptor(withHook(container.getBatchInterceptor(), new PollCycleHook(current)));
+		// Our listener never throws; if it does, that is a bug, and stopping the container
+		// is the only answer that cannot commit past an unfinished record.
+		container.setCommonErrorHandler(new CommonContainerStoppingErrorHandler());
+		current.attach(container);
+	}
+
+	private static BatchInterceptor<Object, Object> withHook(@Nullable BatchInterceptor<Object, Object> existing,
+			PollCycleHook hook) {
+		return (existing != null) ? new CompositeBatchInterceptor<>(hook, existing) : hook;
+	}
+
+	private static @Nullable RecordMessageConverter recordConverter(@Nullable MessageConverter converter) {
+		if (converter instanceof BatchMessageConverter batch) {
+			return batch.getRecordMessageConverter();
+		}
+		return (converter instanceof RecordMessageConverter record) ? record : null;
+	}
+
+	@Override
+	public String toString() {
+		return "WorkerEndpoint[" + this.settings.id() + " " + this.method.description() + "]";
+	}
+
+}

@@ -1,0 +1,41 @@
+package io.kafkaworker.container;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.kafkaworker.annotation.Delivery;
+import io.kafkaworker.annotation.Mode;
+
+/**
+ * The resolved, validated settings of one worker: annotation, properties and defaults
+ * merged.
+ *
+ * @param id the worker id
+ * @param topics the topics to consume
+ * @param groupId the consumer group
+ * @param mode the ordering contract
+ * @param delivery the delivery guarantee
+ * @param concurrency the most handler calls at once
+ * @param consumers the number of consumer threads
+ * @param batchSize the most records per lane-batch call
+ * @param autoStartup whether the worker starts with the context
+ * @param maxBufferedRecords the most records held in memory, buffered or in flight
+ * @param commitInterval the time between periodic commits
+ * @param commitTimeout the longest time one commit may block a consumer thread
+ * @param revokeTimeout the longest time a revocation waits for in-flight records
+ */
+public record WorkerSettings(String id, List<String> topics, String groupId, Mode mode, Delivery delivery,
+		int concurrency, int consumers, int batchSize, boolean autoStartup, int maxBufferedRecords,
+		Duration commitInterval, Duration commitTimeout, Duration revokeTimeout) {
+
+	/**
+	 * Create settings, checking the invariants that the resolver guarantees.
+	 */
+	public WorkerSettings {
+		if (mode == Mode.DEFAULT || delivery == Delivery.DEFAULT) {
+			throw new IllegalArgumentException("mode and delivery must be resolved");
+		}
+		topics = List.copyOf(topics);
+	}
+
+}

@@ -1,0 +1,435 @@
+package io.kafkaworker.lane;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Runs work items through lanes on an {@link Executor}, with at most {@code concurrency}
+ * handler calls at once.
+ *
+ * <p>
+ * A lane is a FIFO queue of items that share a key (a partition, a key of a partition,
+ * or the whole worker). An <em>exclusive</em> lane runs one call at a time, so its items
+ * are handled one after another in the order they were submitted; a non-exclusive lane
+ * may run many calls at once. Each call takes up to {@code maxCallSize} items from the
+ * head of one lane.
+ *
+ * <p>
+ * Invariants:
+ * <ul>
+ * <li>At most {@code concurrency} calls run at once, across all lanes.</li>
+ * <li>An exclusive lane never has two calls running, and never hands out an item before
+ * every earlier item of the lane has finished.</li>
+ * <li>A halted lane starts no call until {@link #release(Predicate)}; the items of the
+ * call that halted it are back at its head, in their original order.</li>
+ * <li>A lane that has items to run and is not running waits in a FIFO ready queue; a
+ * finished call takes the next ready lane before its own lane runs again, so one busy
+ * lane cannot starve the others.</li>
+ * </ul>
+ * Submitting never blocks on a handler: it appends to a queue and at most hands a new
+ * task to the executor. A finished call continues on the same thread with the next ready
+ * lane, so a busy worker does not pay for a task hand-off per call.
+ *
+ * <p>
+ * Written by hand because no maintained library offers keyed FIFO lanes with a shared
+ * concurrency bound, halting and discarding by predicate (Parallel Consumer's shards
+ * are internal to its engine, and Reactor's {@code groupBy} cannot halt one group).
+ *
+ * @param <T> the type of work item
+ */
+public final class LaneScheduler<T> {
+
+	private static final Log logger = LogFactory.getLog(LaneScheduler.class);
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final Map<Object, Lane<T>> lanes = new HashMap<>();
+
+	/** Lanes that could start a call but wait for a free slot. */
+	private final ArrayDeque<Lane<T>> ready = new ArrayDeque<>();
+
+	private final int concurrency;
+
+	private final int maxCallSize;
+
+	private final Executor executor;
+
+	private final CallHandler<T> handler;
+
+	/** Calls running now; never more than {@link #concurrency}. */
+	private int running;
+
+	private int buffered;
+
+	private boolean closed;
+
+	/**
+	 * Create a scheduler.
+	 * @param concurrency the maximum number of calls running at once
+	 * @param maxCallSize the maximum number of items per call
+	 * @param executor the executor that runs calls
+	 * @param handler the handler of each call, invoked on an executor thread
+	 */
+	public LaneScheduler(int concurrency, int maxCallSize, Executor executor, CallHandler<T> handler) {
+		if (concurrency < 1) {
+			throw new IllegalArgumentException("concurrency must be at least 1");
+		}
+		if (maxCallSize < 1) {
+			throw new IllegalArgumentException("maxCallSize must be at least 1");
+		}
+		this.concurrency = concurrency;
+		this.maxCallSize = maxCallSize;
+		this.executor = executor;
+		this.handler = handler;
+	}
+
+	/**
+	 * Append items to the tail of a lane, creating the lane if needed, and start calls
+	 * if slots are free.
+	 * @param laneKey the lane's key; equal keys share a lane
+	 * @param exclusive whether the lane runs one call at a time (used when the lane is
+	 * created)
+	 * @param items the items, in the order they must be handled
+	 */
+	public void submit(Object laneKey, boolean exclusive, List<T> items) {
+		submit(Collections.singletonMap(laneKey, items), exclusive);
+	}
+
+	/**
+	 * Append items to the tails of several lanes at once, creating lanes if needed, and
+	 * start calls if slots are free.
+	 * @param itemsByLane the items of each lane, each list in the order its items must be
+	 * handled
+	 * @param exclusive whether new lanes run one call at a time
+	 */
+	public void submit(Map<Object, List<T>> itemsByLane, boolean exclusive) {
+		List<Call<T>> calls;
+		this.lock.lock();
+		try {
+			if (this.closed) {
+				throw new IllegalStateException("Lane scheduler is closed");
+			}
+			for (Map.Entry<Object, List<T>> entry : itemsByLane.entrySet()) {
+				List<T> items = entry.getValue();
+				if (!items.isEmpty()) {
+					Lane<T> lane = this.lanes.computeIfAbsent(entry.getKey(), (key) -> new Lane<>(key, exclusive));
+					lane.items.addAll(items);
+					this.buffered += items.size();
+					makeReady(lane);
+				}
+			}
+			calls = startCalls();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		for (Call<T> call : calls) {
+			execute(call);
+		}
+	}
+
+	/**
+	 * Remove the buffered items that match, from every lane. Items inside a running call
+	 * are not touched.
+	 * @param matcher which items to remove
+	 * @return the removed items
+	 */
+	public List<T> discard(Predicate<? super T> matcher) {
+		List<T> removed = new ArrayList<>();
+		this.lock.lock();
+		try {
+			Iterator<Lane<T>> iterator = this.lanes.values().iterator();
+			while (iterator.hasNext()) {
+				Lane<T> lane = iterator.next();
+				lane.items.removeIf((item) -> {
+					boolean matches = matcher.test(item);
+					if (matches) {
+						removed.add(item);
+					}
+					return matches;
+				});
+				if (lane.items.isEmpty()) {
+					lane.halted = false;
+					if (lane.running == 0) {
+						iterator.remove();
+					}
+				}
+			}
+			this.buffered -= removed.size();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		return removed;
+	}
+
+	/**
+	 * Halt the lanes whose key matches: they start no new call until released. Calls
+	 * already running finish normally.
+	 * @param keyMatcher which lane keys to halt
+	 * @return the number of lanes halted
+	 */
+	public int halt(Predicate<Object> keyMatcher) {
+		this.lock.lock();
+		try {
+			int count = 0;
+			for (Lane<T> lane : this.lanes.values()) {
+				if (!lane.halted && keyMatcher.test(lane.key)) {
+					lane.halted = true;
+					count++;
+				}
+			}
+			return count;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Release halted lanes whose key matches, so they run again from their head.
+	 * @param keyMatcher which lane keys to release
+	 * @return the number of lanes released
+	 */
+	public int release(Predicate<Object> keyMatcher) {
+		List<Call<T>> calls;
+		int count = 0;
+		this.lock.lock();
+		try {
+			for (Lane<T> lane : this.lanes.values()) {
+				if (lane.halted && keyMatcher.test(lane.key)) {
+					lane.halted = false;
+					makeReady(lane);
+					count++;
+				}
+			}
+			calls = startCalls();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		for (Call<T> call : calls) {
+			execute(call);
+		}
+		return count;
+	}
+
+	/**
+	 * Stop starting calls and drop every buffered item. Running calls finish.
+	 * @return the dropped items
+	 */
+	public List<T> close() {
+		this.lock.lock();
+		try {
+			this.closed = true;
+		}
+		finally {
+			this.lock.unlock();
+		}
+		return discard((item) -> true);
+	}
+
+	/**
+	 * Return a consistent view of the scheduler's state.
+	 * @return the snapshot
+	 */
+	public LaneSnapshot snapshot() {
+		this.lock.lock();
+		try {
+			int halted = 0;
+			for (Lane<T> lane : this.lanes.values()) {
+				if (lane.halted) {
+					halted++;
+				}
+			}
+			return new LaneSnapshot(this.lanes.size(), halted, this.buffered, this.running, this.concurrency);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Called by a runner when a call returns: frees its slot and picks the next calls.
+	 */
+	private List<Call<T>> finish(Call<T> call, CallOutcome outcome) {
+		this.lock.lock();
+		try {
+			Lane<T> lane = call.lane();
+			this.running--;
+			lane.running--;
+			if (outcome == CallOutcome.HALT) {
+				pushBack(lane, call.items());
+				lane.halted = true;
+			}
+			if (!this.closed) {
+				makeReady(lane);
+			}
+			retireIfIdle(lane);
+			return this.closed ? Collections.emptyList() : startCalls();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Put a lane in the ready queue if it can start a call. Requires the lock. */
+	private void makeReady(Lane<T> lane) {
+		if (!lane.queued && lane.canStartCall()) {
+			lane.queued = true;
+			this.ready.addLast(lane);
+		}
+	}
+
+	/** Start calls from ready lanes while slots are free. Requires the lock. */
+	private List<Call<T>> startCalls() {
+		List<Call<T>> calls = null;
+		while (this.running < this.concurrency && !this.ready.isEmpty()) {
+			Lane<T> lane = this.ready.pollFirst();
+			lane.queued = false;
+			if (!lane.canStartCall()) {
+				continue;
+			}
+			int size = Math.min(this.maxCallSize, lane.items.size());
+			List<T> items = new ArrayList<>(size);
+			for (int i = 0; i < size; i++) {
+				items.add(lane.items.pollFirst());
+			}
+			this.buffered -= size;
+			lane.running++;
+			this.running++;
+			if (calls == null) {
+				calls = new ArrayList<>(2);
+			}
+			calls.add(new Call<>(lane, items));
+			makeReady(lane);
+		}
+		return (calls != null) ? calls : Collections.emptyList();
+	}
+
+	private void retireIfIdle(Lane<T> lane) {
+		if (lane.running == 0 && lane.items.isEmpty() && !lane.queued) {
+			this.lanes.remove(lane.key, lane);
+		}
+	}
+
+	private void execute(Call<T> call) {
+		try {
+			this.executor.execute(new Runner(call));
+		}
+		catch (RejectedExecutionException ex) {
+			logger.error("Executor rejected a call for lane " + call.lane().key + "; its " + call.items().size()
+					+ " items stay buffered", ex);
+			undo(call);
+		}
+	}
+
+	/** Put a call that never ran back at the head of its lane. */
+	private void undo(Call<T> call) {
+		this.lock.lock();
+		try {
+			Lane<T> lane = call.lane();
+			this.running--;
+			lane.running--;
+			pushBack(lane, call.items());
+			makeReady(lane);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void pushBack(Lane<T> lane, List<T> items) {
+		for (int i = items.size() - 1; i >= 0; i--) {
+			lane.items.addFirst(items.get(i));
+		}
+		this.buffered += items.size();
+	}
+
+	/**
+	 * Runs calls on an executor thread until no lane is ready.
+	 */
+	private final class Runner implements Runnable {
+
+		private final Call<T> first;
+
+		Runner(Call<T> first) {
+			this.first = first;
+		}
+
+		@Override
+		public void run() {
+			Call<T> call = this.first;
+			while (call != null) {
+				CallOutcome outcome = invoke(call);
+				List<Call<T>> next = finish(call, outcome);
+				call = null;
+				for (Call<T> candidate : next) {
+					if (call == null) {
+						call = candidate;
+					}
+					else {
+						execute(candidate);
+					}
+				}
+			}
+		}
+
+		private CallOutcome invoke(Call<T> call) {
+			try {
+				return LaneScheduler.this.handler.handle(call.items());
+			}
+			catch (RuntimeException | Error ex) {
+				// The handler is meant to classify failures itself; anything escaping it
+				// halts the lane so that no record is skipped.
+				logger.error("Call handler failed for lane " + call.lane().key + "; the lane is halted", ex);
+				return CallOutcome.HALT;
+			}
+		}
+
+	}
+
+	private record Call<T>(Lane<T> lane, List<T> items) {
+	}
+
+	/**
+	 * One queue of items that share a key. Guarded by the scheduler's lock.
+	 */
+	private static final class Lane<T> {
+
+		final Object key;
+
+		final boolean exclusive;
+
+		final ArrayDeque<T> items = new ArrayDeque<>();
+
+		int running;
+
+		boolean queued;
+
+		boolean halted;
+
+		Lane(Object key, boolean exclusive) {
+			this.key = key;
+			this.exclusive = exclusive;
+		}
+
+		boolean canStartCall() {
+			return !this.halted && !this.items.isEmpty() && (!this.exclusive || this.running == 0);
+		}
+
+	}
+
+}

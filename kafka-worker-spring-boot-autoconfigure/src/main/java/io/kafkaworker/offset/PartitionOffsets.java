@@ -1,0 +1,265 @@
+package io.kafkaworker.offset;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Progress of one assigned partition: which fetched records are unfinished, how many are
+ * being handled right now, and the offset that is safe to commit.
+ *
+ * <p>
+ * Each received record gets a <em>sequence number</em>, its position in the order of
+ * receipt, so that completing a record is a constant-time array access no matter how
+ * many records are outstanding. Invariants, which the unit tests pin down:
+ * <ul>
+ * <li>Offsets are received in strictly increasing order, as the consumer returns them.
+ * Gaps are normal (compaction, transaction markers), so nothing here assumes that the
+ * next offset is {@code offset + 1}: the tracker remembers the offsets it was given.</li>
+ * <li>{@link #committableOffset()} is the lowest received offset that is not complete,
+ * or one past the last received offset when every received record is complete. It never
+ * passes an unfinished record.</li>
+ * <li>Completions may arrive in any order, from any thread, and more than once; a
+ * completion for a sequence number that was never issued is ignored.</li>
+ * <li>After {@link #revoke()} the partition belongs to another consumer. Late completions
+ * are still accepted, but nobody commits this object again: a new assignment gets a new
+ * instance, which fences stale work by identity (Parallel Consumer uses an epoch number
+ * for the same purpose).</li>
+ * </ul>
+ * All methods are thread-safe; critical sections are short and never block.
+ */
+public final class PartitionOffsets {
+
+	private static final int INITIAL_CAPACITY = 64;
+
+	private final TopicPartition topicPartition;
+
+	/** Ring buffer of received offsets, oldest unfinished first. */
+	private long[] offsets = new long[INITIAL_CAPACITY];
+
+	/** Whether the record in the same ring slot is complete. */
+	private boolean[] complete = new boolean[INITIAL_CAPACITY];
+
+	/** Ring index of the oldest unfinished record. */
+	private int head;
+
+	/** Number of records in the ring: received and not yet passed by the watermark. */
+	private int size;
+
+	/** Sequence number of the record at {@link #head}. */
+	private long headSequence;
+
+	/** Records received and not yet complete. */
+	private int outstanding;
+
+	/** Records currently inside a handler call. */
+	private int inFlight;
+
+	/** The last offset received, or -1 before the first record. */
+	private long lastReceivedOffset = -1;
+
+	private boolean revoked;
+
+	/**
+	 * Create the progress of one partition.
+	 * @param topicPartition the partition this object tracks
+	 */
+	public PartitionOffsets(TopicPartition topicPartition) {
+		this.topicPartition = topicPartition;
+	}
+
+	/**
+	 * Return the partition this object tracks.
+	 * @return the partition, as given to the constructor
+	 */
+	public TopicPartition topicPartition() {
+		return this.topicPartition;
+	}
+
+	/**
+	 * Record that an offset was fetched and is about to be handed to a lane.
+	 * @param offset the record's offset, greater than every offset received before
+	 * @return the sequence number to pass to {@link #complete(long)}
+	 */
+	public synchronized long receive(long offset) {
+		if (offset <= this.lastReceivedOffset) {
+			throw new IllegalArgumentException("Offset " + offset + " of " + this.topicPartition
+					+ " received after offset " + this.lastReceivedOffset + "; offsets must increase");
+		}
+		if (this.size == this.offsets.length) {
+			grow();
+		}
+		int slot = slot(this.size);
+		this.offsets[slot] = offset;
+		this.complete[slot] = false;
+		this.size++;
+		this.outstanding++;
+		this.lastReceivedOffset = offset;
+		return this.headSequence + this.size - 1;
+	}
+
+	/**
+	 * Mark a record complete; the watermark moves past it once every earlier record is
+	 * complete too.
+	 * @param sequence the number {@link #receive(long)} returned for the record
+	 * @return whether this call changed anything (false for repeats and unknown numbers)
+	 */
+	public synchronized boolean complete(long sequence) {
+		long distance = sequence - this.headSequence;
+		if (distance < 0 || distance >= this.size) {
+			return false;
+		}
+		int slot = slot((int) distance);
+		if (this.complete[slot]) {
+			return false;
+		}
+		this.complete[slot] = true;
+		this.outstanding--;
+		while (this.size > 0 && this.complete[this.head]) {
+			this.head = (this.head + 1) % this.offsets.length;
+			this.size--;
+			this.headSequence++;
+		}
+		if (this.outstanding == 0) {
+			notifyAll();
+		}
+		return true;
+	}
+
+	/**
+	 * Note that records of this partition entered a handler call.
+	 * @param count how many records
+	 */
+	public synchronized void started(int count) {
+		this.inFlight += count;
+	}
+
+	/**
+	 * Note that records of this partition left a handler call, whether or not they were
+	 * completed.
+	 * @param count how many records
+	 */
+	public synchronized void ended(int count) {
+		this.inFlight -= count;
+		if (this.inFlight <= 0) {
+			this.inFlight = 0;
+			notifyAll();
+		}
+	}
+
+	/**
+	 * Return the offset that is safe to commit: the next record a restarted consumer must
+	 * read so that no unfinished record is skipped.
+	 * @return the committable offset, or -1 if nothing was received yet
+	 */
+	public synchronized long committableOffset() {
+		if (this.size > 0) {
+			return this.offsets[this.head];
+		}
+		return (this.lastReceivedOffset < 0) ? -1 : this.lastReceivedOffset + 1;
+	}
+
+	/**
+	 * Return the oldest received offset that is not complete.
+	 * @return the offset, or -1 when every received record is complete
+	 */
+	public synchronized long oldestIncompleteOffset() {
+		return (this.size > 0) ? this.offsets[this.head] : -1;
+	}
+
+	/**
+	 * Return the last offset received.
+	 * @return the offset, or -1 before the first record
+	 */
+	public synchronized long lastReceivedOffset() {
+		return this.lastReceivedOffset;
+	}
+
+	/**
+	 * Return how many received records are not complete yet (buffered or in flight).
+	 * @return the number of outstanding records
+	 */
+	public synchronized int outstanding() {
+		return this.outstanding;
+	}
+
+	/**
+	 * Return how many records are inside a handler call right now.
+	 * @return the number of records in flight
+	 */
+	public synchronized int inFlight() {
+		return this.inFlight;
+	}
+
+	/**
+	 * Mark the partition as no longer owned by this consumer.
+	 */
+	public synchronized void revoke() {
+		this.revoked = true;
+		notifyAll();
+	}
+
+	/**
+	 * Return whether the partition was revoked.
+	 * @return true after {@link #revoke()}
+	 */
+	public synchronized boolean isRevoked() {
+		return this.revoked;
+	}
+
+	/**
+	 * Wait until no record of this partition is inside a handler call.
+	 * @param timeout the longest time to wait
+	 * @return true if nothing is in flight, false if the timeout passed first
+	 * @throws InterruptedException if the waiting thread is interrupted
+	 */
+	public synchronized boolean awaitNothingInFlight(Duration timeout) throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (this.inFlight > 0) {
+			long remaining = deadline - System.nanoTime();
+			if (remaining <= 0) {
+				return false;
+			}
+			TimeUnit.NANOSECONDS.timedWait(this, remaining);
+		}
+		return true;
+	}
+
+	private int slot(int distanceFromHead) {
+		return (this.head + distanceFromHead) % this.offsets.length;
+	}
+
+	private void grow() {
+		int capacity = this.offsets.length * 2;
+		long[] newOffsets = new long[capacity];
+		boolean[] newComplete = new boolean[capacity];
+		for (int i = 0; i < this.size; i++) {
+			int slot = slot(i);
+			newOffsets[i] = this.offsets[slot];
+			newComplete[i] = this.complete[slot];
+		}
+		this.offsets = newOffsets;
+		this.complete = newComplete;
+		this.head = 0;
+	}
+
+	@Override
+	public synchronized String toString() {
+		return "PartitionOffsets[" + this.topicPartition + ", committable=" + committableOffset() + ", outstanding="
+				+ this.outstanding + ", inFlight=" + this.inFlight + (this.revoked ? ", revoked" : "") + "]";
+	}
+
+	// Visible for the unit tests of the ring buffer.
+	synchronized int capacity() {
+		return this.offsets.length;
+	}
+
+	synchronized long[] snapshotOffsets() {
+		long[] result = new long[this.size];
+		Arrays.setAll(result, (i) -> this.offsets[slot(i)]);
+		return result;
+	}
+
+}

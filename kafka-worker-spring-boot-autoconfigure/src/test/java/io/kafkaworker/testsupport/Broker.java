@@ -1,0 +1,200 @@
+package io.kafkaworker.testsupport;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * One real KRaft broker (Apache Kafka's own server, in-process) shared by every
+ * integration test of a test JVM. Tests isolate themselves with fresh topic and group
+ * names rather than fresh brokers, which keeps the suite fast.
+ */
+public final class Broker {
+
+	private static final AtomicInteger names = new AtomicInteger();
+
+	private static volatile EmbeddedKafkaKraftBroker broker;
+
+	private Broker() {
+	}
+
+	/**
+	 * Return the bootstrap servers, starting the broker on first use.
+	 * @return the bootstrap servers
+	 */
+	public static String bootstrapServers() {
+		return broker().getBrokersAsString();
+	}
+
+	/**
+	 * Return a name not used before in this JVM.
+	 * @param prefix the name's prefix
+	 * @return a unique name
+	 */
+	public static String uniqueName(String prefix) {
+		return prefix + "-" + names.incrementAndGet() + "-" + Long.toString(System.nanoTime() % 100_000, 36);
+	}
+
+	/**
+	 * Create a topic.
+	 * @param name the topic
+	 * @param partitions its partitions
+	 */
+	public static void createTopic(String name, int partitions) {
+		broker().addTopics(new NewTopic(name, partitions, (short) 1));
+		awaitLeaders(name, partitions);
+	}
+
+	/**
+	 * Wait until the broker leads every partition of a new topic: producing earlier can
+	 * hit NOT_LEADER_OR_FOLLOWER and leave an idempotent producer retrying for minutes.
+	 */
+	private static void awaitLeaders(String topic, int partitions) {
+		Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+		for (int i = 0; i < partitions; i++) {
+			request.put(new TopicPartition(topic, i), OffsetSpec.latest());
+		}
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		try (Admin admin = admin()) {
+			while (true) {
+				try {
+					admin.listOffsets(request).all().get();
+					return;
+				}
+				catch (ExecutionException ex) {
+					if (System.nanoTime() > deadline) {
+						throw new IllegalStateException("Topic " + topic + " has no leaders after 30s", ex);
+					}
+					Thread.sleep(50);
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Produce records with string keys and values, and wait until all are acknowledged.
+	 * @param topic the topic
+	 * @param count how many records
+	 * @param recordFor builds the i-th record's key (index 0) and value (index 1)
+	 */
+	public static void produce(String topic, int count, IntFunction<String[]> recordFor) {
+		try (KafkaProducer<String, String> producer = producer()) {
+			for (int i = 0; i < count; i++) {
+				String[] keyAndValue = recordFor.apply(i);
+				producer.send(new ProducerRecord<>(topic, keyAndValue[0], keyAndValue[1]));
+			}
+			producer.flush();
+		}
+	}
+
+	/**
+	 * Create a producer of string keys and values.
+	 * @return a producer the caller closes
+	 */
+	public static KafkaProducer<String, String> producer() {
+		Properties properties = new Properties();
+		properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+		properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+		properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+		properties.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+		properties.put(ProducerConfig.ACKS_CONFIG, "all");
+		return new KafkaProducer<>(properties);
+	}
+
+	/**
+	 * Return the log-end offset of every partition of a topic.
+	 * @param topic the topic
+	 * @return the end offsets
+	 */
+	public static Map<TopicPartition, Long> endOffsets(String topic) {
+		try (Admin admin = admin()) {
+			int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+			Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+			for (int i = 0; i < partitions; i++) {
+				request.put(new TopicPartition(topic, i), OffsetSpec.latest());
+			}
+			return admin.listOffsets(request)
+				.all()
+				.get()
+				.entrySet()
+				.stream()
+				.collect(Collectors.toMap(Map.Entry::getKey, (entry) -> entry.getValue().offset()));
+		}
+		catch (InterruptedException | ExecutionException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Return the committed offsets of a consumer group for one topic.
+	 * @param groupId the group
+	 * @param topic the topic
+	 * @return the committed offsets of the partitions that have one
+	 */
+	public static Map<TopicPartition, Long> committedOffsets(String groupId, String topic) {
+		try (Admin admin = admin()) {
+			Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(groupId)
+				.partitionsToOffsetAndMetadata()
+				.get();
+			return offsets.entrySet()
+				.stream()
+				.filter((entry) -> entry.getKey().topic().equals(topic) && entry.getValue() != null)
+				.collect(Collectors.toMap(Map.Entry::getKey, (entry) -> entry.getValue().offset()));
+		}
+		catch (InterruptedException | ExecutionException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Create an admin client.
+	 * @return an admin client the caller closes
+	 */
+	public static Admin admin() {
+		return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+				AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Duration.ofSeconds(30).toMillis()));
+	}
+
+	private static EmbeddedKafkaKraftBroker broker() {
+		EmbeddedKafkaKraftBroker current = broker;
+		if (current == null) {
+			synchronized (Broker.class) {
+				current = broker;
+				if (current == null) {
+					current = new EmbeddedKafkaKraftBroker(1, 1);
+					current.brokerProperties(Map.of("group.initial.rebalance.delay.ms", "0",
+							"offsets.topic.num.partitions", "4", "transaction.state.log.num.partitions", "4",
+							"auto.create.topics.enable", "false"));
+					current.afterPropertiesSet();
+					Runtime.getRuntime().addShutdownHook(new Thread(current::destroy));
+					broker = current;
+				}
+			}
+		}
+		return current;
+	}
+
+}
