@@ -6,8 +6,8 @@ package io.kafkaworker.annotation;
 public enum Delivery {
 
 	/**
-	 * Use the configured default ({@code kafka.worker.defaults.delivery}). Only meaningful
-	 * on the annotation.
+	 * Use the configured default ({@code kafka.worker.defaults.delivery}). Only
+	 * meaningful on the annotation.
 	 */
 	DEFAULT,
 

@@ -21,8 +21,8 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
  * Discovery follows Spring Kafka's {@code KafkaListenerAnnotationBeanPostProcessor}:
  * classes without the annotation are remembered so they are inspected once, the target
  * class is read through AOP proxies, and the method invoked is the one reachable on the
- * proxy. Unlike Spring Kafka it registers nothing itself; registration is a separate
- * step so that this class stays about finding methods.
+ * proxy. Unlike Spring Kafka it registers nothing itself; registration is a separate step
+ * so that this class stays about finding methods.
  */
 public class KafkaBatchWorkerAnnotationBeanPostProcessor implements BeanPostProcessor {
 
@@ -43,8 +43,8 @@ public class KafkaBatchWorkerAnnotationBeanPostProcessor implements BeanPostProc
 			this.nonAnnotatedClasses.add(targetClass);
 			return bean;
 		}
-		annotated.forEach((method, annotation) -> this.workerMethods
-			.add(workerMethod(bean, beanName, method, annotation)));
+		annotated
+			.forEach((method, annotation) -> this.workerMethods.add(workerMethod(bean, beanName, method, annotation)));
 		return bean;
 	}
 

@@ -23,9 +23,9 @@ public enum Mode {
 	PARTITION,
 
 	/**
-	 * Keys in parallel, up to the worker's concurrency, whatever the partition count;
-	 * for each key of a partition one record at a time, in offset order. Records with a
-	 * null key are ordered per partition.
+	 * Keys in parallel, up to the worker's concurrency, whatever the partition count; for
+	 * each key of a partition one record at a time, in offset order. Records with a null
+	 * key are ordered per partition.
 	 */
 	KEY,
 

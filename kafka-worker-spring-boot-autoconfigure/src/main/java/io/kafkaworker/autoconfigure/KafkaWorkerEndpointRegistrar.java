@@ -6,8 +6,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import io.kafkaworker.annotation.KafkaBatchWorkerAnnotationBeanPostProcessor;
 import io.kafkaworker.annotation.KafkaWorkerConfigurationException;
 import io.kafkaworker.annotation.WorkerMethod;
@@ -16,16 +14,19 @@ import io.kafkaworker.container.WorkerEndpoint;
 import io.kafkaworker.container.WorkerExecutor;
 import io.kafkaworker.container.WorkerSettings;
 import io.kafkaworker.runtime.WorkerRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 import org.springframework.kafka.annotation.KafkaListenerConfigurer;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistrar;
+import org.springframework.kafka.core.ConsumerFactory;
 
 /**
- * Registers one listener endpoint per {@code @KafkaBatchWorker} method with Spring Kafka's
- * registrar. Spring Kafka calls every {@link KafkaListenerConfigurer} once all singletons
- * exist, so every annotated bean has been seen by then.
+ * Registers one listener endpoint per {@code @KafkaBatchWorker} method with Spring
+ * Kafka's registrar. Spring Kafka calls every {@link KafkaListenerConfigurer} once all
+ * singletons exist, so every annotated bean has been seen by then.
  */
 public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer {
 
@@ -66,16 +67,16 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer {
 			WorkerMethod previous = byId.putIfAbsent(settings.id(), method);
 			if (previous != null) {
 				throw new KafkaWorkerConfigurationException(
-						"Two @KafkaBatchWorker methods have the id '" + settings.id() + "': "
-								+ previous.description() + " and " + method.description() + ".",
+						"Two @KafkaBatchWorker methods have the id '" + settings.id() + "': " + previous.description()
+								+ " and " + method.description() + ".",
 						"Give each worker a distinct id with @KafkaBatchWorker(id = ...).");
 			}
 			registrar.registerEndpoint(
 					new WorkerEndpoint(settings, method, this.executors, this.registry, this.commitListener),
 					this.containerFactory);
 			logger.info("Registered Kafka worker '" + settings.id() + "' for " + method.description() + ": topics "
-					+ settings.topics() + ", group '" + settings.groupId() + "', mode " + settings.mode() + ", delivery "
-					+ settings.delivery() + ", concurrency " + settings.concurrency() + ", consumers "
+					+ settings.topics() + ", group '" + settings.groupId() + "', mode " + settings.mode()
+					+ ", delivery " + settings.delivery() + ", concurrency " + settings.concurrency() + ", consumers "
 					+ settings.consumers());
 		}
 		warnAboutUnknownWorkers(byId.keySet());
@@ -92,9 +93,9 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer {
 	}
 
 	private void warnAboutAutoCommit(Set<String> ids) {
-		Object autoCommit = this.containerFactory.getConsumerFactory()
-			.getConfigurationProperties()
-			.get(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG);
+		ConsumerFactory<?, ?> consumerFactory = this.containerFactory.getConsumerFactory();
+		Object autoCommit = (consumerFactory != null)
+				? consumerFactory.getConfigurationProperties().get(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG) : null;
 		if (!ids.isEmpty() && autoCommit != null && Boolean.parseBoolean(autoCommit.toString())) {
 			logger.warn("spring.kafka.consumer.enable-auto-commit is true; Kafka workers " + ids
 					+ " commit offsets themselves and run with enable.auto.commit=false");

@@ -25,7 +25,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class KafkaWorkerProperties {
 
 	/**
-	 * Whether to run {@code @KafkaBatchWorker} methods as workers.
+	 * Whether to run @KafkaBatchWorker methods as workers.
 	 */
 	private boolean enabled = true;
 
@@ -112,9 +112,9 @@ public class KafkaWorkerProperties {
 		private Duration commitTimeout = Duration.ofSeconds(10);
 
 		/**
-		 * Longest time a partition revocation waits for the partition's in-flight
-		 * records before committing and letting the partition go. Records still running
-		 * then are redelivered to the partition's next owner.
+		 * Longest time a partition revocation waits for the partition's in-flight records
+		 * before committing and letting the partition go. Records still running then are
+		 * redelivered to the partition's next owner.
 		 */
 		private Duration revokeTimeout = Duration.ofSeconds(10);
 

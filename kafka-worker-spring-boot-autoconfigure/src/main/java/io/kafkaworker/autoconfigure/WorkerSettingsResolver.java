@@ -47,8 +47,9 @@ final class WorkerSettingsResolver {
 		List<String> topics = topics(method, sources);
 		String groupId = (worker.getGroupId() != null) ? worker.getGroupId()
 				: StringUtils.hasText(annotation.groupId()) ? resolve(annotation.groupId(), "groupId", method) : id;
-		Mode mode = sources.choose("mode", "mode", worker.getMode(),
-				(annotation.mode() != Mode.DEFAULT) ? annotation.mode() : null, defaults.getMode())
+		Mode mode = sources
+			.choose("mode", "mode", worker.getMode(), (annotation.mode() != Mode.DEFAULT) ? annotation.mode() : null,
+					defaults.getMode())
 			.require((value) -> value != Mode.DEFAULT, "one of SERIAL, PARTITION, KEY or PARALLEL");
 		Delivery delivery = delivery(sources.choose("delivery", "delivery", worker.getDelivery(),
 				(annotation.delivery() != Delivery.DEFAULT) ? annotation.delivery() : null, defaults.getDelivery()));
@@ -58,15 +59,15 @@ final class WorkerSettingsResolver {
 				unsetToNull(annotation.consumers()), defaults.getConsumers()));
 		int batchSize = positive(sources.choose("batch-size", "batchSize", worker.getBatchSize(),
 				unsetToNull(annotation.batchSize()), defaults.getBatchSize()));
-		boolean autoStartup = sources.choose("auto-startup", "autoStartup", worker.getAutoStartup(),
-				autoStartup(annotation, method), defaults.isAutoStartup())
+		boolean autoStartup = sources
+			.choose("auto-startup", "autoStartup", worker.getAutoStartup(), autoStartup(annotation, method),
+					defaults.isAutoStartup())
 			.value();
 		int callSize = method.signature().isBatch() ? batchSize : 1;
 		int defaultBuffer = (int) Math.min(Integer.MAX_VALUE,
 				Math.max(MIN_BUFFERED_RECORDS, 2L * concurrency * callSize));
-		int maxBufferedRecords = positive(sources.choose("max-buffered-records", null,
-				worker.getMaxBufferedRecords(), null,
-				(defaults.getMaxBufferedRecords() != null) ? defaults.getMaxBufferedRecords() : defaultBuffer));
+		int maxBufferedRecords = positive(sources.choose("max-buffered-records", null, worker.getMaxBufferedRecords(),
+				null, (defaults.getMaxBufferedRecords() != null) ? defaults.getMaxBufferedRecords() : defaultBuffer));
 		Duration commitInterval = sources
 			.choose("commit-interval", null, worker.getCommitInterval(), null, defaults.getCommitInterval())
 			.require((value) -> !value.isNegative() && !value.isZero(), "a positive duration");
@@ -123,8 +124,9 @@ final class WorkerSettingsResolver {
 		}
 		String value = resolve(annotation.autoStartup(), "autoStartup", method).trim();
 		if (!"true".equalsIgnoreCase(value) && !"false".equalsIgnoreCase(value)) {
-			throw new KafkaWorkerConfigurationException("@KafkaBatchWorker(autoStartup = \"" + annotation.autoStartup()
-					+ "\") on " + method.description() + " resolves to '" + value + "', not true or false.",
+			throw new KafkaWorkerConfigurationException(
+					"@KafkaBatchWorker(autoStartup = \"" + annotation.autoStartup() + "\") on " + method.description()
+							+ " resolves to '" + value + "', not true or false.",
 					"Set autoStartup to \"true\", \"false\" or a placeholder that resolves to one of them.");
 		}
 		return Boolean.valueOf(value);
@@ -167,8 +169,9 @@ final class WorkerSettingsResolver {
 				return new Setting<>(fromWorker, "kafka.worker.workers." + this.id + "." + property, this);
 			}
 			if (fromAnnotation != null) {
-				return new Setting<>(fromAnnotation, "@KafkaBatchWorker(" + attribute + " = " + fromAnnotation
-						+ ") on " + this.method.description(), this);
+				return new Setting<>(fromAnnotation,
+						"@KafkaBatchWorker(" + attribute + " = " + fromAnnotation + ") on " + this.method.description(),
+						this);
 			}
 			return new Setting<>(fromDefaults, "kafka.worker.defaults." + property, this);
 		}
@@ -180,8 +183,8 @@ final class WorkerSettingsResolver {
 		T require(Predicate<T> valid, String rule) {
 			if (!valid.test(this.value)) {
 				throw new KafkaWorkerConfigurationException(
-						"Invalid value '" + this.value + "' for " + this.source + " (worker '" + this.sources.id
-								+ "', " + this.sources.method.description() + "): expected " + rule + ".",
+						"Invalid value '" + this.value + "' for " + this.source + " (worker '" + this.sources.id + "', "
+								+ this.sources.method.description() + "): expected " + rule + ".",
 						"Set " + this.source + " to " + rule + ".");
 			}
 			return this.value;

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
+import io.kafkaworker.offset.PartitionOffsets;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import io.kafkaworker.offset.PartitionOffsets;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
@@ -18,7 +18,8 @@ import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 
 /**
- * Commits the committable offsets of one consumer's partitions, on that consumer's thread.
+ * Commits the committable offsets of one consumer's partitions, on that consumer's
+ * thread.
  *
  * <p>
  * A {@code KafkaConsumer} may only be used by the thread that polls it, so every method
@@ -155,17 +156,16 @@ public final class OffsetCommitter {
 			consumer.commitSync(offsets, this.timeout);
 		}
 		catch (WakeupException ex) {
-			// Another thread woke the consumer (a resumed partition) just as we committed:
+			// Another thread woke the consumer (a resumed partition) just as we
+			// committed:
 			// the wake-up is spent now, so the retry does not meet it again.
 			consumer.commitSync(offsets, this.timeout);
 		}
 	}
 
-	/**
-	 * The committable offset, moved up to the consumer's position when every received
-	 * record is complete: the position may be past the last record because of transaction
-	 * markers, and committing it lets the group's offset reach the log end.
-	 */
+	// The committable offset, moved up to the consumer's position when every received
+	// record is complete: the position may be past the last record because of transaction
+	// markers, and committing it lets the group's offset reach the log end.
 	private long committableOffset(Consumer<?, ?> consumer, PartitionOffsets partition) {
 		long offset = partition.committableOffset();
 		if (offset >= 0 && partition.oldestIncompleteOffset() < 0) {

@@ -18,13 +18,13 @@ import io.kafkaworker.dispatch.Dispatcher;
 import io.kafkaworker.dispatch.WorkItem;
 import io.kafkaworker.lane.LaneScheduler;
 import io.kafkaworker.offset.PartitionOffsets;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
 /**
  * The engine's side of one Kafka consumer: the progress of the partitions assigned to it
@@ -128,7 +128,8 @@ final class ConsumerSession {
 	}
 
 	/**
-	 * Return the last offset this session committed for a partition. Safe from any thread.
+	 * Return the last offset this session committed for a partition. Safe from any
+	 * thread.
 	 * @param topicPartition the partition
 	 * @return the offset, or -1
 	 */
@@ -155,12 +156,10 @@ final class ConsumerSession {
 		return items;
 	}
 
-	/**
-	 * Return the progress of a partition that records arrived for. Normally it was created
-	 * on assignment; it is created here if Spring Kafka skipped our assignment callback,
-	 * and replaced if the consumer went back to an earlier offset (an offset reset), since
-	 * offsets must only grow within one progress object.
-	 */
+	// Return the progress of a partition that records arrived for. Normally it was
+	// created on assignment; it is created here if Spring Kafka skipped our assignment
+	// callback, and replaced if the consumer went back to an earlier offset (an offset
+	// reset), since offsets must only grow within one progress object.
 	private PartitionOffsets partitionFor(TopicPartition topicPartition, long firstOffset) {
 		PartitionOffsets partition = this.partitions.get(topicPartition);
 		if (partition == null) {
@@ -227,11 +226,9 @@ final class ConsumerSession {
 		}
 	}
 
-	/**
-	 * At-most-once: commit the offsets past the poll's records before any is handled. If
-	 * the commit fails, nothing is handled and the consumer goes back to the poll's first
-	 * records, so they are fetched and committed again rather than lost or handled twice.
-	 */
+	// At-most-once: commit the offsets past the poll's records before any is handled. If
+	// the commit fails, nothing is handled and the consumer goes back to the poll's first
+	// records, so they are fetched and committed again rather than lost or handled twice.
 	private boolean commitBeforeHandling(ConsumerRecords<Object, Object> records) {
 		Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
 		for (TopicPartition topicPartition : records.partitions()) {

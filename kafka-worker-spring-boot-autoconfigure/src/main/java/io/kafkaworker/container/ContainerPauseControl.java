@@ -8,10 +8,10 @@ import org.springframework.kafka.listener.MessageListenerContainer;
 
 /**
  * Pauses and resumes partitions through Spring Kafka's container API, which takes effect
- * on the consumer thread around the next poll and wakes a polling consumer on resume. Using
- * the container rather than the consumer keeps the container's own bookkeeping right: it
- * re-pauses a partition reassigned to the same consumer and does not resume our partitions
- * when a paused container is resumed.
+ * on the consumer thread around the next poll and wakes a polling consumer on resume.
+ * Using the container rather than the consumer keeps the container's own bookkeeping
+ * right: it re-pauses a partition reassigned to the same consumer and does not resume our
+ * partitions when a paused container is resumed.
  */
 final class ContainerPauseControl implements Backpressure.PauseControl {
 

@@ -22,8 +22,8 @@ import org.springframework.util.ReflectionUtils;
  * <p>
  * Payloads are passed as deserialized when they already have the declared type. Otherwise
  * the record message converter of the listener container factory converts them (for
- * example Spring Kafka's JSON converter turning a {@code String} into an {@code Order}), as
- * {@code @KafkaListener} does.
+ * example Spring Kafka's JSON converter turning a {@code String} into an {@code Order}),
+ * as {@code @KafkaListener} does.
  */
 final class HandlerMethodInvoker {
 

@@ -74,10 +74,8 @@ final class RecordHandler implements CallHandler<WorkItem> {
 		}
 	}
 
-	/**
-	 * Call the action once per run of consecutive items of the same partition. Lanes hold
-	 * one partition's records except the single lane of SERIAL mode.
-	 */
+	// Call the action once per run of consecutive items of the same partition. Lanes hold
+	// one partition's records except the single lane of SERIAL mode.
 	private static void forEachPartition(List<WorkItem> items, PartitionAction action) {
 		PartitionOffsets current = null;
 		int count = 0;

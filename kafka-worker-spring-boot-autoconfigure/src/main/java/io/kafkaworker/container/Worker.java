@@ -21,11 +21,11 @@ import io.kafkaworker.offset.PartitionOffsets;
 import io.kafkaworker.runtime.PartitionSnapshot;
 import io.kafkaworker.runtime.WorkerSnapshot;
 import io.kafkaworker.runtime.WorkerView;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.support.converter.RecordMessageConverter;

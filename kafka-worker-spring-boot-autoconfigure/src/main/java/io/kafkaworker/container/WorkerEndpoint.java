@@ -21,8 +21,8 @@ import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.support.TopicPartitionOffset;
 import org.springframework.kafka.support.converter.BatchMessageConverter;
-import org.springframework.kafka.support.converter.RecordMessageConverter;
 import org.springframework.kafka.support.converter.MessageConverter;
+import org.springframework.kafka.support.converter.RecordMessageConverter;
 
 /**
  * The listener endpoint of one worker, registered with Spring Kafka's registrar so that
@@ -173,16 +173,19 @@ public final class WorkerEndpoint implements KafkaListenerEndpoint {
 		properties.setTransactionManager(null);
 		properties.setSubBatchPerPartition(false);
 		properties.setDeliveryAttemptHeader(false);
-		// Our own metrics measure handler calls; the container's timer would time dispatch.
+		// Our own metrics measure handler calls; the container's timer would time
+		// dispatch.
 		properties.setMicrometerEnabled(false);
-		// The periodic duties run before each poll: poll at least once per commit interval.
+		// The periodic duties run before each poll: poll at least once per commit
+		// interval.
 		properties.setPollTimeout(Math.min(properties.getPollTimeout(), this.settings.commitInterval().toMillis()));
 		long stopBudget = this.settings.revokeTimeout().plus(this.settings.commitTimeout()).toMillis();
 		properties.setShutdownTimeout(Math.max(properties.getShutdownTimeout(), stopBudget));
 		properties.setConsumerRebalanceListener(
 				new WorkerRebalanceListener(current, properties.getConsumerRebalanceListener()));
 		container.setBatchInterceptor(withHook(container.getBatchInterceptor(), new PollCycleHook(current)));
-		// Our listener never throws; if it does, that is a bug, and stopping the container
+		// Our listener never throws; if it does, that is a bug, and stopping the
+		// container
 		// is the only answer that cannot commit past an unfinished record.
 		container.setCommonErrorHandler(new CommonContainerStoppingErrorHandler());
 		current.attach(container);

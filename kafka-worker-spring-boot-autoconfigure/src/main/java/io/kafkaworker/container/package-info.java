@@ -1,5 +1,6 @@
 /**
- * Plugs workers into Spring Kafka: endpoint, container, listener and the consumer-thread side of the engine.
+ * Plugs workers into Spring Kafka: endpoint, container, listener and the consumer-thread
+ * side of the engine.
  */
 @NullMarked
 package io.kafkaworker.container;

@@ -145,9 +145,8 @@ public final class Backpressure {
 	 * @return the paused partitions, sorted by topic and partition
 	 */
 	public Set<TopicPartition> pausedPartitions() {
-		Set<TopicPartition> paused = new TreeSet<>(
-				(a, b) -> (a.topic().equals(b.topic())) ? Integer.compare(a.partition(), b.partition())
-						: a.topic().compareTo(b.topic()));
+		Set<TopicPartition> paused = new TreeSet<>((a, b) -> (a.topic().equals(b.topic()))
+				? Integer.compare(a.partition(), b.partition()) : a.topic().compareTo(b.topic()));
 		this.flows.forEach((partition, flow) -> {
 			if (flow.paused) {
 				paused.add(partition);

@@ -98,9 +98,7 @@ public enum Ordering {
 		return null;
 	}
 
-	/**
-	 * Byte-array keys compare by identity; wrap them so equal contents share a lane.
-	 */
+	// Byte-array keys compare by identity; wrap them so equal contents share a lane.
 	private static @Nullable Object comparableKey(@Nullable Object key) {
 		return (key instanceof byte[] bytes) ? ByteBuffer.wrap(bytes) : key;
 	}

@@ -20,11 +20,11 @@ import org.apache.commons.logging.LogFactory;
  * handler calls at once.
  *
  * <p>
- * A lane is a FIFO queue of items that share a key (a partition, a key of a partition,
- * or the whole worker). An <em>exclusive</em> lane runs one call at a time, so its items
- * are handled one after another in the order they were submitted; a non-exclusive lane
- * may run many calls at once. Each call takes up to {@code maxCallSize} items from the
- * head of one lane.
+ * A lane is a FIFO queue of items that share a key (a partition, a key of a partition, or
+ * the whole worker). An <em>exclusive</em> lane runs one call at a time, so its items are
+ * handled one after another in the order they were submitted; a non-exclusive lane may
+ * run many calls at once. Each call takes up to {@code maxCallSize} items from the head
+ * of one lane.
  *
  * <p>
  * Invariants:
@@ -44,8 +44,8 @@ import org.apache.commons.logging.LogFactory;
  *
  * <p>
  * Written by hand because no maintained library offers keyed FIFO lanes with a shared
- * concurrency bound, halting and discarding by predicate (Parallel Consumer's shards
- * are internal to its engine, and Reactor's {@code groupBy} cannot halt one group).
+ * concurrency bound, halting and discarding by predicate (Parallel Consumer's shards are
+ * internal to its engine, and Reactor's {@code groupBy} cannot halt one group).
  *
  * @param <T> the type of work item
  */
@@ -96,8 +96,8 @@ public final class LaneScheduler<T> {
 	}
 
 	/**
-	 * Append items to the tail of a lane, creating the lane if needed, and start calls
-	 * if slots are free.
+	 * Append items to the tail of a lane, creating the lane if needed, and start calls if
+	 * slots are free.
 	 * @param laneKey the lane's key; equal keys share a lane
 	 * @param exclusive whether the lane runs one call at a time (used when the lane is
 	 * created)
@@ -261,9 +261,7 @@ public final class LaneScheduler<T> {
 		}
 	}
 
-	/**
-	 * Called by a runner when a call returns: frees its slot and picks the next calls.
-	 */
+	// Called by a runner when a call returns: frees its slot and picks the next calls.
 	private List<Call<T>> finish(Call<T> call, CallOutcome outcome) {
 		this.lock.lock();
 		try {
@@ -285,7 +283,7 @@ public final class LaneScheduler<T> {
 		}
 	}
 
-	/** Put a lane in the ready queue if it can start a call. Requires the lock. */
+	// Put a lane in the ready queue if it can start a call. Requires the lock.
 	private void makeReady(Lane<T> lane) {
 		if (!lane.queued && lane.canStartCall()) {
 			lane.queued = true;
@@ -293,7 +291,7 @@ public final class LaneScheduler<T> {
 		}
 	}
 
-	/** Start calls from ready lanes while slots are free. Requires the lock. */
+	// Start calls from ready lanes while slots are free. Requires the lock.
 	private List<Call<T>> startCalls() {
 		List<Call<T>> calls = null;
 		while (this.running < this.concurrency && !this.ready.isEmpty()) {
@@ -336,7 +334,7 @@ public final class LaneScheduler<T> {
 		}
 	}
 
-	/** Put a call that never ran back at the head of its lane. */
+	// Put a call that never ran back at the head of its lane.
 	private void undo(Call<T> call) {
 		this.lock.lock();
 		try {

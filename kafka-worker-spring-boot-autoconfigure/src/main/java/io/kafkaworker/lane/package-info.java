@@ -1,5 +1,6 @@
 /**
- * Keyed FIFO lanes run on an executor with a shared concurrency bound. No Spring and no Kafka inside.
+ * Keyed FIFO lanes run on an executor with a shared concurrency bound. No Spring and no
+ * Kafka inside.
  */
 @NullMarked
 package io.kafkaworker.lane;

@@ -12,14 +12,14 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>
  * Each received record gets a <em>sequence number</em>, its position in the order of
- * receipt, so that completing a record is a constant-time array access no matter how
- * many records are outstanding. Invariants, which the unit tests pin down:
+ * receipt, so that completing a record is a constant-time array access no matter how many
+ * records are outstanding. Invariants, which the unit tests pin down:
  * <ul>
  * <li>Offsets are received in strictly increasing order, as the consumer returns them.
  * Gaps are normal (compaction, transaction markers), so nothing here assumes that the
  * next offset is {@code offset + 1}: the tracker remembers the offsets it was given.</li>
- * <li>{@link #committableOffset()} is the lowest received offset that is not complete,
- * or one past the last received offset when every received record is complete. It never
+ * <li>{@link #committableOffset()} is the lowest received offset that is not complete, or
+ * one past the last received offset when every received record is complete. It never
  * passes an unfinished record.</li>
  * <li>Completions may arrive in any order, from any thread, and more than once; a
  * completion for a sequence number that was never issued is ignored.</li>

@@ -1,5 +1,6 @@
 /**
- * Per-partition progress: received, complete, in flight and committable offsets. No Spring inside.
+ * Per-partition progress: received, complete, in flight and committable offsets. No
+ * Spring inside.
  */
 @NullMarked
 package io.kafkaworker.offset;

@@ -51,8 +51,7 @@ class ModeContractIntegrationTests {
 		Broker.createTopic(topic, PARTITIONS);
 		long seed = System.nanoTime();
 		Random random = new Random(seed);
-		Broker.produce(topic, RECORDS,
-				(i) -> new String[] { "key-" + random.nextInt(KEYS), Integer.toString(i) });
+		Broker.produce(topic, RECORDS, (i) -> new String[] { "key-" + random.nextInt(KEYS), Integer.toString(i) });
 		ContractRecorder recorder = new ContractRecorder(mode, CONCURRENCY, true);
 		String workerId = handler + "-worker";
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ContractApp.class)
@@ -68,9 +67,10 @@ class ModeContractIntegrationTests {
 					"--kafka.worker.defaults.auto-startup=false")) {
 			await().atMost(Duration.ofSeconds(90)).until(() -> recorder.distinctHandled() == RECORDS);
 			Map<TopicPartition, Long> endOffsets = Broker.endOffsets(topic);
-			await().atMost(Duration.ofSeconds(20)).untilAsserted(
-					() -> assertThat(Broker.committedOffsets(topic, topic)).as("committed offsets (seed %d)", seed)
-						.isEqualTo(endOffsets));
+			await().atMost(Duration.ofSeconds(20))
+				.untilAsserted(
+						() -> assertThat(Broker.committedOffsets(topic, topic)).as("committed offsets (seed %d)", seed)
+							.isEqualTo(endOffsets));
 			assertThat(recorder.violations()).as("contract violations (seed %d)", seed).isEmpty();
 			assertThat(recorder.duplicates()).as("duplicates (seed %d)", seed).isZero();
 			endOffsets.forEach((partition, end) -> {
@@ -85,6 +85,14 @@ class ModeContractIntegrationTests {
 				assertThat(recorder.maxActive()).isEqualTo(1);
 			}
 		}
+	}
+
+	static void randomDelay(int maxDelayMicros) {
+		ThreadLocalRandom random = ThreadLocalRandom.current();
+		if (random.nextInt(100) < 80) {
+			return;
+		}
+		LockSupport.parkNanos(random.nextLong(maxDelayMicros * 1000L));
 	}
 
 	@SpringBootConfiguration
@@ -103,7 +111,7 @@ class ModeContractIntegrationTests {
 
 	}
 
-	static class RecordWorker {
+	public static class RecordWorker {
 
 		private final ContractRecorder recorder;
 
@@ -124,7 +132,7 @@ class ModeContractIntegrationTests {
 
 	}
 
-	static class BatchWorker {
+	public static class BatchWorker {
 
 		private final ContractRecorder recorder;
 
@@ -143,14 +151,6 @@ class ModeContractIntegrationTests {
 			this.recorder.exit(records);
 		}
 
-	}
-
-	static void randomDelay(int maxDelayMicros) {
-		ThreadLocalRandom random = ThreadLocalRandom.current();
-		if (random.nextInt(100) < 80) {
-			return;
-		}
-		LockSupport.parkNanos(random.nextLong(maxDelayMicros * 1000L));
 	}
 
 }

@@ -13,9 +13,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Watches handler calls as they happen and records every breach of a mode's contract:
- * two calls of one exclusive lane at once, a lane's records out of offset order, more
- * calls at once than the worker's concurrency. It also counts how often each record was
+ * Watches handler calls as they happen and records every breach of a mode's contract: two
+ * calls of one exclusive lane at once, a lane's records out of offset order, more calls
+ * at once than the worker's concurrency. It also counts how often each record was
  * handled, so tests can check that nothing was lost.
  */
 public final class ContractRecorder {
@@ -75,13 +75,13 @@ public final class ContractRecorder {
 			if (orderLane != null) {
 				Long previous = this.lastOffsetByOrderLane.put(orderLane, record.offset());
 				if (previous != null && (this.strictOrder ? previous >= record.offset() : false)) {
-					this.violations.add("lane " + orderLane + " handled offset " + record.offset() + " after "
-							+ previous);
+					this.violations
+						.add("lane " + orderLane + " handled offset " + record.offset() + " after " + previous);
 				}
 			}
 		}
-		if (lane != null && this.activeByLane.computeIfAbsent(lane, (key) -> new AtomicInteger())
-			.incrementAndGet() > 1) {
+		if (lane != null
+				&& this.activeByLane.computeIfAbsent(lane, (key) -> new AtomicInteger()).incrementAndGet() > 1) {
 			this.violations.add("two calls of exclusive lane " + lane + " at once");
 		}
 	}
@@ -96,8 +96,8 @@ public final class ContractRecorder {
 			this.activeByLane.get(lane).decrementAndGet();
 		}
 		for (ConsumerRecord<?, ?> record : records) {
-			this.handled.computeIfAbsent(key(record.topic(), record.partition(), record.offset()),
-					(key) -> new AtomicInteger())
+			this.handled
+				.computeIfAbsent(key(record.topic(), record.partition(), record.offset()), (key) -> new AtomicInteger())
 				.incrementAndGet();
 		}
 		this.active.decrementAndGet();
