@@ -1,0 +1,429 @@
+package io.kafkaworker.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.kafkaworker.annotation.Delivery;
+import io.kafkaworker.annotation.KafkaBatchWorker;
+import io.kafkaworker.annotation.KafkaBatchWorkerAnnotationBeanPostProcessor;
+import io.kafkaworker.annotation.KafkaWorkerConfigurationException;
+import io.kafkaworker.annotation.Mode;
+import io.kafkaworker.container.Worker;
+import io.kafkaworker.container.WorkerSettings;
+import io.kafkaworker.runtime.WorkerRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.annotation.EnableKafka;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link KafkaWorkerAutoConfiguration}: conditions, property binding and
+ * precedence, container settings, and the startup failures of bad workers.
+ */
+class KafkaWorkerAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaWorkerAutoConfiguration.class))
+		.withPropertyValues("spring.kafka.bootstrap-servers=localhost:1", "kafka.worker.defaults.auto-startup=false");
+
+	@Test
+	void autoConfigurationWhenKafkaPresentShouldProvideWorkerInfrastructure() {
+		this.contextRunner.run((context) -> assertThat(context).hasNotFailed()
+			.hasSingleBean(KafkaBatchWorkerAnnotationBeanPostProcessor.class)
+			.hasSingleBean(WorkerRegistry.class)
+			.hasSingleBean(KafkaWorkerEndpointRegistrar.class)
+			.hasBean(KafkaWorkerAutoConfiguration.CONTAINER_FACTORY_BEAN_NAME));
+	}
+
+	@Test
+	void autoConfigurationWhenDisabledShouldBackOff() {
+		this.contextRunner.withPropertyValues("kafka.worker.enabled=false")
+			.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(KafkaWorkerEndpointRegistrar.class)
+				.doesNotHaveBean(WorkerRegistry.class));
+	}
+
+	@Test
+	void autoConfigurationWhenSpringKafkaIsMissingShouldBackOff() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(EnableKafka.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(KafkaWorkerEndpointRegistrar.class));
+	}
+
+	@Test
+	void workerWhenDeclaredShouldBeAListenerContainerInSpringKafkasRegistry() {
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class).run((context) -> {
+			ConcurrentMessageListenerContainer<?, ?> container = container(context, "orders");
+			assertThat(container.getGroupId()).isEqualTo("orders");
+			assertThat(container.getContainerProperties().getTopics()).containsExactly("orders");
+			assertThat(container.getContainerProperties().getAckMode()).isEqualTo(ContainerProperties.AckMode.MANUAL);
+			assertThat(container.getContainerProperties().isAsyncAcks()).isFalse();
+			assertThat(container.getContainerProperties().getKafkaConsumerProperties())
+				.containsEntry("enable.auto.commit", "false");
+			assertThat(container.getConcurrency()).isEqualTo(1);
+			assertThat(container.isAutoStartup()).isFalse();
+			assertThat(container.getBatchInterceptor()).isNotNull();
+		});
+	}
+
+	@Test
+	void settingsWhenNotConfiguredShouldUseBuiltInDefaults() {
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class).run((context) -> {
+			WorkerSettings settings = settings(context, "orders");
+			assertThat(settings.mode()).isEqualTo(Mode.PARTITION);
+			assertThat(settings.delivery()).isEqualTo(Delivery.AT_LEAST_ONCE);
+			assertThat(settings.concurrency()).isEqualTo(16);
+			assertThat(settings.consumers()).isEqualTo(1);
+			assertThat(settings.batchSize()).isEqualTo(100);
+			assertThat(settings.maxBufferedRecords()).isEqualTo(1000);
+			assertThat(settings.commitInterval()).isEqualTo(Duration.ofSeconds(1));
+			assertThat(settings.commitTimeout()).isEqualTo(Duration.ofSeconds(10));
+			assertThat(settings.revokeTimeout()).isEqualTo(Duration.ofSeconds(10));
+		});
+	}
+
+	@Test
+	void settingsShouldPreferWorkerPropertiesThenAnnotationThenDefaults() {
+		this.contextRunner.withUserConfiguration(AnnotatedWorkerConfiguration.class)
+			.withPropertyValues("kafka.worker.defaults.mode=SERIAL", "kafka.worker.defaults.concurrency=8",
+					"kafka.worker.defaults.consumers=2", "kafka.worker.defaults.batch-size=50",
+					"kafka.worker.workers.tuned.concurrency=64", "kafka.worker.workers.tuned.group-id=tuned-group",
+					"kafka.worker.workers.tuned.topics=from-properties")
+			.run((context) -> {
+				WorkerSettings settings = settings(context, "tuned");
+				// properties beat the annotation (concurrency = 32 there)
+				assertThat(settings.concurrency()).isEqualTo(64);
+				assertThat(settings.groupId()).isEqualTo("tuned-group");
+				assertThat(settings.topics()).containsExactly("from-properties");
+				// the annotation beats the defaults
+				assertThat(settings.mode()).isEqualTo(Mode.KEY);
+				assertThat(settings.consumers()).isEqualTo(3);
+				// the defaults apply where neither says anything
+				assertThat(settings.batchSize()).isEqualTo(50);
+				assertThat(settings.maxBufferedRecords()).isEqualTo(1000);
+				assertThat(container(context, "tuned").getConcurrency()).isEqualTo(3);
+			});
+	}
+
+	@Test
+	void maxBufferedRecordsWhenUnsetShouldCoverTwiceTheRecordsInFlight() {
+		this.contextRunner.withUserConfiguration(BatchWorkerConfiguration.class)
+			.withPropertyValues("kafka.worker.workers.bulk.concurrency=20", "kafka.worker.workers.bulk.batch-size=50")
+			.run((context) -> assertThat(settings(context, "bulk").maxBufferedRecords()).isEqualTo(2 * 20 * 50));
+	}
+
+	@Test
+	void idWhenNotDeclaredShouldDeriveFromBeanAndMethodNames() {
+		this.contextRunner.withUserConfiguration(UnnamedWorkerConfiguration.class)
+			.run((context) -> assertThat(context.getBean(WorkerRegistry.class).find("order-handler-on-order"))
+				.isNotNull());
+	}
+
+	@Test
+	void topicsShouldResolvePlaceholders() {
+		this.contextRunner.withUserConfiguration(PlaceholderWorkerConfiguration.class)
+			.withPropertyValues("app.topics=a,b")
+			.run((context) -> assertThat(settings(context, "placeholder").topics()).containsExactly("a", "b"));
+	}
+
+	@Test
+	void pollTimeoutShouldNotExceedTheCommitInterval() {
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.withPropertyValues("kafka.worker.workers.orders.commit-interval=300ms")
+			.run((context) -> assertThat(container(context, "orders").getContainerProperties().getPollTimeout())
+				.isEqualTo(300));
+	}
+
+	@Test
+	void springKafkaListenerPropertiesShouldApplyToWorkerContainers() {
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.withPropertyValues("spring.kafka.listener.poll-timeout=200ms", "spring.kafka.listener.ack-mode=RECORD",
+					"spring.kafka.listener.async-acks=true")
+			.run((context) -> {
+				ContainerProperties properties = container(context, "orders").getContainerProperties();
+				assertThat(properties.getPollTimeout()).isEqualTo(200);
+				// the engine's own needs win over listener settings that would break it
+				assertThat(properties.getAckMode()).isEqualTo(ContainerProperties.AckMode.MANUAL);
+				assertThat(properties.isAsyncAcks()).isFalse();
+			});
+	}
+
+	@Test
+	void startupWhenSignatureIsUnsupportedShouldFailNamingTheMethod() {
+		this.contextRunner.withUserConfiguration(TwoParameterWorkerConfiguration.class)
+			.run((context) -> assertThat(failure(context))
+				.hasMessageContaining("TwoParameterWorker.handle(String, int)")
+				.hasMessageContaining("has 2 parameters"));
+	}
+
+	@Test
+	void startupWhenTopicPlaceholderIsUnknownShouldFailNamingTheAttribute() {
+		this.contextRunner.withUserConfiguration(PlaceholderWorkerConfiguration.class)
+			.run((context) -> assertThat(failure(context))
+				.hasMessageContaining("@KafkaBatchWorker(topics = \"${app.topics}\")")
+				.hasMessageContaining("PlaceholderWorker.handle(String)")
+				.hasMessageContaining("app.topics"));
+	}
+
+	@Test
+	void startupWhenConcurrencyPropertyIsZeroShouldFailNamingTheProperty() {
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.withPropertyValues("kafka.worker.workers.orders.concurrency=0")
+			.run((context) -> assertThat(failure(context))
+				.hasMessageContaining("Invalid value '0' for kafka.worker.workers.orders.concurrency"));
+	}
+
+	@Test
+	void startupWhenDefaultConcurrencyIsNegativeShouldFailNamingTheProperty() {
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.withPropertyValues("kafka.worker.defaults.concurrency=-5")
+			.run((context) -> assertThat(failure(context))
+				.hasMessageContaining("Invalid value '-5' for kafka.worker.defaults.concurrency"));
+	}
+
+	@Test
+	void startupWhenAnnotationConcurrencyIsZeroShouldFailNamingTheAttribute() {
+		this.contextRunner.withUserConfiguration(ZeroConcurrencyWorkerConfiguration.class)
+			.run((context) -> assertThat(failure(context))
+				.hasMessageContaining("Invalid value '0' for @KafkaBatchWorker(concurrency = 0) on "
+						+ "ZeroConcurrencyWorker.handle(String)"));
+	}
+
+	@Test
+	void startupWhenCommitIntervalIsZeroShouldFail() {
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.withPropertyValues("kafka.worker.defaults.commit-interval=0s")
+			.run((context) -> assertThat(failure(context)).hasMessageContaining("kafka.worker.defaults.commit-interval")
+				.hasMessageContaining("a positive duration"));
+	}
+
+	@Test
+	void startupWhenDeliveryIsExactlyOnceShouldFailUntilSupported() {
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.withPropertyValues("kafka.worker.workers.orders.delivery=EXACTLY_ONCE")
+			.run((context) -> assertThat(failure(context)).hasMessageContaining(
+					"Delivery EXACTLY_ONCE, set by kafka.worker.workers.orders.delivery, is not supported yet"));
+	}
+
+	@Test
+	void startupWhenTwoWorkersShareAnIdShouldFail() {
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class, DuplicateIdWorkerConfiguration.class)
+			.run((context) -> assertThat(failure(context))
+				.hasMessageContaining("Two @KafkaBatchWorker methods have the id 'orders'"));
+	}
+
+	@Test
+	void startupWhenWorkerHasNoTopicsShouldFail() {
+		this.contextRunner.withUserConfiguration(NoTopicWorkerConfiguration.class)
+			.run((context) -> {
+				KafkaWorkerConfigurationException failure = failure(context);
+				assertThat(failure).hasMessageContaining("has no topics to consume");
+				assertThat(failure.getAction()).contains("kafka.worker.workers.no-topic.topics");
+			});
+	}
+
+	@Test
+	void startupWhenModePropertyIsDefaultShouldFail() {
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.withPropertyValues("kafka.worker.defaults.mode=DEFAULT")
+			.run((context) -> assertThat(failure(context))
+				.hasMessageContaining("Invalid value 'DEFAULT' for kafka.worker.defaults.mode"));
+	}
+
+	private static ConcurrentMessageListenerContainer<?, ?> container(AssertableApplicationContext context, String id) {
+		assertThat(context).hasNotFailed();
+		return (ConcurrentMessageListenerContainer<?, ?>) context.getBean(KafkaListenerEndpointRegistry.class)
+			.getListenerContainer(id);
+	}
+
+	private static WorkerSettings settings(AssertableApplicationContext context, String id) {
+		assertThat(context).hasNotFailed();
+		return ((Worker) context.getBean(WorkerRegistry.class).find(id)).settings();
+	}
+
+	private static KafkaWorkerConfigurationException failure(AssertableApplicationContext context) {
+		assertThat(context).hasFailed();
+		Throwable cause = context.getStartupFailure();
+		while (cause != null && !(cause instanceof KafkaWorkerConfigurationException)) {
+			cause = cause.getCause();
+		}
+		assertThat(cause).as("startup failure caused by KafkaWorkerConfigurationException")
+			.isInstanceOf(KafkaWorkerConfigurationException.class);
+		return (KafkaWorkerConfigurationException) cause;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OrdersWorkerConfiguration {
+
+		@Bean
+		OrdersWorker ordersWorker() {
+			return new OrdersWorker();
+		}
+
+	}
+
+	public static class OrdersWorker {
+
+		@KafkaBatchWorker(id = "orders", topics = "orders")
+		public void handle(ConsumerRecord<String, String> record) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class AnnotatedWorkerConfiguration {
+
+		@Bean
+		TunedWorker tunedWorker() {
+			return new TunedWorker();
+		}
+
+	}
+
+	public static class TunedWorker {
+
+		@KafkaBatchWorker(id = "tuned", topics = "from-annotation", mode = Mode.KEY, concurrency = 32, consumers = 3)
+		public void handle(String payload) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class BatchWorkerConfiguration {
+
+		@Bean
+		BulkWorker bulkWorker() {
+			return new BulkWorker();
+		}
+
+	}
+
+	public static class BulkWorker {
+
+		@KafkaBatchWorker(id = "bulk", topics = "bulk")
+		public void handle(List<String> payloads) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UnnamedWorkerConfiguration {
+
+		@Bean
+		OrderHandler orderHandler() {
+			return new OrderHandler();
+		}
+
+	}
+
+	public static class OrderHandler {
+
+		@KafkaBatchWorker(topics = "orders")
+		public void onOrder(String payload) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class PlaceholderWorkerConfiguration {
+
+		@Bean
+		PlaceholderWorker placeholderWorker() {
+			return new PlaceholderWorker();
+		}
+
+	}
+
+	public static class PlaceholderWorker {
+
+		@KafkaBatchWorker(id = "placeholder", topics = "${app.topics}")
+		public void handle(String payload) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TwoParameterWorkerConfiguration {
+
+		@Bean
+		TwoParameterWorker twoParameterWorker() {
+			return new TwoParameterWorker();
+		}
+
+	}
+
+	public static class TwoParameterWorker {
+
+		@KafkaBatchWorker(id = "two", topics = "orders")
+		public void handle(String payload, int attempt) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ZeroConcurrencyWorkerConfiguration {
+
+		@Bean
+		ZeroConcurrencyWorker zeroConcurrencyWorker() {
+			return new ZeroConcurrencyWorker();
+		}
+
+	}
+
+	public static class ZeroConcurrencyWorker {
+
+		@KafkaBatchWorker(id = "zero", topics = "orders", concurrency = 0)
+		public void handle(String payload) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class DuplicateIdWorkerConfiguration {
+
+		@Bean
+		DuplicateIdWorker duplicateIdWorker() {
+			return new DuplicateIdWorker();
+		}
+
+	}
+
+	public static class DuplicateIdWorker {
+
+		@KafkaBatchWorker(id = "orders", topics = "other")
+		public void handle(String payload) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class NoTopicWorkerConfiguration {
+
+		@Bean
+		NoTopicWorker noTopicWorker() {
+			return new NoTopicWorker();
+		}
+
+	}
+
+	public static class NoTopicWorker {
+
+		@KafkaBatchWorker(id = "no-topic")
+		public void handle(String payload) {
+		}
+
+	}
+
+}
