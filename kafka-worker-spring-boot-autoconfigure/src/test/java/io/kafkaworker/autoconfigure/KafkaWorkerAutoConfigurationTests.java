@@ -226,12 +226,11 @@ class KafkaWorkerAutoConfigurationTests {
 
 	@Test
 	void startupWhenWorkerHasNoTopicsShouldFail() {
-		this.contextRunner.withUserConfiguration(NoTopicWorkerConfiguration.class)
-			.run((context) -> {
-				KafkaWorkerConfigurationException failure = failure(context);
-				assertThat(failure).hasMessageContaining("has no topics to consume");
-				assertThat(failure.getAction()).contains("kafka.worker.workers.no-topic.topics");
-			});
+		this.contextRunner.withUserConfiguration(NoTopicWorkerConfiguration.class).run((context) -> {
+			KafkaWorkerConfigurationException failure = failure(context);
+			assertThat(failure).hasMessageContaining("has no topics to consume");
+			assertThat(failure.getAction()).contains("kafka.worker.workers.no-topic.topics");
+		});
 	}
 
 	@Test

@@ -185,9 +185,9 @@ public final class Broker {
 				current = broker;
 				if (current == null) {
 					current = new EmbeddedKafkaKraftBroker(1, 1);
-					current.brokerProperties(
-							Map.of("group.initial.rebalance.delay.ms", "0", "offsets.topic.num.partitions", "4",
-									"transaction.state.log.num.partitions", "4", "auto.create.topics.enable", "false"));
+					current.brokerProperties(Map.of("group.initial.rebalance.delay.ms", "0",
+							"offsets.topic.num.partitions", "4", "transaction.state.log.num.partitions", "4",
+							"auto.create.topics.enable", "false", "group.min.session.timeout.ms", "1000"));
 					current.afterPropertiesSet();
 					Runtime.getRuntime().addShutdownHook(new Thread(current::destroy));
 					broker = current;
