@@ -87,9 +87,9 @@ class ModeContractIntegrationTests {
 		}
 	}
 
-	static void randomDelay(int maxDelayMicros) {
+	static void randomDelay(int maxDelayMicros, int delayPercent) {
 		ThreadLocalRandom random = ThreadLocalRandom.current();
-		if (random.nextInt(100) < 80) {
+		if (random.nextInt(100) >= delayPercent) {
 			return;
 		}
 		LockSupport.parkNanos(random.nextLong(maxDelayMicros * 1000L));
@@ -100,13 +100,15 @@ class ModeContractIntegrationTests {
 	static class ContractApp {
 
 		@Bean
-		RecordWorker recordWorker(ContractRecorder recorder, @Value("${test.max-delay-micros}") int maxDelayMicros) {
-			return new RecordWorker(recorder, maxDelayMicros);
+		RecordWorker recordWorker(ContractRecorder recorder, @Value("${test.max-delay-micros}") int maxDelayMicros,
+				@Value("${test.delay-percent:20}") int delayPercent) {
+			return new RecordWorker(recorder, maxDelayMicros, delayPercent);
 		}
 
 		@Bean
-		BatchWorker batchWorker(ContractRecorder recorder, @Value("${test.max-delay-micros}") int maxDelayMicros) {
-			return new BatchWorker(recorder, maxDelayMicros);
+		BatchWorker batchWorker(ContractRecorder recorder, @Value("${test.max-delay-micros}") int maxDelayMicros,
+				@Value("${test.delay-percent:20}") int delayPercent) {
+			return new BatchWorker(recorder, maxDelayMicros, delayPercent);
 		}
 
 	}
@@ -117,16 +119,19 @@ class ModeContractIntegrationTests {
 
 		private final int maxDelayMicros;
 
-		RecordWorker(ContractRecorder recorder, int maxDelayMicros) {
+		private final int delayPercent;
+
+		RecordWorker(ContractRecorder recorder, int maxDelayMicros, int delayPercent) {
 			this.recorder = recorder;
 			this.maxDelayMicros = maxDelayMicros;
+			this.delayPercent = delayPercent;
 		}
 
 		@KafkaBatchWorker(id = "record-worker", topics = "${test.topic}")
 		public void handle(ConsumerRecord<String, String> record) {
 			List<ConsumerRecord<String, String>> records = List.of(record);
 			this.recorder.enter(records);
-			randomDelay(this.maxDelayMicros);
+			randomDelay(this.maxDelayMicros, this.delayPercent);
 			this.recorder.exit(records);
 		}
 
@@ -138,16 +143,19 @@ class ModeContractIntegrationTests {
 
 		private final int maxDelayMicros;
 
-		BatchWorker(ContractRecorder recorder, int maxDelayMicros) {
+		private final int delayPercent;
+
+		BatchWorker(ContractRecorder recorder, int maxDelayMicros, int delayPercent) {
 			this.recorder = recorder;
 			this.maxDelayMicros = maxDelayMicros;
+			this.delayPercent = delayPercent;
 		}
 
 		@KafkaBatchWorker(id = "batch-worker", topics = "${test.topic}")
 		public void handle(List<ConsumerRecord<String, String>> records) {
 			assertThat(records).hasSizeBetween(1, 7);
 			this.recorder.enter(records);
-			randomDelay(this.maxDelayMicros);
+			randomDelay(this.maxDelayMicros, this.delayPercent);
 			this.recorder.exit(records);
 		}
 
