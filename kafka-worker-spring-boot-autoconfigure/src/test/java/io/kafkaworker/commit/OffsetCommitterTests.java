@@ -1,0 +1,373 @@
+package io.kafkaworker.commit;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.kafkaworker.offset.PartitionOffsets;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests for {@link OffsetCommitter}'s bookkeeping, against kafka-clients'
+ * {@link MockConsumer}: the commit interval on an injected clock, which partitions are
+ * committed and at which offset, and what a failed commit leaves behind.
+ */
+class OffsetCommitterTests {
+
+	private static final TopicPartition P0 = new TopicPartition("orders", 0);
+
+	private static final TopicPartition P1 = new TopicPartition("orders", 1);
+
+	private static final Duration INTERVAL = Duration.ofSeconds(5);
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(3);
+
+	private final AtomicLong clock = new AtomicLong(123_456_789L);
+
+	private final ScriptedConsumer consumer = new ScriptedConsumer();
+
+	private final List<Attempt> attempts = new ArrayList<>();
+
+	private final OffsetCommitter committer = new OffsetCommitter("orders-worker", INTERVAL, TIMEOUT, this.clock::get,
+			(offsets, duration, failure) -> this.attempts.add(new Attempt(Map.copyOf(offsets), duration, failure)));
+
+	private final PartitionOffsets p0 = new PartitionOffsets(P0);
+
+	private final PartitionOffsets p1 = new PartitionOffsets(P1);
+
+	@BeforeEach
+	void assignPartitions() {
+		this.consumer.assign(List.of(P0, P1));
+		this.consumer.seek(P0, 0);
+		this.consumer.seek(P1, 0);
+	}
+
+	@Test
+	void commitIfDueWaitsForTheCommitInterval() {
+		receiveAndComplete(this.p0, 0, 3);
+		this.clock.addAndGet(INTERVAL.toNanos() - 1);
+		this.committer.commitIfDue(this.consumer, List.of(this.p0));
+		assertThat(this.consumer.commits).isEmpty();
+		this.clock.addAndGet(1);
+		this.committer.commitIfDue(this.consumer, List.of(this.p0));
+		assertThat(this.consumer.commits).containsExactly(Map.of(P0, new OffsetAndMetadata(3)));
+		assertThat(committed(P0)).isEqualTo(3);
+		receiveAndComplete(this.p0, 3, 4);
+		this.clock.addAndGet(INTERVAL.toNanos() - 1);
+		this.committer.commitIfDue(this.consumer, List.of(this.p0));
+		assertThat(this.consumer.commits).hasSize(1);
+		this.clock.addAndGet(1);
+		this.committer.commitIfDue(this.consumer, List.of(this.p0));
+		assertThat(this.consumer.commits).last().isEqualTo(Map.of(P0, new OffsetAndMetadata(4)));
+	}
+
+	@Test
+	void intervalCountsFromTheLastAttemptEvenWhenNothingNeededCommitting() {
+		this.clock.addAndGet(INTERVAL.toNanos());
+		assertThat(this.committer.commitNow(this.consumer, List.of(this.p0))).isTrue();
+		receiveAndComplete(this.p0, 0, 1);
+		this.clock.addAndGet(INTERVAL.toNanos() - 1);
+		this.committer.commitIfDue(this.consumer, List.of(this.p0));
+		assertThat(this.consumer.commits).isEmpty();
+	}
+
+	@Test
+	void commitsNothingBeforeAnyRecordIsReceived() {
+		assertThat(this.committer.commitNow(this.consumer, List.of(this.p0, this.p1))).isTrue();
+		assertThat(this.consumer.commits).isEmpty();
+		assertThat(this.attempts).isEmpty();
+		assertThat(this.committer.lastCommitted(P0)).isEqualTo(-1);
+	}
+
+	@Test
+	void commitsOnlyThePartitionsWhoseCommittableOffsetMoved() {
+		receiveAndComplete(this.p0, 0, 3);
+		receiveAndComplete(this.p1, 0, 2);
+		assertThat(this.committer.commitNow(this.consumer, List.of(this.p0, this.p1))).isTrue();
+		assertThat(this.consumer.commits).containsExactly(Map.of(P0, offset(3), P1, offset(2)));
+		receiveAndComplete(this.p0, 3, 5);
+		this.p1.receive(2);
+		assertThat(this.committer.commitNow(this.consumer, List.of(this.p0, this.p1))).isTrue();
+		assertThat(this.consumer.commits).last().isEqualTo(Map.of(P0, offset(5)));
+		assertThat(this.committer.commitNow(this.consumer, List.of(this.p0, this.p1))).isTrue();
+		assertThat(this.consumer.commits).hasSize(2);
+		assertThat(this.attempts).hasSize(2);
+	}
+
+	@Test
+	void committedOffsetStopsAtTheOldestIncompleteRecordWhateverThePosition() {
+		for (long offset = 0; offset < 5; offset++) {
+			this.p0.receive(offset);
+		}
+		this.consumer.seek(P0, 5);
+		this.p0.complete(0);
+		this.p0.complete(1);
+		this.p0.complete(3);
+		this.committer.commitNow(this.consumer, List.of(this.p0));
+		assertThat(committed(P0)).isEqualTo(2);
+		this.p0.complete(2);
+		this.committer.commitNow(this.consumer, List.of(this.p0));
+		assertThat(committed(P0)).isEqualTo(4);
+		this.consumer.seek(P0, 9);
+		this.p0.complete(4);
+		this.committer.commitNow(this.consumer, List.of(this.p0));
+		assertThat(committed(P0)).as("everything complete: up to the position").isEqualTo(9);
+		assertThat(this.committer.lastCommitted(P0)).isEqualTo(9);
+	}
+
+	@Test
+	void whenEveryRecordIsCompleteThePositionIsCommittedIfItIsAhead() {
+		// Transaction markers after the last record move the position past it.
+		receiveAndComplete(this.p0, 0, 10);
+		this.consumer.seek(P0, 12);
+		this.committer.commitNow(this.consumer, List.of(this.p0));
+		assertThat(committed(P0)).isEqualTo(12);
+		assertThat(this.committer.lastCommitted(P0)).isEqualTo(12);
+	}
+
+	@Test
+	void whenEveryRecordIsCompleteAndThePositionIsBehindOnePastTheLastRecordIsCommitted() {
+		receiveAndComplete(this.p0, 0, 10);
+		this.consumer.seek(P0, 3);
+		this.committer.commitNow(this.consumer, List.of(this.p0));
+		assertThat(committed(P0)).isEqualTo(10);
+	}
+
+	@Test
+	void unknownPositionFallsBackToOnePastTheLastRecord() {
+		receiveAndComplete(this.p0, 0, 10);
+		this.consumer.seek(P0, 20);
+		this.consumer.positionFailure = new TimeoutException("position unknown");
+		this.committer.commitNow(this.consumer, List.of(this.p0));
+		assertThat(committed(P0)).isEqualTo(10);
+		receiveAndComplete(this.p0, 10, 11);
+		this.consumer.positionFailure = new IllegalStateException("not assigned");
+		this.committer.commitNow(this.consumer, List.of(this.p0));
+		assertThat(committed(P0)).isEqualTo(11);
+	}
+
+	@Test
+	void positionIsNotAskedForWhileARecordIsIncomplete() {
+		receiveAndComplete(this.p0, 0, 3);
+		this.p0.receive(3);
+		this.consumer.positionFailure = new IllegalStateException("must not be called");
+		this.committer.commitNow(this.consumer, List.of(this.p0));
+		assertThat(committed(P0)).isEqualTo(3);
+		assertThat(this.consumer.positionCalls).isZero();
+	}
+
+	@Test
+	void failedCommitReturnsFalseKeepsTheLastCommittedOffsetsAndTheNextAttemptCommits() {
+		receiveAndComplete(this.p0, 0, 3);
+		this.committer.commitNow(this.consumer, List.of(this.p0, this.p1));
+		receiveAndComplete(this.p0, 3, 6);
+		receiveAndComplete(this.p1, 0, 2);
+		CommitFailedException failure = new CommitFailedException("group rebalanced");
+		this.consumer.failures.add(failure);
+		assertThat(this.committer.commitNow(this.consumer, List.of(this.p0, this.p1))).isFalse();
+		assertThat(this.committer.lastCommitted(P0)).isEqualTo(3);
+		assertThat(this.committer.lastCommitted(P1)).isEqualTo(-1);
+		assertThat(committed(P0)).isEqualTo(3);
+		assertThat(this.attempts).last().satisfies((attempt) -> {
+			assertThat(attempt.offsets()).isEqualTo(Map.of(P0, offset(6), P1, offset(2)));
+			assertThat(attempt.failure()).isSameAs(failure);
+		});
+		assertThat(this.committer.commitNow(this.consumer, List.of(this.p0, this.p1))).isTrue();
+		assertThat(this.consumer.commits).last().isEqualTo(Map.of(P0, offset(6), P1, offset(2)));
+		assertThat(this.committer.lastCommitted(P0)).isEqualTo(6);
+		assertThat(this.committer.lastCommitted(P1)).isEqualTo(2);
+		assertThat(this.attempts).last().extracting(Attempt::failure).isNull();
+	}
+
+	@Test
+	void failedPeriodicCommitIsRetriedAtTheNextInterval() {
+		receiveAndComplete(this.p0, 0, 3);
+		this.consumer.failures.add(new RebalanceInProgressException("rebalancing"));
+		this.clock.addAndGet(INTERVAL.toNanos());
+		this.committer.commitIfDue(this.consumer, List.of(this.p0));
+		assertThat(this.consumer.commits).hasSize(1);
+		assertThat(this.committer.lastCommitted(P0)).isEqualTo(-1);
+		this.clock.addAndGet(INTERVAL.toNanos() - 1);
+		this.committer.commitIfDue(this.consumer, List.of(this.p0));
+		assertThat(this.consumer.commits).hasSize(1);
+		this.clock.addAndGet(1);
+		this.committer.commitIfDue(this.consumer, List.of(this.p0));
+		assertThat(this.consumer.commits).hasSize(2);
+		assertThat(committed(P0)).isEqualTo(3);
+		assertThat(this.committer.lastCommitted(P0)).isEqualTo(3);
+	}
+
+	@Test
+	void wakeupDuringACommitIsRetriedOnce() {
+		receiveAndComplete(this.p0, 0, 3);
+		this.consumer.failures.add(new WakeupException());
+		assertThat(this.committer.commitNow(this.consumer, List.of(this.p0))).isTrue();
+		assertThat(this.consumer.commits).containsExactly(Map.of(P0, offset(3)), Map.of(P0, offset(3)));
+		assertThat(committed(P0)).isEqualTo(3);
+		assertThat(this.committer.lastCommitted(P0)).isEqualTo(3);
+		assertThat(this.attempts).singleElement().extracting(Attempt::failure).isNull();
+	}
+
+	@Test
+	void secondWakeupFailsTheCommit() {
+		receiveAndComplete(this.p0, 0, 3);
+		this.consumer.failures.add(new WakeupException());
+		this.consumer.failures.add(new WakeupException());
+		assertThat(this.committer.commitNow(this.consumer, List.of(this.p0))).isFalse();
+		assertThat(this.consumer.commits).hasSize(2);
+		assertThat(this.committer.lastCommitted(P0)).isEqualTo(-1);
+		assertThat(committed(P0)).isNull();
+		assertThat(this.attempts).singleElement().extracting(Attempt::failure).isInstanceOf(WakeupException.class);
+		assertThat(this.committer.commitNow(this.consumer, List.of(this.p0))).isTrue();
+		assertThat(committed(P0)).isEqualTo(3);
+	}
+
+	@Test
+	void interruptDuringACommitIsRethrownAndReported() {
+		receiveAndComplete(this.p0, 0, 3);
+		InterruptException interrupt = new InterruptException("interrupted");
+		// Creating the exception interrupted this thread; only the commit should see it.
+		Thread.interrupted();
+		this.consumer.failures.add(interrupt);
+		try {
+			assertThatExceptionOfType(InterruptException.class)
+				.isThrownBy(() -> this.committer.commitNow(this.consumer, List.of(this.p0)))
+				.isSameAs(interrupt);
+			assertThat(this.committer.lastCommitted(P0)).isEqualTo(-1);
+			assertThat(this.attempts).singleElement().extracting(Attempt::failure).isSameAs(interrupt);
+		}
+		finally {
+			Thread.interrupted();
+		}
+	}
+
+	@Test
+	void commitUsesTheConfiguredTimeoutAndReportsTheDurationOnTheClock() {
+		receiveAndComplete(this.p0, 0, 3);
+		this.consumer.duringCommit = () -> this.clock.addAndGet(Duration.ofMillis(7).toNanos());
+		this.committer.commitNow(this.consumer, List.of(this.p0));
+		assertThat(this.consumer.timeouts).containsExactly(TIMEOUT);
+		assertThat(this.attempts).singleElement().extracting(Attempt::duration).isEqualTo(Duration.ofMillis(7));
+	}
+
+	@Test
+	void commitOfGivenOffsetsCommitsThemAsGiven() {
+		assertThat(this.committer.commit(this.consumer, Map.of(P0, offset(42), P1, offset(7)))).isTrue();
+		assertThat(committed(P0)).isEqualTo(42);
+		assertThat(committed(P1)).isEqualTo(7);
+		assertThat(this.committer.lastCommitted(P0)).isEqualTo(42);
+		assertThat(this.committer.lastCommitted(P1)).isEqualTo(7);
+		assertThat(this.committer.commit(this.consumer, Map.of())).isTrue();
+		assertThat(this.consumer.commits).hasSize(1);
+	}
+
+	@Test
+	void neverCommitsAnOffsetBelowTheLastOneCommitted() {
+		// At-most-once commits past a poll before handling it: the periodic commit of
+		// the same partition must not move the group's offset back.
+		this.committer.commit(this.consumer, Map.of(P0, offset(10)));
+		for (long offset = 0; offset < 10; offset++) {
+			this.p0.receive(offset);
+		}
+		this.p0.complete(0);
+		assertThat(this.committer.commitNow(this.consumer, List.of(this.p0))).isTrue();
+		assertThat(this.consumer.commits).hasSize(1);
+		assertThat(committed(P0)).isEqualTo(10);
+	}
+
+	@Test
+	void forgottenPartitionIsCommittedAgain() {
+		receiveAndComplete(this.p0, 0, 3);
+		this.committer.commitNow(this.consumer, List.of(this.p0));
+		this.committer.forget(P0);
+		assertThat(this.committer.lastCommitted(P0)).isEqualTo(-1);
+		this.committer.commitNow(this.consumer, List.of(this.p0));
+		assertThat(this.consumer.commits).containsExactly(Map.of(P0, offset(3)), Map.of(P0, offset(3)));
+	}
+
+	private @Nullable Long committed(TopicPartition partition) {
+		OffsetAndMetadata committed = this.consumer.committed(Set.of(partition)).get(partition);
+		return (committed != null) ? committed.offset() : null;
+	}
+
+	private static OffsetAndMetadata offset(long offset) {
+		return new OffsetAndMetadata(offset);
+	}
+
+	// Receive the offsets from (inclusive) to (exclusive) and complete them.
+	private static void receiveAndComplete(PartitionOffsets partition, long from, long to) {
+		for (long offset = from; offset < to; offset++) {
+			partition.complete(partition.receive(offset));
+		}
+	}
+
+	record Attempt(Map<TopicPartition, OffsetAndMetadata> offsets, Duration duration, @Nullable Exception failure) {
+
+	}
+
+	/**
+	 * A {@link MockConsumer} that records commits and can be told to fail them, or to
+	 * fail position look-ups.
+	 */
+	static final class ScriptedConsumer extends MockConsumer<Object, Object> {
+
+		final List<Map<TopicPartition, OffsetAndMetadata>> commits = new ArrayList<>();
+
+		final List<Duration> timeouts = new ArrayList<>();
+
+		final Deque<RuntimeException> failures = new ArrayDeque<>();
+
+		Runnable duringCommit = () -> {
+		};
+
+		@Nullable RuntimeException positionFailure;
+
+		int positionCalls;
+
+		ScriptedConsumer() {
+			super("earliest");
+		}
+
+		@Override
+		public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
+			this.commits.add(Map.copyOf(offsets));
+			this.timeouts.add(timeout);
+			this.duringCommit.run();
+			RuntimeException failure = this.failures.poll();
+			if (failure != null) {
+				throw failure;
+			}
+			super.commitSync(offsets, timeout);
+		}
+
+		@Override
+		public synchronized long position(TopicPartition partition, Duration timeout) {
+			this.positionCalls++;
+			RuntimeException failure = this.positionFailure;
+			if (failure != null) {
+				throw failure;
+			}
+			return super.position(partition, timeout);
+		}
+
+	}
+
+}
