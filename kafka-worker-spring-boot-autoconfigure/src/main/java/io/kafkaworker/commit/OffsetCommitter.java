@@ -163,18 +163,19 @@ public final class OffsetCommitter {
 		}
 	}
 
-	// The committable offset, moved up to the consumer's position when every received
-	// record is complete: the position may be past the last record because of transaction
-	// markers, and committing it lets the group's offset reach the log end.
+	// The committable offset, moved up to the consumer's position when no received record
+	// is outstanding: the position may be past the last record because of transaction
+	// markers or aborted records, and committing it lets the group's offset reach the log
+	// end even on a partition that returned no record at all.
 	private long committableOffset(Consumer<?, ?> consumer, PartitionOffsets partition) {
 		long offset = partition.committableOffset();
-		if (offset >= 0 && partition.oldestIncompleteOffset() < 0) {
+		if (partition.outstanding() == 0) {
 			try {
 				offset = Math.max(offset, consumer.position(partition.topicPartition(), Duration.ZERO));
 			}
 			catch (KafkaException | IllegalStateException ex) {
-				// The position is unknown or the partition is being reassigned: the last
-				// received record is a safe fallback.
+				// The position is unknown or the partition is being reassigned: keep what
+				// the tracker knows.
 			}
 		}
 		return offset;

@@ -59,7 +59,13 @@ public final class Backpressure {
 	 * @param partition the partition's progress
 	 */
 	public void track(PartitionOffsets partition) {
-		this.flows.put(partition.topicPartition(), new Flow(partition));
+		Flow replaced = this.flows.put(partition.topicPartition(), new Flow(partition));
+		if (replaced != null) {
+			// Another consumer of the worker took the partition before the old owner let
+			// go
+			// of it: lift the old owner's pause, or nobody ever would.
+			lift(replaced);
+		}
 	}
 
 	/**
@@ -70,11 +76,15 @@ public final class Backpressure {
 	public void untrack(PartitionOffsets partition) {
 		Flow flow = this.flows.get(partition.topicPartition());
 		if (flow != null && flow.partition == partition && this.flows.remove(partition.topicPartition(), flow)) {
-			synchronized (flow) {
-				if (flow.paused) {
-					flow.paused = false;
-					this.control.resume(partition.topicPartition());
-				}
+			lift(flow);
+		}
+	}
+
+	private void lift(Flow flow) {
+		synchronized (flow) {
+			if (flow.paused) {
+				flow.paused = false;
+				this.control.resume(flow.partition.topicPartition());
 			}
 		}
 	}

@@ -4,7 +4,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -148,29 +147,41 @@ public final class LaneScheduler<T> {
 	 */
 	public List<T> discard(Predicate<? super T> matcher) {
 		List<T> removed = new ArrayList<>();
+		List<Call<T>> calls;
 		this.lock.lock();
 		try {
-			Iterator<Lane<T>> iterator = this.lanes.values().iterator();
-			while (iterator.hasNext()) {
-				Lane<T> lane = iterator.next();
-				lane.items.removeIf((item) -> {
+			List<Lane<T>> touched = new ArrayList<>();
+			for (Lane<T> lane : this.lanes.values()) {
+				T head = lane.items.peekFirst();
+				boolean removedAny = lane.items.removeIf((item) -> {
 					boolean matches = matcher.test(item);
 					if (matches) {
 						removed.add(item);
 					}
 					return matches;
 				});
-				if (lane.items.isEmpty()) {
-					lane.halted = false;
-					if (lane.running == 0) {
-						iterator.remove();
+				if (removedAny) {
+					// A lane halts on its head item; once that item is gone (its
+					// partition
+					// was revoked) nothing holds the lane any more.
+					if (lane.items.peekFirst() != head) {
+						lane.halted = false;
 					}
+					touched.add(lane);
 				}
 			}
 			this.buffered -= removed.size();
+			for (Lane<T> lane : touched) {
+				makeReady(lane);
+				retireIfIdle(lane);
+			}
+			calls = this.closed ? Collections.emptyList() : startCalls();
 		}
 		finally {
 			this.lock.unlock();
+		}
+		for (Call<T> call : calls) {
+			execute(call);
 		}
 		return removed;
 	}
@@ -215,7 +226,7 @@ public final class LaneScheduler<T> {
 					count++;
 				}
 			}
-			calls = startCalls();
+			calls = this.closed ? Collections.emptyList() : startCalls();
 		}
 		finally {
 			this.lock.unlock();
@@ -268,15 +279,19 @@ public final class LaneScheduler<T> {
 			Lane<T> lane = call.lane();
 			this.running--;
 			lane.running--;
+			if (this.closed) {
+				// Nothing runs after close: a halted call's items are dropped like the
+				// rest.
+				retireIfIdle(lane);
+				return Collections.emptyList();
+			}
 			if (outcome == CallOutcome.HALT) {
 				pushBack(lane, call.items());
 				lane.halted = true;
 			}
-			if (!this.closed) {
-				makeReady(lane);
-			}
+			makeReady(lane);
 			retireIfIdle(lane);
-			return this.closed ? Collections.emptyList() : startCalls();
+			return startCalls();
 		}
 		finally {
 			this.lock.unlock();
@@ -298,6 +313,7 @@ public final class LaneScheduler<T> {
 			Lane<T> lane = this.ready.pollFirst();
 			lane.queued = false;
 			if (!lane.canStartCall()) {
+				retireIfIdle(lane);
 				continue;
 			}
 			int size = Math.min(this.maxCallSize, lane.items.size());
@@ -317,8 +333,9 @@ public final class LaneScheduler<T> {
 		return (calls != null) ? calls : Collections.emptyList();
 	}
 
+	// An idle lane leaves the map; a stale entry for it in the ready queue is skipped.
 	private void retireIfIdle(Lane<T> lane) {
-		if (lane.running == 0 && lane.items.isEmpty() && !lane.queued) {
+		if (lane.running == 0 && lane.items.isEmpty() && !lane.halted) {
 			this.lanes.remove(lane.key, lane);
 		}
 	}
@@ -341,6 +358,10 @@ public final class LaneScheduler<T> {
 			Lane<T> lane = call.lane();
 			this.running--;
 			lane.running--;
+			if (this.closed) {
+				retireIfIdle(lane);
+				return;
+			}
 			pushBack(lane, call.items());
 			makeReady(lane);
 		}

@@ -216,7 +216,7 @@ public final class PartitionOffsets {
 	 * @throws InterruptedException if the waiting thread is interrupted
 	 */
 	public synchronized boolean awaitNothingInFlight(Duration timeout) throws InterruptedException {
-		long deadline = System.nanoTime() + timeout.toNanos();
+		long deadline = System.nanoTime() + saturatedNanos(timeout);
 		while (this.inFlight > 0) {
 			long remaining = deadline - System.nanoTime();
 			if (remaining <= 0) {
@@ -225,6 +225,15 @@ public final class PartitionOffsets {
 			TimeUnit.NANOSECONDS.timedWait(this, remaining);
 		}
 		return true;
+	}
+
+	private static long saturatedNanos(Duration duration) {
+		try {
+			return duration.toNanos();
+		}
+		catch (ArithmeticException ex) {
+			return Long.MAX_VALUE / 2;
+		}
 	}
 
 	private int slot(int distanceFromHead) {

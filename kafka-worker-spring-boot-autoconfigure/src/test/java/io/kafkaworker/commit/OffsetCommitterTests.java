@@ -83,14 +83,27 @@ class OffsetCommitterTests {
 	void intervalCountsFromTheLastAttemptEvenWhenNothingNeededCommitting() {
 		this.clock.addAndGet(INTERVAL.toNanos());
 		assertThat(this.committer.commitNow(this.consumer, List.of(this.p0))).isTrue();
+		int commits = this.consumer.commits.size();
 		receiveAndComplete(this.p0, 0, 1);
 		this.clock.addAndGet(INTERVAL.toNanos() - 1);
 		this.committer.commitIfDue(this.consumer, List.of(this.p0));
-		assertThat(this.consumer.commits).isEmpty();
+		assertThat(this.consumer.commits).hasSize(commits);
 	}
 
 	@Test
-	void commitsNothingBeforeAnyRecordIsReceived() {
+	void commitsThePositionOfAPartitionThatReturnedNoRecord() {
+		// Aborted transactions or markers only: the consumer moved past them without
+		// returning a record, and the group's offset should follow it to the log end.
+		this.consumer.seek(P0, 7);
+		assertThat(this.committer.commitNow(this.consumer, List.of(this.p0))).isTrue();
+		assertThat(this.consumer.commits).containsExactly(Map.of(P0, offset(7)));
+		assertThat(this.committer.commitNow(this.consumer, List.of(this.p0))).isTrue();
+		assertThat(this.consumer.commits).hasSize(1);
+	}
+
+	@Test
+	void commitsNothingForAPartitionWhosePositionIsUnknown() {
+		this.consumer.positionFailure = new TimeoutException("position unknown");
 		assertThat(this.committer.commitNow(this.consumer, List.of(this.p0, this.p1))).isTrue();
 		assertThat(this.consumer.commits).isEmpty();
 		assertThat(this.attempts).isEmpty();
@@ -184,7 +197,8 @@ class OffsetCommitterTests {
 		this.consumer.failures.add(failure);
 		assertThat(this.committer.commitNow(this.consumer, List.of(this.p0, this.p1))).isFalse();
 		assertThat(this.committer.lastCommitted(P0)).isEqualTo(3);
-		assertThat(this.committer.lastCommitted(P1)).isEqualTo(-1);
+		// the first commit moved P1 to its position, 0, before it returned anything
+		assertThat(this.committer.lastCommitted(P1)).isEqualTo(0);
 		assertThat(committed(P0)).isEqualTo(3);
 		assertThat(this.attempts).last().satisfies((attempt) -> {
 			assertThat(attempt.offsets()).isEqualTo(Map.of(P0, offset(6), P1, offset(2)));
