@@ -88,6 +88,70 @@ class CrashRecoveryIntegrationTests {
 		assertThat(handled).as("records handled across all runs").hasSize(RECORDS);
 	}
 
+	@ParameterizedTest
+	@EnumSource(value = Mode.class, names = { "KEY", "PARALLEL" })
+	void atMostOnceNeverHandlesARecordTwiceWhenTheWorkerIsKilledMidStream(Mode mode) throws Exception {
+		String topic = Broker.uniqueName("crash-amo-" + mode.name().toLowerCase());
+		Broker.createTopic(topic, PARTITIONS);
+		long seed = System.nanoTime();
+		Random random = new Random(seed);
+		Broker.produce(topic, RECORDS, (i) -> new String[] { "key-" + random.nextInt(KEYS), Integer.toString(i) });
+		Map<TopicPartition, Long> endOffsets = Broker.endOffsets(topic);
+		Set<String> handled = new HashSet<>();
+		Map<TopicPartition, Long> committedAtStart = Map.of();
+		for (int run = 1; run <= KILLS + 1; run++) {
+			Path log = this.directory.resolve("run-" + run + ".log");
+			Process worker = startWorker(topic, mode, "AT_MOST_ONCE", log, run);
+			try {
+				if (run <= KILLS) {
+					long target = 300 + random.nextInt((RECORDS - handled.size()) / 3);
+					await().atMost(Duration.ofSeconds(60)).until(() -> HandledLog.count(log) >= target);
+					worker.destroyForcibly();
+					assertThat(worker.waitFor(20, TimeUnit.SECONDS)).isTrue();
+				}
+				else {
+					await().atMost(Duration.ofSeconds(90))
+						.untilAsserted(() -> assertThat(Broker.committedOffsets(topic, topic)).isEqualTo(endOffsets));
+					awaitQuiet(log);
+				}
+			}
+			finally {
+				worker.destroyForcibly();
+				worker.waitFor(20, TimeUnit.SECONDS);
+			}
+			List<HandledLog.Entry> entries = HandledLog.read(log);
+			String context = "run " + run + " of " + mode + " at-most-once (seed " + seed + ", worker output in "
+					+ this.directory + ")";
+			assertResumedAtCommittedOffset(entries, committedAtStart, context);
+			Map<TopicPartition, Long> committed = Broker.committedOffsets(topic, topic);
+			for (HandledLog.Entry entry : entries) {
+				String record = entry.partition() + "@" + entry.offset();
+				assertThat(handled.add(record)).as("%s: %s handled twice", context, record).isTrue();
+				long committedOffset = committed.getOrDefault(new TopicPartition(topic, entry.partition()), 0L);
+				assertThat(entry.offset()).as("%s: %s handled but its offset was not committed first", context, record)
+					.isLessThan(committedOffset);
+			}
+			committedAtStart = committed;
+		}
+		// Records fetched and committed but not handled when a worker was killed are
+		// lost,
+		// which at-most-once allows; each kill loses at most what the worker had
+		// buffered.
+		assertThat(handled.size()).as("records handled (seed %d)", seed)
+			.isLessThanOrEqualTo(RECORDS)
+			.isGreaterThan(RECORDS / 2);
+	}
+
+	private static void awaitQuiet(Path log) {
+		long[] last = { -1 };
+		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+			long count = HandledLog.count(log);
+			boolean quiet = count == last[0];
+			last[0] = count;
+			return quiet;
+		});
+	}
+
 	/**
 	 * A restarted worker starts at the committed offset: nothing below it is handled
 	 * again, so duplicates can only come from the uncommitted window.
@@ -150,12 +214,17 @@ class CrashRecoveryIntegrationTests {
 	}
 
 	private Process startWorker(String topic, Mode mode, Path log, int run) throws IOException {
+		return startWorker(topic, mode, "AT_LEAST_ONCE", log, run);
+	}
+
+	private Process startWorker(String topic, Mode mode, String delivery, Path log, int run) throws IOException {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		List<String> command = List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
 				System.getProperty("java.class.path"), CrashableWorkerApplication.class.getName(),
 				"--spring.kafka.bootstrap-servers=" + Broker.bootstrapServers(),
 				"--spring.kafka.consumer.auto-offset-reset=earliest", "--test.topic=" + topic, "--test.log=" + log,
 				"--test.max-delay-micros=3000", "--kafka.worker.workers.crashable.mode=" + mode,
+				"--kafka.worker.workers.crashable.delivery=" + delivery,
 				"--kafka.worker.workers.crashable.concurrency=12", "--kafka.worker.workers.crashable.group-id=" + topic,
 				"--kafka.worker.workers.crashable.commit-interval=200ms",
 				// a killed consumer leaves the group when its session times out
