@@ -1,0 +1,127 @@
+package io.kafkaworker.architecture;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
+import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The package structure of docs/ARCHITECTURE.md, enforced: the engine's core is plain
+ * Java, dependencies between packages flow one way, and auto-configurations follow Spring
+ * Boot's own rules.
+ */
+class ArchitectureTests {
+
+	private static final JavaClasses classes = new ClassFileImporter()
+		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+		.importPackages("io.kafkaworker");
+
+	@Test
+	void packagesShouldBeFreeOfCycles() {
+		check(SlicesRuleDefinition.slices().matching("io.kafkaworker.(*)..").should().beFreeOfCycles());
+	}
+
+	@Test
+	void engineCoreShouldNotDependOnSpring() {
+		check(ArchRuleDefinition.noClasses()
+			.that()
+			.resideInAnyPackage("io.kafkaworker.lane..", "io.kafkaworker.offset..", "io.kafkaworker.dispatch..",
+					"io.kafkaworker.commit..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("org.springframework.."));
+	}
+
+	@Test
+	void lanesShouldNotDependOnKafkaOrOtherPackagesOfTheEngine() {
+		check(ArchRuleDefinition.noClasses()
+			.that()
+			.resideInAPackage("io.kafkaworker.lane..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("org.apache.kafka..", "io.kafkaworker.offset..", "io.kafkaworker.dispatch..",
+					"io.kafkaworker.commit..", "io.kafkaworker.container..", "io.kafkaworker.annotation.."));
+	}
+
+	@Test
+	void offsetTrackingShouldDependOnNothingElseOfTheEngine() {
+		check(ArchRuleDefinition.noClasses()
+			.that()
+			.resideInAPackage("io.kafkaworker.offset..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.kafkaworker.lane..", "io.kafkaworker.dispatch..", "io.kafkaworker.commit..",
+					"io.kafkaworker.container..", "io.kafkaworker.annotation.."));
+	}
+
+	@Test
+	void readModelShouldDependOnNoOtherPackageOfTheEngine() {
+		check(ArchRuleDefinition.noClasses()
+			.that()
+			.resideInAPackage("io.kafkaworker.runtime..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.kafkaworker.container..", "io.kafkaworker.autoconfigure..",
+					"io.kafkaworker.annotation..", "io.kafkaworker.dispatch..", "io.kafkaworker.lane..",
+					"io.kafkaworker.offset..", "io.kafkaworker.commit.."));
+	}
+
+	@Test
+	void onlyTheAutoConfigurationShouldDependOnTheAutoConfiguration() {
+		check(ArchRuleDefinition.noClasses()
+			.that()
+			.resideOutsideOfPackage("io.kafkaworker.autoconfigure..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("io.kafkaworker.autoconfigure.."));
+	}
+
+	@Test
+	void autoConfigurationClassesShouldBePublicAndFinal() {
+		check(ArchRuleDefinition.classes()
+			.that()
+			.areAnnotatedWith(AutoConfiguration.class)
+			.should()
+			.bePublic()
+			.andShould()
+			.haveModifier(JavaModifier.FINAL));
+	}
+
+	@Test
+	void beanMethodsShouldNotBePublicOrConditionalOnClass() {
+		check(ArchRuleDefinition.methods()
+			.that()
+			.areAnnotatedWith(Bean.class)
+			.should()
+			.notBePublic()
+			.andShould()
+			.notBeAnnotatedWith(ConditionalOnClass.class));
+	}
+
+	@Test
+	void beanPostProcessorBeanMethodsShouldBeStatic() {
+		check(ArchRuleDefinition.methods()
+			.that()
+			.areAnnotatedWith(Bean.class)
+			.and()
+			.haveRawReturnType(DescribedPredicate.describe("a BeanPostProcessor",
+					(type) -> type.isAssignableTo(BeanPostProcessor.class)))
+			.should()
+			.beStatic());
+	}
+
+	private static void check(ArchRule rule) {
+		rule.check(classes);
+	}
+
+}
