@@ -1,5 +1,6 @@
 package io.kafkaworker.autoconfigure;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -29,6 +30,8 @@ import org.springframework.kafka.core.ConsumerFactory;
  * singletons exist, so every annotated bean has been seen by then.
  */
 public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer {
+
+	private static final long DEFAULT_MAX_POLL_INTERVAL_MS = 300_000;
 
 	private static final Log logger = LogFactory.getLog(KafkaWorkerEndpointRegistrar.class);
 
@@ -64,6 +67,7 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer {
 		Map<String, WorkerMethod> byId = new HashMap<>();
 		for (WorkerMethod method : this.methods.getWorkerMethods()) {
 			WorkerSettings settings = this.resolver.resolve(method);
+			checkPollInterval(settings, method);
 			WorkerMethod previous = byId.putIfAbsent(settings.id(), method);
 			if (previous != null) {
 				throw new KafkaWorkerConfigurationException(
@@ -81,6 +85,26 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer {
 		}
 		warnAboutUnknownWorkers(byId.keySet());
 		warnAboutAutoCommit(byId.keySet());
+	}
+
+	// A revocation blocks the consumer thread inside poll() for up to the revoke timeout
+	// plus one commit; longer than {@code max.poll.interval.ms} and the group would evict
+	// the consumer in the middle of its own rebalance.
+	private void checkPollInterval(WorkerSettings settings, WorkerMethod method) {
+		ConsumerFactory<?, ?> consumerFactory = this.containerFactory.getConsumerFactory();
+		Object configured = (consumerFactory != null)
+				? consumerFactory.getConfigurationProperties().get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG) : null;
+		Duration maxPollInterval = Duration
+			.ofMillis((configured != null) ? Long.parseLong(configured.toString()) : DEFAULT_MAX_POLL_INTERVAL_MS);
+		Duration blocking = settings.revokeTimeout().plus(settings.commitTimeout());
+		if (blocking.compareTo(maxPollInterval) >= 0) {
+			throw new KafkaWorkerConfigurationException(
+					"Worker '" + settings.id() + "' (" + method.description()
+							+ ") may block its consumer thread for revoke-timeout + commit-timeout = " + blocking
+							+ " during a rebalance, not less than max.poll.interval.ms = " + maxPollInterval + ".",
+					"Lower kafka.worker.workers." + settings.id() + ".revoke-timeout or commit-timeout, or raise "
+							+ "spring.kafka.consumer.properties.max.poll.interval.ms.");
+		}
 	}
 
 	private void warnAboutUnknownWorkers(Set<String> ids) {

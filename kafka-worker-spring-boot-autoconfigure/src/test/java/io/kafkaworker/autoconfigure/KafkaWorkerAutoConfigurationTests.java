@@ -234,6 +234,16 @@ class KafkaWorkerAutoConfigurationTests {
 	}
 
 	@Test
+	void startupWhenRevocationCouldOutlastMaxPollIntervalShouldFail() {
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.withPropertyValues("spring.kafka.consumer.properties.max.poll.interval.ms=15000",
+					"kafka.worker.workers.orders.revoke-timeout=10s")
+			.run((context) -> assertThat(failure(context))
+				.hasMessageContaining("revoke-timeout + commit-timeout = PT20S")
+				.hasMessageContaining("max.poll.interval.ms = PT15S"));
+	}
+
+	@Test
 	void startupWhenModePropertyIsDefaultShouldFail() {
 		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
 			.withPropertyValues("kafka.worker.defaults.mode=DEFAULT")
