@@ -33,6 +33,8 @@ import org.apache.commons.logging.LogFactory;
  * every earlier item of the lane has finished.</li>
  * <li>A halted lane starts no call until {@link #release(Predicate)}; the items of the
  * call that halted it are back at its head, in their original order.</li>
+ * <li>A held lane starts no call while a {@link #hold hold} matches its key. Holds are
+ * rules, not flags: a lane created later under an active hold is held too.</li>
  * <li>A lane that has items to run and is not running waits in a FIFO ready queue; a
  * finished call takes the next ready lane before its own lane runs again, so one busy
  * lane cannot starve the others.</li>
@@ -66,6 +68,9 @@ public final class LaneScheduler<T> {
 	private final Executor executor;
 
 	private final CallHandler<T> handler;
+
+	// Active holds by id; a lane whose key matches any of them starts no call.
+	private final Map<Object, Predicate<Object>> holds = new HashMap<>();
 
 	/** Calls running now; never more than {@link #concurrency}. */
 	private int running;
@@ -123,7 +128,7 @@ public final class LaneScheduler<T> {
 			for (Map.Entry<Object, List<T>> entry : itemsByLane.entrySet()) {
 				List<T> items = entry.getValue();
 				if (!items.isEmpty()) {
-					Lane<T> lane = this.lanes.computeIfAbsent(entry.getKey(), (key) -> new Lane<>(key, exclusive));
+					Lane<T> lane = this.lanes.computeIfAbsent(entry.getKey(), (key) -> newLane(key, exclusive));
 					lane.items.addAll(items);
 					this.buffered += items.size();
 					makeReady(lane);
@@ -187,19 +192,145 @@ public final class LaneScheduler<T> {
 	}
 
 	/**
-	 * Halt the lanes whose key matches: they start no new call until released. Calls
-	 * already running finish normally.
-	 * @param keyMatcher which lane keys to halt
-	 * @return the number of lanes halted
+	 * Hold the lanes whose key matches, now and in the future: they start no new call
+	 * until {@link #unhold} is called with the same id. Calls already running finish
+	 * normally.
+	 * @param holdId identifies the hold; holding again with the same id replaces it
+	 * @param keyMatcher which lane keys to hold
+	 * @return the number of existing lanes that became held
 	 */
-	public int halt(Predicate<Object> keyMatcher) {
+	public int hold(Object holdId, Predicate<Object> keyMatcher) {
+		this.lock.lock();
+		try {
+			this.holds.put(holdId, keyMatcher);
+			int count = 0;
+			for (Lane<T> lane : this.lanes.values()) {
+				if (!lane.held && keyMatcher.test(lane.key)) {
+					lane.held = true;
+					count++;
+				}
+			}
+			return count;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Lift a hold; lanes no other hold matches run again.
+	 * @param holdId the id given to {@link #hold}
+	 * @return whether a hold with this id existed
+	 */
+	public boolean unhold(Object holdId) {
+		List<Call<T>> calls;
+		boolean existed;
+		this.lock.lock();
+		try {
+			existed = this.holds.remove(holdId) != null;
+			for (Lane<T> lane : List.copyOf(this.lanes.values())) {
+				boolean held = isHeld(lane.key);
+				if (lane.held && !held) {
+					lane.held = false;
+					makeReady(lane);
+					retireIfIdle(lane);
+				}
+			}
+			calls = this.closed ? Collections.emptyList() : startCalls();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		for (Call<T> call : calls) {
+			execute(call);
+		}
+		return existed;
+	}
+
+	/**
+	 * Take up to {@code count} items off the head of a lane that is not running a call,
+	 * for example a failed record that an operator skips.
+	 * @param laneKey the lane's key
+	 * @param count how many items at most
+	 * @return the removed items, in lane order; empty if the lane does not exist or is
+	 * running a call
+	 */
+	public List<T> removeHead(Object laneKey, int count) {
+		this.lock.lock();
+		try {
+			Lane<T> lane = this.lanes.get(laneKey);
+			if (lane == null || lane.running > 0) {
+				return Collections.emptyList();
+			}
+			List<T> removed = new ArrayList<>(Math.min(count, lane.items.size()));
+			while (removed.size() < count && !lane.items.isEmpty()) {
+				removed.add(lane.items.pollFirst());
+			}
+			this.buffered -= removed.size();
+			retireIfIdle(lane);
+			return removed;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Return the items at the head of a lane, without removing them.
+	 * @param laneKey the lane's key
+	 * @param count how many items at most
+	 * @return the items, in lane order; empty if the lane does not exist
+	 */
+	public List<T> peekHead(Object laneKey, int count) {
+		this.lock.lock();
+		try {
+			Lane<T> lane = this.lanes.get(laneKey);
+			if (lane == null) {
+				return Collections.emptyList();
+			}
+			List<T> head = new ArrayList<>(Math.min(count, lane.items.size()));
+			for (T item : lane.items) {
+				if (head.size() == count) {
+					break;
+				}
+				head.add(item);
+			}
+			return head;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Return whether a lane is halted after a failure.
+	 * @param laneKey the lane's key
+	 * @return true if the lane exists and is halted
+	 */
+	public boolean isHalted(Object laneKey) {
+		this.lock.lock();
+		try {
+			Lane<T> lane = this.lanes.get(laneKey);
+			return lane != null && lane.halted;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Count the buffered items of the lanes whose key matches and that are halted or
+	 * held.
+	 * @param keyMatcher which lane keys to count
+	 * @return the number of items waiting behind halted or held lanes
+	 */
+	public int stalledItems(Predicate<Object> keyMatcher) {
 		this.lock.lock();
 		try {
 			int count = 0;
 			for (Lane<T> lane : this.lanes.values()) {
-				if (!lane.halted && keyMatcher.test(lane.key)) {
-					lane.halted = true;
-					count++;
+				if ((lane.halted || lane.held) && keyMatcher.test(lane.key)) {
+					count += lane.items.size();
 				}
 			}
 			return count;
@@ -261,7 +392,7 @@ public final class LaneScheduler<T> {
 		try {
 			int halted = 0;
 			for (Lane<T> lane : this.lanes.values()) {
-				if (lane.halted) {
+				if (lane.halted || lane.held) {
 					halted++;
 				}
 			}
@@ -333,7 +464,23 @@ public final class LaneScheduler<T> {
 		return (calls != null) ? calls : Collections.emptyList();
 	}
 
-	// An idle lane leaves the map; a stale entry for it in the ready queue is skipped.
+	private Lane<T> newLane(Object key, boolean exclusive) {
+		Lane<T> lane = new Lane<>(key, exclusive);
+		lane.held = isHeld(key);
+		return lane;
+	}
+
+	private boolean isHeld(Object key) {
+		for (Predicate<Object> hold : this.holds.values()) {
+			if (hold.test(key)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	// An idle lane leaves the map; a stale entry for it in the ready queue is skipped. A
+	// held lane may leave too: holds are rules, applied again when the lane comes back.
 	private void retireIfIdle(Lane<T> lane) {
 		if (lane.running == 0 && lane.items.isEmpty() && !lane.halted) {
 			this.lanes.remove(lane.key, lane);
@@ -440,13 +587,15 @@ public final class LaneScheduler<T> {
 
 		boolean halted;
 
+		boolean held;
+
 		Lane(Object key, boolean exclusive) {
 			this.key = key;
 			this.exclusive = exclusive;
 		}
 
 		boolean canStartCall() {
-			return !this.halted && !this.items.isEmpty() && (!this.exclusive || this.running == 0);
+			return !this.halted && !this.held && !this.items.isEmpty() && (!this.exclusive || this.running == 0);
 		}
 
 	}

@@ -252,45 +252,92 @@ class LaneSchedulerTests {
 	}
 
 	@Test
-	void haltByKeyLetsTheRunningCallFinishAndStartsNoNewCallUntilReleased() {
+	void holdByKeyLetsTheRunningCallFinishAndStartsNoNewCallUntilLifted() {
 		LaneScheduler<String> scheduler = new LaneScheduler<>(4, 1, this.executor, done());
 		scheduler.submit("a", true, List.of("a1", "a2", "a3"));
 		scheduler.submit("b", true, List.of("b1", "b2"));
-		assertThat(scheduler.halt("a"::equals)).isEqualTo(1);
-		assertThat(scheduler.halt("a"::equals)).as("already halted").isZero();
-		assertThat(scheduler.halt("z"::equals)).isZero();
+		assertThat(scheduler.hold("freeze", "a"::equals)).isEqualTo(1);
+		assertThat(scheduler.hold("freeze", "a"::equals)).as("already held").isZero();
+		assertThat(scheduler.hold("other", "z"::equals)).isZero();
 		this.executor.runAll();
 		assertThat(handled()).containsExactly("a1", "b1", "b2");
 		assertThat(scheduler.snapshot()).isEqualTo(new LaneSnapshot(1, 1, 2, 0, 4));
 		scheduler.submit("a", true, List.of("a4"));
 		assertThat(this.executor.pending()).isZero();
-		assertThat(scheduler.release("a"::equals)).isEqualTo(1);
+		assertThat(scheduler.unhold("freeze")).isTrue();
+		assertThat(scheduler.unhold("freeze")).isFalse();
 		this.executor.runAll();
 		assertThat(handled()).containsExactly("a1", "b1", "b2", "a2", "a3", "a4");
 	}
 
 	@Test
-	void haltedLaneStaysHaltedWhenItsRunningCallFinishesWithNothingBuffered() {
-		// Invariant: "A halted lane starts no call until release". Halting a lane whose
-		// only work is its running call must survive that call's end.
+	void holdIsARuleThatAlsoHoldsLanesCreatedLater() {
 		LaneScheduler<String> scheduler = new LaneScheduler<>(4, 1, this.executor, done());
 		scheduler.submit("a", true, List.of("a1"));
-		assertThat(scheduler.halt("a"::equals)).isEqualTo(1);
+		scheduler.hold("partition-0", (key) -> key.toString().startsWith("a"));
 		this.executor.runAll();
-		assertThat(scheduler.snapshot().haltedLanes()).as("lane 'a' was halted and never released").isEqualTo(1);
+		assertThat(handled()).as("the running call finishes").containsExactly("a1");
 		scheduler.submit("a", true, List.of("a2"));
+		scheduler.submit("ab", true, List.of("ab1"));
+		scheduler.submit("b", true, List.of("b1"));
 		this.executor.runAll();
-		assertThat(handled()).as("a2 must wait for release").containsExactly("a1");
+		assertThat(handled()).containsExactly("a1", "b1");
+		assertThat(scheduler.snapshot().haltedLanes()).isEqualTo(2);
+		scheduler.unhold("partition-0");
+		this.executor.runAll();
+		assertThat(handled()).startsWith("a1", "b1").containsExactlyInAnyOrder("a1", "b1", "a2", "ab1");
+	}
+
+	@Test
+	void laneHeldByTwoHoldsRunsOnlyWhenBothAreLifted() {
+		LaneScheduler<String> scheduler = new LaneScheduler<>(4, 1, this.executor, done());
+		scheduler.hold("one", "a"::equals);
+		scheduler.hold("two", "a"::equals);
+		scheduler.submit("a", true, List.of("a1"));
+		scheduler.unhold("one");
+		this.executor.runAll();
+		assertThat(handled()).isEmpty();
+		scheduler.unhold("two");
+		this.executor.runAll();
+		assertThat(handled()).containsExactly("a1");
 	}
 
 	@Test
 	void discardThatMatchesNothingLeavesHaltedLanesHalted() {
-		LaneScheduler<String> scheduler = new LaneScheduler<>(4, 1, this.executor, done());
-		scheduler.submit("a", true, List.of("a1"));
-		scheduler.halt("a"::equals);
+		LaneScheduler<String> scheduler = new LaneScheduler<>(4, 1, this.executor,
+				recording((items) -> items.contains("a1") ? CallOutcome.HALT : CallOutcome.DONE));
+		scheduler.submit("a", true, List.of("a1", "a2"));
+		this.executor.runAll();
 		assertThat(scheduler.discard((item) -> false)).isEmpty();
 		assertThat(scheduler.snapshot().haltedLanes()).as("a discard that removed nothing released lane 'a'")
 			.isEqualTo(1);
+		assertThat(scheduler.isHalted("a")).isTrue();
+	}
+
+	@Test
+	void removeHeadTakesTheFailedItemsOffAHaltedLane() {
+		LaneScheduler<String> scheduler = new LaneScheduler<>(4, 2, this.executor,
+				recording((items) -> items.contains("a1") ? CallOutcome.HALT : CallOutcome.DONE));
+		scheduler.submit("a", true, List.of("a1", "a2", "a3"));
+		this.executor.runAll();
+		assertThat(scheduler.peekHead("a", 2)).containsExactly("a1", "a2");
+		assertThat(scheduler.stalledItems("a"::equals)).isEqualTo(3);
+		assertThat(scheduler.stalledItems("b"::equals)).isZero();
+		assertThat(scheduler.removeHead("a", 2)).containsExactly("a1", "a2");
+		assertThat(scheduler.removeHead("missing", 2)).isEmpty();
+		assertThat(scheduler.snapshot().bufferedItems()).isEqualTo(1);
+		scheduler.release("a"::equals);
+		this.executor.runAll();
+		assertThat(handled()).containsExactly("a1", "a2", "a3");
+	}
+
+	@Test
+	void removeHeadLeavesALaneThatIsRunningACall() {
+		LaneScheduler<String> scheduler = new LaneScheduler<>(4, 1, this.executor, done());
+		scheduler.submit("a", true, List.of("a1", "a2"));
+		assertThat(scheduler.removeHead("a", 1)).isEmpty();
+		this.executor.runAll();
+		assertThat(handled()).containsExactly("a1", "a2");
 	}
 
 	@Test
