@@ -8,6 +8,8 @@ import java.util.Map;
 
 import io.kafkaworker.annotation.Delivery;
 import io.kafkaworker.annotation.Mode;
+import io.kafkaworker.error.FailurePolicy;
+import io.kafkaworker.error.FreezeScope;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -118,6 +120,18 @@ public class KafkaWorkerProperties {
 		 */
 		private Duration revokeTimeout = Duration.ofSeconds(10);
 
+		/**
+		 * What to do with a record whose handler still fails after its retries: FREEZE,
+		 * DEAD_LETTER, SKIP or STOP. Defaults to FREEZE.
+		 */
+		private @Nullable FailurePolicy onFailure;
+
+		private final Retry retry = new Retry();
+
+		private final Freeze freeze = new Freeze();
+
+		private final DeadLetter deadLetter = new DeadLetter();
+
 		public Mode getMode() {
 			return this.mode;
 		}
@@ -198,6 +212,26 @@ public class KafkaWorkerProperties {
 			this.revokeTimeout = revokeTimeout;
 		}
 
+		public @Nullable FailurePolicy getOnFailure() {
+			return this.onFailure;
+		}
+
+		public void setOnFailure(@Nullable FailurePolicy onFailure) {
+			this.onFailure = onFailure;
+		}
+
+		public Retry getRetry() {
+			return this.retry;
+		}
+
+		public Freeze getFreeze() {
+			return this.freeze;
+		}
+
+		public DeadLetter getDeadLetter() {
+			return this.deadLetter;
+		}
+
 	}
 
 	/**
@@ -264,6 +298,18 @@ public class KafkaWorkerProperties {
 		 * Longest time a partition revocation waits for in-flight records.
 		 */
 		private @Nullable Duration revokeTimeout;
+
+		/**
+		 * What to do with a record whose handler still fails after its retries: FREEZE,
+		 * DEAD_LETTER, SKIP or STOP. Defaults to FREEZE.
+		 */
+		private @Nullable FailurePolicy onFailure;
+
+		private final Retry retry = new Retry();
+
+		private final Freeze freeze = new Freeze();
+
+		private final DeadLetter deadLetter = new DeadLetter();
 
 		public List<String> getTopics() {
 			return this.topics;
@@ -359,6 +405,211 @@ public class KafkaWorkerProperties {
 
 		public void setRevokeTimeout(@Nullable Duration revokeTimeout) {
 			this.revokeTimeout = revokeTimeout;
+		}
+
+		public @Nullable FailurePolicy getOnFailure() {
+			return this.onFailure;
+		}
+
+		public void setOnFailure(@Nullable FailurePolicy onFailure) {
+			this.onFailure = onFailure;
+		}
+
+		public Retry getRetry() {
+			return this.retry;
+		}
+
+		public Freeze getFreeze() {
+			return this.freeze;
+		}
+
+		public DeadLetter getDeadLetter() {
+			return this.deadLetter;
+		}
+
+	}
+
+	/**
+	 * In-place retries of a failed call. Unset values fall back to
+	 * {@code kafka.worker.defaults.retry.*}, then to the built-in defaults.
+	 */
+	public static class Retry {
+
+		/**
+		 * Total attempts per record, the first included; 1 disables retries. Defaults to
+		 * 3.
+		 */
+		private @Nullable Integer maxAttempts;
+
+		private final Backoff backoff = new Backoff();
+
+		/**
+		 * Failure types that are never retried, in addition to the defaults:
+		 * deserialization, message conversion, class cast and validation failures.
+		 */
+		private List<Class<? extends Throwable>> nonRetryableExceptions = new ArrayList<>();
+
+		public @Nullable Integer getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(@Nullable Integer maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public Backoff getBackoff() {
+			return this.backoff;
+		}
+
+		public List<Class<? extends Throwable>> getNonRetryableExceptions() {
+			return this.nonRetryableExceptions;
+		}
+
+		public void setNonRetryableExceptions(List<Class<? extends Throwable>> nonRetryableExceptions) {
+			this.nonRetryableExceptions = nonRetryableExceptions;
+		}
+
+	}
+
+	/**
+	 * The waits between attempts: initial, initial × multiplier, … capped at max.
+	 */
+	public static class Backoff {
+
+		/**
+		 * Wait before the second attempt. Defaults to 1s.
+		 */
+		private @Nullable Duration initial;
+
+		/**
+		 * Factor by which each wait grows. Defaults to 2.
+		 */
+		private @Nullable Double multiplier;
+
+		/**
+		 * Longest wait between attempts. Defaults to 30s.
+		 */
+		private @Nullable Duration max;
+
+		public @Nullable Duration getInitial() {
+			return this.initial;
+		}
+
+		public void setInitial(@Nullable Duration initial) {
+			this.initial = initial;
+		}
+
+		public @Nullable Double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(@Nullable Double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public @Nullable Duration getMax() {
+			return this.max;
+		}
+
+		public void setMax(@Nullable Duration max) {
+			this.max = max;
+		}
+
+	}
+
+	/**
+	 * How a freeze behaves (on-failure FREEZE).
+	 */
+	public static class Freeze {
+
+		/**
+		 * What a freeze stops: PARTITION, or KEY (only the failed key, KEY mode only).
+		 * Defaults to PARTITION.
+		 */
+		private @Nullable FreezeScope scope;
+
+		/**
+		 * Re-attempt a frozen record automatically after this delay. Unset: the record
+		 * waits for an operator to resume or skip it.
+		 */
+		private @Nullable Duration retryAfter;
+
+		/**
+		 * With KEY scope, most records of a partition that may wait behind its frozen
+		 * keys before the whole partition is paused. Defaults to 10000.
+		 */
+		private @Nullable Integer maxHeldRecords;
+
+		public @Nullable FreezeScope getScope() {
+			return this.scope;
+		}
+
+		public void setScope(@Nullable FreezeScope scope) {
+			this.scope = scope;
+		}
+
+		public @Nullable Duration getRetryAfter() {
+			return this.retryAfter;
+		}
+
+		public void setRetryAfter(@Nullable Duration retryAfter) {
+			this.retryAfter = retryAfter;
+		}
+
+		public @Nullable Integer getMaxHeldRecords() {
+			return this.maxHeldRecords;
+		}
+
+		public void setMaxHeldRecords(@Nullable Integer maxHeldRecords) {
+			this.maxHeldRecords = maxHeldRecords;
+		}
+
+	}
+
+	/**
+	 * Where dead letters go (on-failure DEAD_LETTER, or skip to the dead-letter topic).
+	 */
+	public static class DeadLetter {
+
+		/**
+		 * Topic for dead letters. Defaults to the record's topic with ".dlt" appended.
+		 */
+		private @Nullable String topic;
+
+		/**
+		 * Whether to create a missing dead-letter topic, with the broker's default
+		 * partitions and replication, before its first dead letter. Defaults to true.
+		 */
+		private @Nullable Boolean createTopic;
+
+		/**
+		 * Longest time to wait for the broker to acknowledge a dead letter. Defaults to
+		 * 30s.
+		 */
+		private @Nullable Duration sendTimeout;
+
+		public @Nullable String getTopic() {
+			return this.topic;
+		}
+
+		public void setTopic(@Nullable String topic) {
+			this.topic = topic;
+		}
+
+		public @Nullable Boolean getCreateTopic() {
+			return this.createTopic;
+		}
+
+		public void setCreateTopic(@Nullable Boolean createTopic) {
+			this.createTopic = createTopic;
+		}
+
+		public @Nullable Duration getSendTimeout() {
+			return this.sendTimeout;
+		}
+
+		public void setSendTimeout(@Nullable Duration sendTimeout) {
+			this.sendTimeout = sendTimeout;
 		}
 
 	}

@@ -10,7 +10,11 @@ import io.kafkaworker.annotation.KafkaBatchWorker;
 import io.kafkaworker.annotation.KafkaWorkerConfigurationException;
 import io.kafkaworker.annotation.Mode;
 import io.kafkaworker.annotation.WorkerMethod;
+import io.kafkaworker.container.FailureSettings;
 import io.kafkaworker.container.WorkerSettings;
+import io.kafkaworker.error.FailurePolicy;
+import io.kafkaworker.error.FreezeScope;
+import io.kafkaworker.error.RetryPolicy;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.env.PropertyResolver;
@@ -25,6 +29,18 @@ import org.springframework.util.StringUtils;
 final class WorkerSettingsResolver {
 
 	private static final int MIN_BUFFERED_RECORDS = 1000;
+
+	private static final int DEFAULT_MAX_ATTEMPTS = 3;
+
+	private static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(1);
+
+	private static final double DEFAULT_MULTIPLIER = 2.0;
+
+	private static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
+
+	private static final int DEFAULT_MAX_HELD_RECORDS = 10_000;
+
+	private static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(30);
 
 	private final KafkaWorkerProperties properties;
 
@@ -78,7 +94,59 @@ final class WorkerSettingsResolver {
 			.choose("revoke-timeout", null, worker.getRevokeTimeout(), null, defaults.getRevokeTimeout())
 			.require((value) -> !value.isNegative(), "a duration of zero or more");
 		return new WorkerSettings(id, topics, groupId, mode, delivery, concurrency, consumers, batchSize, autoStartup,
-				maxBufferedRecords, commitInterval, commitTimeout, revokeTimeout);
+				maxBufferedRecords, commitInterval, commitTimeout, revokeTimeout, failure(sources, defaults));
+	}
+
+	private FailureSettings failure(Sources sources, KafkaWorkerProperties.Defaults defaults) {
+		KafkaWorkerProperties.Worker worker = sources.worker;
+		FailurePolicy onFailure = sources
+			.choose("on-failure", worker.getOnFailure(), defaults.getOnFailure(), FailurePolicy.FREEZE)
+			.value();
+		int maxAttempts = positive(sources.choose("retry.max-attempts", worker.getRetry().getMaxAttempts(),
+				defaults.getRetry().getMaxAttempts(), DEFAULT_MAX_ATTEMPTS));
+		KafkaWorkerProperties.Backoff backoff = worker.getRetry().getBackoff();
+		Duration initial = sources
+			.choose("retry.backoff.initial", backoff.getInitial(), defaults.getRetry().getBackoff().getInitial(),
+					DEFAULT_INITIAL_BACKOFF)
+			.require((value) -> !value.isNegative(), "a duration of zero or more");
+		double multiplier = sources
+			.choose("retry.backoff.multiplier", backoff.getMultiplier(),
+					defaults.getRetry().getBackoff().getMultiplier(), DEFAULT_MULTIPLIER)
+			.require((value) -> value >= 1.0, "a number of at least 1");
+		Duration max = sources
+			.choose("retry.backoff.max", backoff.getMax(), defaults.getRetry().getBackoff().getMax(),
+					DEFAULT_MAX_BACKOFF)
+			.require((value) -> value.compareTo(initial) >= 0, "a duration of at least retry.backoff.initial");
+		List<Class<? extends Throwable>> nonRetryable = new ArrayList<>(
+				RetryPolicy.defaultNonRetryable(getClass().getClassLoader()));
+		nonRetryable.addAll(defaults.getRetry().getNonRetryableExceptions());
+		nonRetryable.addAll(worker.getRetry().getNonRetryableExceptions());
+		FreezeScope scope = sources
+			.choose("freeze.scope", worker.getFreeze().getScope(), defaults.getFreeze().getScope(),
+					FreezeScope.PARTITION)
+			.value();
+		Duration retryAfter = (worker.getFreeze().getRetryAfter() != null) ? worker.getFreeze().getRetryAfter()
+				: defaults.getFreeze().getRetryAfter();
+		if (retryAfter != null && (retryAfter.isNegative() || retryAfter.isZero())) {
+			sources
+				.choose("freeze.retry-after", worker.getFreeze().getRetryAfter(), defaults.getFreeze().getRetryAfter(),
+						retryAfter)
+				.require((value) -> false, "a positive duration");
+		}
+		int maxHeldRecords = positive(sources.choose("freeze.max-held-records", worker.getFreeze().getMaxHeldRecords(),
+				defaults.getFreeze().getMaxHeldRecords(), DEFAULT_MAX_HELD_RECORDS));
+		String deadLetterTopic = (worker.getDeadLetter().getTopic() != null) ? worker.getDeadLetter().getTopic()
+				: defaults.getDeadLetter().getTopic();
+		boolean createTopic = sources
+			.choose("dead-letter.create-topic", worker.getDeadLetter().getCreateTopic(),
+					defaults.getDeadLetter().getCreateTopic(), true)
+			.value();
+		Duration sendTimeout = sources
+			.choose("dead-letter.send-timeout", worker.getDeadLetter().getSendTimeout(),
+					defaults.getDeadLetter().getSendTimeout(), DEFAULT_SEND_TIMEOUT)
+			.require((value) -> !value.isNegative() && !value.isZero(), "a positive duration");
+		return new FailureSettings(onFailure, new RetryPolicy(maxAttempts, initial, multiplier, max, nonRetryable),
+				scope, retryAfter, maxHeldRecords, deadLetterTopic, createTopic, sendTimeout);
 	}
 
 	private List<String> topics(WorkerMethod method, Sources sources) {
@@ -161,6 +229,16 @@ final class WorkerSettingsResolver {
 			this.id = id;
 			this.method = method;
 			this.worker = worker;
+		}
+
+		<T> Setting<T> choose(String property, @Nullable T fromWorker, @Nullable T fromDefaults, T builtIn) {
+			if (fromWorker != null) {
+				return new Setting<>(fromWorker, "kafka.worker.workers." + this.id + "." + property, this);
+			}
+			if (fromDefaults != null) {
+				return new Setting<>(fromDefaults, "kafka.worker.defaults." + property, this);
+			}
+			return new Setting<>(builtIn, "the built-in default of " + property, this);
 		}
 
 		<T> Setting<T> choose(String property, @Nullable String attribute, @Nullable T fromWorker,

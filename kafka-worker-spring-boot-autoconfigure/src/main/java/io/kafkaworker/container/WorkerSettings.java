@@ -23,10 +23,11 @@ import io.kafkaworker.annotation.Mode;
  * @param commitInterval the time between periodic commits
  * @param commitTimeout the longest time one commit may block a consumer thread
  * @param revokeTimeout the longest time a revocation waits for in-flight records
+ * @param failure what happens when the handler fails
  */
 public record WorkerSettings(String id, List<String> topics, String groupId, Mode mode, Delivery delivery,
 		int concurrency, int consumers, int batchSize, boolean autoStartup, int maxBufferedRecords,
-		Duration commitInterval, Duration commitTimeout, Duration revokeTimeout) {
+		Duration commitInterval, Duration commitTimeout, Duration revokeTimeout, FailureSettings failure) {
 
 	/**
 	 * Create settings, checking the invariants that the resolver guarantees.

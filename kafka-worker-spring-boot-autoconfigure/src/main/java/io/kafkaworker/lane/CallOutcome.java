@@ -1,19 +1,62 @@
 package io.kafkaworker.lane;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What a lane does after a call.
  */
-public enum CallOutcome {
+public final class CallOutcome {
 
 	/**
 	 * The call's items are finished; the lane goes on with its next items.
 	 */
-	DONE,
+	public static final CallOutcome DONE = new CallOutcome(false, null);
 
 	/**
 	 * The call's items go back to the head of the lane and the lane starts no new call
 	 * until it is released.
 	 */
-	HALT
+	public static final CallOutcome HALT = new CallOutcome(true, null);
+
+	private final boolean halt;
+
+	private final @Nullable Runnable onHalted;
+
+	private CallOutcome(boolean halt, @Nullable Runnable onHalted) {
+		this.halt = halt;
+		this.onHalted = onHalted;
+	}
+
+	/**
+	 * Halt the lane like {@link #HALT}, then run an action once the lane is halted with
+	 * the items back at its head, so that whoever is told about the halt (an operator
+	 * resuming it, say) finds the lane in that state.
+	 * @param onHalted runs on the lane thread after the scheduler halted the lane
+	 * @return the outcome
+	 */
+	public static CallOutcome haltThen(Runnable onHalted) {
+		return new CallOutcome(true, onHalted);
+	}
+
+	/**
+	 * Return whether the lane halts.
+	 * @return true for a halting outcome
+	 */
+	public boolean isHalt() {
+		return this.halt;
+	}
+
+	/**
+	 * Return the action to run once the lane is halted.
+	 * @return the action, or null
+	 */
+	public @Nullable Runnable onHalted() {
+		return this.onHalted;
+	}
+
+	@Override
+	public String toString() {
+		return this.halt ? "HALT" : "DONE";
+	}
 
 }

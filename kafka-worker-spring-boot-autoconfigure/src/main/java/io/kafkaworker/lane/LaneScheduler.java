@@ -416,7 +416,7 @@ public final class LaneScheduler<T> {
 				retireIfIdle(lane);
 				return Collections.emptyList();
 			}
-			if (outcome == CallOutcome.HALT) {
+			if (outcome.isHalt()) {
 				pushBack(lane, call.items());
 				lane.halted = true;
 			}
@@ -541,6 +541,7 @@ public final class LaneScheduler<T> {
 			while (call != null) {
 				CallOutcome outcome = invoke(call);
 				List<Call<T>> next = finish(call, outcome);
+				runOnHalted(outcome);
 				call = null;
 				for (Call<T> candidate : next) {
 					if (call == null) {
@@ -549,6 +550,18 @@ public final class LaneScheduler<T> {
 					else {
 						execute(candidate);
 					}
+				}
+			}
+		}
+
+		private void runOnHalted(CallOutcome outcome) {
+			Runnable onHalted = outcome.onHalted();
+			if (onHalted != null) {
+				try {
+					onHalted.run();
+				}
+				catch (RuntimeException ex) {
+					logger.error("Action after halting a lane failed", ex);
 				}
 			}
 		}

@@ -315,6 +315,20 @@ class LaneSchedulerTests {
 	}
 
 	@Test
+	void haltThenRunsItsActionOnceTheLaneIsHaltedWithItsItemsBack() {
+		List<String> seen = new ArrayList<>();
+		LaneScheduler<String>[] holder = new LaneScheduler[1];
+		holder[0] = new LaneScheduler<>(4, 2, this.executor,
+				recording((items) -> items.contains("a1")
+						? CallOutcome
+							.haltThen(() -> seen.add(holder[0].isHalted("a") + " " + holder[0].peekHead("a", 3)))
+						: CallOutcome.DONE));
+		holder[0].submit("a", true, List.of("a1", "a2", "a3"));
+		this.executor.runAll();
+		assertThat(seen).containsExactly("true [a1, a2, a3]");
+	}
+
+	@Test
 	void removeHeadTakesTheFailedItemsOffAHaltedLane() {
 		LaneScheduler<String> scheduler = new LaneScheduler<>(4, 2, this.executor,
 				recording((items) -> items.contains("a1") ? CallOutcome.HALT : CallOutcome.DONE));

@@ -1,0 +1,38 @@
+package io.kafkaworker.container;
+
+import java.time.Duration;
+
+import io.kafkaworker.error.FailurePolicy;
+import io.kafkaworker.error.FreezeScope;
+import io.kafkaworker.error.RetryPolicy;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The resolved failure handling of one worker.
+ *
+ * @param onFailure what to do once retries are exhausted
+ * @param retry when and how long to retry in place
+ * @param freezeScope what a freeze stops
+ * @param freezeRetryAfter re-attempt a frozen record after this delay, or null to wait
+ * for an operator
+ * @param maxHeldRecords with KEY scope, records of a partition that may wait behind
+ * frozen keys before the partition is paused
+ * @param deadLetterTopic the dead-letter topic, or null for the record's topic plus
+ * {@code .dlt}
+ * @param createDeadLetterTopic whether to create a missing dead-letter topic
+ * @param deadLetterSendTimeout the longest wait for a dead letter's acknowledgment
+ */
+public record FailureSettings(FailurePolicy onFailure, RetryPolicy retry, FreezeScope freezeScope,
+		@Nullable Duration freezeRetryAfter, int maxHeldRecords, @Nullable String deadLetterTopic,
+		boolean createDeadLetterTopic, Duration deadLetterSendTimeout) {
+
+	/**
+	 * Return the dead-letter topic of a record's topic.
+	 * @param topic the record's topic
+	 * @return the configured topic, or the record's topic with {@code .dlt} appended
+	 */
+	public String deadLetterTopicFor(String topic) {
+		return (this.deadLetterTopic != null) ? this.deadLetterTopic : topic + ".dlt";
+	}
+
+}
