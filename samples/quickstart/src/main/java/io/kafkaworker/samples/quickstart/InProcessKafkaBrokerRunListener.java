@@ -1,7 +1,10 @@
 package io.kafkaworker.samples.quickstart;
 
+import java.util.List;
 import java.util.Map;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.SpringApplication;
@@ -32,6 +35,8 @@ import org.springframework.core.env.MapPropertySource;
  */
 public class InProcessKafkaBrokerRunListener implements SpringApplicationRunListener {
 
+	private static final Log logger = LogFactory.getLog(InProcessKafkaBrokerRunListener.class);
+
 	private static final String BOOTSTRAP_SERVERS = "spring.kafka.bootstrap-servers";
 
 	private @Nullable InProcessKafkaBroker broker;
@@ -51,7 +56,10 @@ public class InProcessKafkaBrokerRunListener implements SpringApplicationRunList
 		// variables and system properties by now. Binding (rather than reading one key)
 		// also finds relaxed forms such as SPRING_KAFKA_BOOTSTRAP_SERVERS.
 		Binder binder = Binder.get(environment);
-		if (binder.bind(BOOTSTRAP_SERVERS, Bindable.listOf(String.class)).isBound()) {
+		List<String> bootstrapServers = binder.bind(BOOTSTRAP_SERVERS, Bindable.listOf(String.class)).orElse(null);
+		if (bootstrapServers != null) {
+			logger.info("Using the Kafka broker at " + String.join(",", bootstrapServers) + " (" + BOOTSTRAP_SERVERS
+					+ "); no in-process broker started");
 			return;
 		}
 		DemoProperties.Broker settings = binder.bindOrCreate("demo.broker", DemoProperties.Broker.class);
