@@ -2,6 +2,7 @@ package io.kafkaworker.samples.quickstart;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -50,6 +51,12 @@ class QuickstartApplicationTests {
 				.contains("\"status\":\"UP\"");
 			assertThat(actuator.get().uri("/actuator/prometheus").retrieve().body(String.class))
 				.contains("quickstart_records_processed_total " + RECORDS);
+			// Singletons are destroyed in reverse creation order: the broker, created
+			// before the Kafka clients, is closed after them.
+			List<String> singletons = List.of(context.getBeanFactory().getSingletonNames());
+			assertThat(singletons).containsSubsequence("inProcessKafkaBroker", "kafkaProducerFactory")
+				.containsSubsequence("inProcessKafkaBroker", "kafkaConsumerFactory")
+				.containsSubsequence("inProcessKafkaBroker", "kafkaAdmin");
 			dataDirectory = context.getBean(InProcessKafkaBroker.class).dataDirectory();
 			assertThat(dataDirectory).isDirectory();
 		}
