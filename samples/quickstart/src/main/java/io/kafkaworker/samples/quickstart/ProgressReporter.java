@@ -125,9 +125,8 @@ class ProgressReporter {
 			limit = String.format(" (limit with concurrency %d and %d ms of work per record: %,d/s)", concurrency,
 					this.properties.workMs(), concurrency * 1000L / this.properties.workMs());
 		}
-		logger.info(String.format(
-				"All %,d seeded records processed in %.2f s since the first record: %,.0f/s on " + "average%s", count,
-				seconds, count / seconds, limit));
+		String message = "All %,d seeded records processed in %.2f s since the first record: %,.0f/s on average%s";
+		logger.info(String.format(message, count, seconds, count / seconds, limit));
 	}
 
 }
