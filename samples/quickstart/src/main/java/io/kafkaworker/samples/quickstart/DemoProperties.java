@@ -1,0 +1,39 @@
+package io.kafkaworker.samples.quickstart;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the quickstart, under {@code demo.*}; for example
+ * {@code --demo.seed=50000 --demo.keys=1000 --demo.work-ms=10}.
+ *
+ * @param seed records to produce to {@code demo.orders} at startup, 0 for none
+ * @param keys distinct keys of the seeded records ({@code key-0}, {@code key-1}, ...);
+ * each key's values are its sequence numbers 0, 1, 2, ...
+ * @param workMs milliseconds of simulated I/O per record
+ * @param broker the in-process broker
+ */
+@ConfigurationProperties("demo")
+record DemoProperties(@DefaultValue("0") int seed, @DefaultValue("100") int keys, @DefaultValue("10") long workMs,
+		@DefaultValue Broker broker) {
+
+	DemoProperties {
+		if (seed < 0 || keys < 1 || workMs < 0) {
+			throw new IllegalArgumentException("demo.seed and demo.work-ms cannot be negative and demo.keys must be "
+					+ "at least 1, but got seed=" + seed + ", keys=" + keys + ", work-ms=" + workMs);
+		}
+	}
+
+	/**
+	 * Settings of the in-process Kafka broker, started only when
+	 * {@code spring.kafka.bootstrap-servers} is not set.
+	 *
+	 * @param enabled whether to start a broker when no bootstrap servers are configured
+	 * @param port the broker's client port on localhost; its KRaft controller listens on
+	 * the next port
+	 */
+	record Broker(@DefaultValue("true") boolean enabled, @DefaultValue("9092") int port) {
+
+	}
+
+}
