@@ -301,8 +301,8 @@ public final class Probe {
 	// Per partition: the partition count, then for each partition its length and one
 	// byte per offset holding how many times it was handled (saturated at 127).
 	private void writeSeen() throws IOException {
-		try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(this.seenFile),
-				1 << 16))) {
+		try (DataOutputStream out = new DataOutputStream(
+				new BufferedOutputStream(Files.newOutputStream(this.seenFile), 1 << 16))) {
 			out.writeInt(this.seen.length);
 			for (AtomicIntegerArray counts : this.seen) {
 				out.writeInt(counts.length());

@@ -1,9 +1,8 @@
 package io.kafkaworker.bench.probe;
 
 /**
- * The per-record work, the same in every contender: a sleep of
- * {@code bench.work.micros} (a stand-in for a blocking call to another system), or
- * nothing at all when it is 0.
+ * The per-record work, the same in every contender: a sleep of {@code bench.work.micros}
+ * (a stand-in for a blocking call to another system), or nothing at all when it is 0.
  */
 public final class Work {
 
