@@ -314,7 +314,7 @@ public final class Harness {
 			if (Files.exists(recording)) {
 				Path summary = this.resultsDir.resolve("profiles").resolve(name + ".txt");
 				Profiles.summarise(recording, summary);
-				System.out.printf("    %-20s profile: %s%n", "", this.home.relativize(summary));
+				System.out.printf("    %-20s CPU profile: %s%n", contender.id(), this.home.relativize(summary));
 			}
 		}
 		return new Outcome(scenario.id(), contender, status, detail, result.getProperty("javaVersion"), sum(endOffsets),
