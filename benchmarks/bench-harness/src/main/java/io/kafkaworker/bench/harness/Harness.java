@@ -1,0 +1,435 @@
+package io.kafkaworker.bench.harness;
+
+import java.io.DataInputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.BufferedInputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The one benchmark command (run by {@code benchmarks/run.sh}).
+ *
+ * <pre>
+ * run.sh [--scenario P1,P2,...] [--quick|--full] [--contenders id,id,...]
+ *        [--records=N] [--partitions=N] [--keys=N] [--value-bytes=N] [--work-ms=N]
+ *        [--concurrency=N] [--hot-percent=N] [--budget=SECONDS] [--max-heap=SIZE]
+ *        [--worker.NAME=VALUE ...] [--profile] [--java25=PATH] [--results-dir=DIR]
+ * </pre>
+ */
+public final class Harness {
+
+	private static final String DEFAULT_JAVA25 = "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java";
+
+	private static final long STARTUP_TIMEOUT_SECONDS = 120;
+
+	private final Path home;
+
+	private final boolean quick;
+
+	private final Set<String> scenarioIds;
+
+	private final Set<String> contenderIds;
+
+	private final Map<String, String> overrides;
+
+	private final List<String> workerExtras;
+
+	private final boolean profile;
+
+	private final String java;
+
+	private final String java25;
+
+	private final String runId;
+
+	private final Path workDir;
+
+	private final Path resultsDir;
+
+	private Harness(Path home, boolean quick, Set<String> scenarioIds, Set<String> contenderIds,
+			Map<String, String> overrides, List<String> workerExtras, boolean profile, String java25, Path resultsDir) {
+		this.home = home;
+		this.quick = quick;
+		this.scenarioIds = scenarioIds;
+		this.contenderIds = contenderIds;
+		this.overrides = overrides;
+		this.workerExtras = workerExtras;
+		this.profile = profile;
+		this.java = ProcessHandle.current().info().command().orElse("java");
+		this.java25 = java25;
+		this.runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+		this.workDir = home.resolve("work").resolve(this.runId);
+		this.resultsDir = (resultsDir != null) ? resultsDir : home.resolve("results").resolve(this.runId);
+	}
+
+	public static void main(String[] args) throws Exception {
+		Path home = Path.of(System.getProperty("bench.home", "benchmarks")).toAbsolutePath().normalize();
+		boolean quick = true;
+		Set<String> scenarios = new LinkedHashSet<>();
+		Set<String> contenders = new LinkedHashSet<>();
+		Map<String, String> overrides = new LinkedHashMap<>();
+		List<String> workerExtras = new ArrayList<>();
+		boolean profile = false;
+		String java25 = DEFAULT_JAVA25;
+		Path resultsDir = null;
+		for (int i = 0; i < args.length; i++) {
+			String arg = args[i];
+			if (arg.equals("--quick")) {
+				quick = true;
+			}
+			else if (arg.equals("--full")) {
+				quick = false;
+			}
+			else if (arg.equals("--profile")) {
+				profile = true;
+			}
+			else if (arg.equals("--scenario") || arg.equals("--scenarios")) {
+				addAll(scenarios, args[++i].toUpperCase(Locale.ROOT));
+			}
+			else if (arg.startsWith("--scenario=") || arg.startsWith("--scenarios=")) {
+				addAll(scenarios, value(arg).toUpperCase(Locale.ROOT));
+			}
+			else if (arg.equals("--contenders")) {
+				addAll(contenders, args[++i]);
+			}
+			else if (arg.startsWith("--contenders=")) {
+				addAll(contenders, value(arg));
+			}
+			else if (arg.startsWith("--java25=")) {
+				java25 = value(arg);
+			}
+			else if (arg.startsWith("--results-dir=")) {
+				resultsDir = Path.of(value(arg)).toAbsolutePath();
+			}
+			else if (arg.startsWith("--worker.")) {
+				workerExtras.add(arg.substring("--worker.".length()));
+			}
+			else if (arg.equals("--help") || arg.equals("-h")) {
+				System.out.println(usage());
+				return;
+			}
+			else if (arg.startsWith("--") && arg.contains("=")) {
+				overrides.put(arg.substring(2, arg.indexOf('=')), value(arg));
+			}
+			else {
+				System.err.println("Unknown argument: " + arg + System.lineSeparator() + usage());
+				System.exit(2);
+			}
+		}
+		Harness harness = new Harness(home, quick, scenarios, contenders, overrides, workerExtras, profile, java25,
+				resultsDir);
+		int status = harness.run();
+		System.exit(status);
+	}
+
+	private static String usage() {
+		return """
+				Usage: benchmarks/run.sh [--scenario P1,P2,...] [--quick|--full] [--contenders id,...]
+				         [--records=N] [--partitions=N] [--keys=N] [--value-bytes=N] [--work-ms=N]
+				         [--concurrency=N] [--hot-percent=N] [--budget=SECONDS] [--max-heap=SIZE]
+				         [--worker.NAME=VALUE ...] [--profile] [--java25=PATH] [--results-dir=DIR]
+				Scenarios: P1 I/O-bound, P2 zero work, P3 hot key, P4 frozen partition (placeholder),
+				           P5 bounded memory, P6 virtual threads. Default: every runnable scenario, quick.
+				Contenders: raw-zero-work, raw-per-partition, spring-kafka-batch, pc-partition, pc-key,
+				            pc-unordered, worker-serial, worker-partition, worker-key, worker-parallel.
+				""";
+	}
+
+	private static void addAll(Set<String> target, String list) {
+		for (String item : list.split(",")) {
+			if (!item.isBlank()) {
+				target.add(item.trim());
+			}
+		}
+	}
+
+	private static String value(String arg) {
+		return arg.substring(arg.indexOf('=') + 1);
+	}
+
+	private int run() throws Exception {
+		List<Scenario> scenarios = Scenario.all(this.quick, this.overrides)
+			.stream()
+			.filter((scenario) -> this.scenarioIds.isEmpty() || this.scenarioIds.contains(scenario.id()))
+			.toList();
+		if (scenarios.isEmpty()) {
+			System.err.println("No scenario matches " + this.scenarioIds);
+			return 2;
+		}
+		Files.createDirectories(this.workDir);
+		Files.createDirectories(this.resultsDir);
+		String environment = environment();
+		System.out.println(environment);
+		Report report = new Report(this.runId, this.quick, environment);
+		try (Broker broker = Broker.start(this.java, classpath("bench-broker"), this.workDir)) {
+			System.out.printf("Broker ready at %s (pid %d), its own JVM%n%n", broker.bootstrap(), broker.pid());
+			for (Scenario scenario : scenarios) {
+				runScenario(broker, scenario, report);
+			}
+		}
+		finally {
+			ChildJvm.killAll();
+			report.write(this.resultsDir);
+			System.out.println("Results: " + this.resultsDir);
+		}
+		return 0;
+	}
+
+	private void runScenario(Broker broker, Scenario scenario, Report report) throws Exception {
+		System.out.printf("=== %s %s%n", scenario.id(), scenario.title());
+		if (!scenario.runnable()) {
+			System.out.printf("    not run: %s%n%n", scenario.placeholder());
+			report.placeholder(scenario, "not run: " + scenario.placeholder());
+			return;
+		}
+		if (scenario.java25() && !Files.isExecutable(Path.of(this.java25))) {
+			String reason = "skipped: no JDK 25 at " + this.java25 + " (set --java25=PATH)";
+			System.out.printf("    %s%n%n", reason);
+			report.placeholder(scenario, reason);
+			return;
+		}
+		System.out.printf("    %s%n", scenario.describe());
+		String topic = "bench-" + scenario.id().toLowerCase(Locale.ROOT) + "-" + this.runId;
+		long seedStart = System.nanoTime();
+		long seedStartWallMillis = System.currentTimeMillis();
+		long[] endOffsets = broker.seed(scenario, topic, seedStartWallMillis);
+		System.out.printf("    seeded %s: %,d records in %.1f s%n", topic, sum(endOffsets),
+				(System.nanoTime() - seedStart) / 1e9);
+		List<Outcome> outcomes = new ArrayList<>();
+		for (Contender contender : scenario.contenders()) {
+			if (!this.contenderIds.isEmpty() && !this.contenderIds.contains(contender.id())) {
+				continue;
+			}
+			Outcome outcome = runContender(broker, scenario, contender, topic, endOffsets, seedStartWallMillis);
+			outcomes.add(outcome);
+			System.out.printf("    %-20s %s%n", contender.id(), summary(outcome));
+		}
+		report.add(scenario, outcomes);
+		System.out.println();
+		System.out.println(report.table(scenario));
+	}
+
+	private static String summary(Outcome outcome) {
+		return String.format("%s  p50 %s ms, p99 %s ms, RSS %.0f MB, heap %.0f MB, missing %,d, duplicates %,d",
+				outcome.rateText(), outcome.p50Millis(), outcome.p99Millis(), outcome.peakRssMb(), outcome.peakHeapMb(),
+				outcome.missing(), outcome.duplicates());
+	}
+
+	private Outcome runContender(Broker broker, Scenario scenario, Contender contender, String topic, long[] endOffsets,
+			long seedStartWallMillis) throws Exception {
+		String name = scenario.id() + "-" + contender.id();
+		Path resultFile = this.workDir.resolve(name + ".properties");
+		Path seenFile = this.workDir.resolve(name + ".seen");
+		String group = name + "-" + this.runId;
+		List<String> options = new ArrayList<>();
+		if (scenario.maxHeap() != null) {
+			options.add("-Xmx" + scenario.maxHeap());
+		}
+		options.add("-XX:+UseG1GC");
+		if (this.profile && !contender.isLimit()) {
+			Path recording = this.workDir.resolve(name + ".jfr");
+			options.add("-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true");
+		}
+		options.add("-Dbench.contender=" + contender.id());
+		options.add("-Dbench.endOffsets="
+				+ Arrays.stream(endOffsets).mapToObj(Long::toString).collect(Collectors.joining(",")));
+		options.add("-Dbench.expectedHot=" + scenario.hotRecords());
+		options.add("-Dbench.hotKey=" + ((scenario.hotPercent() > 0) ? Scenario.HOT_KEY : ""));
+		options.add("-Dbench.work.micros=" + (contender.isLimit() ? 0 : scenario.workMillis() * 1000L));
+		options.add("-Dbench.budget.seconds=" + scenario.budgetSeconds());
+		options.add("-Dbench.startup.timeout.seconds=" + STARTUP_TIMEOUT_SECONDS);
+		options.add("-Dbench.result.file=" + resultFile);
+		options.add("-Dbench.seen.file=" + seenFile);
+		options.addAll(contender.systemProperties(scenario, broker.bootstrap(), topic, group));
+		String javaCommand = scenario.java25() ? this.java25 : this.java;
+		ChildJvm child = ChildJvm.start(name, javaCommand, options, classpath(contender.module()),
+				contender.mainClass(), contender.programArguments(scenario, broker.bootstrap(), this.workerExtras),
+				this.workDir.resolve(name + ".log"));
+		boolean exited = child.awaitExit(STARTUP_TIMEOUT_SECONDS + scenario.budgetSeconds() + 60);
+		if (!exited) {
+			child.kill();
+		}
+		else {
+			child.forget();
+		}
+		double rssMb = child.peakRssKb() / 1024.0;
+		if (!Files.exists(resultFile)) {
+			String status = exited ? "CRASHED" : "KILLED";
+			return new Outcome(scenario.id(), contender, status,
+					(exited ? "exit " + child.exitCode() : "did not stop") + ", see " + child.log().getFileName(), "",
+					sum(endOffsets), 0, sum(endOffsets), 0, 0, 0, 0, -1, -1, rssMb, 0, 0, 0);
+		}
+		Properties result = new Properties();
+		try (InputStream in = Files.newInputStream(resultFile)) {
+			result.load(in);
+		}
+		long[] check = checkSeen(seenFile, endOffsets);
+		long missing = check[0];
+		long duplicates = check[1];
+		String status = result.getProperty("status");
+		String detail = "";
+		boolean hot = scenario.hotPercent() > 0;
+		long handled = Long.parseLong(result.getProperty("distinct"));
+		double elapsed = nanosToSeconds(result, hot ? "nonHotElapsedNanos" : "elapsedNanos");
+		double allElapsed = nanosToSeconds(result, "elapsedNanos");
+		long measured = Long.parseLong(result.getProperty(hot ? "distinctNonHot" : "distinct"));
+		double rate = (elapsed > 0) ? measured / elapsed : 0;
+		double allRate = (allElapsed > 0) ? handled / allElapsed : 0;
+		if (Outcome.COMPLETED.equals(status) && missing > 0) {
+			status = "FAILED";
+			detail = String.format("%,d missing", missing);
+		}
+		else if (!Outcome.COMPLETED.equals(status) && !Outcome.DNF.equals(status)) {
+			detail = String.format("%,d of %,d handled", handled, sum(endOffsets));
+		}
+		// Backlog latency: record timestamp to handler start, less the time between the
+		// records' timestamp (every record carries the seeding start) and this
+		// contender's
+		// first record, so that contenders run later are not charged for waiting their
+		// turn: how long each record waited in the backlog once the contender started.
+		long firstWall = Long.parseLong(result.getProperty("firstBeginWallMillis"));
+		long shift = (firstWall > 0) ? Math.max(0, firstWall - seedStartWallMillis) : 0;
+		long p50 = shifted(result, hot ? "nonHotAgeP50Millis" : "ageP50Millis", shift);
+		long p99 = shifted(result, hot ? "nonHotAgeP99Millis" : "ageP99Millis", shift);
+		long probeRss = Long.parseLong(result.getProperty("vmHwmKb", "-1"));
+		rssMb = Math.max(rssMb, probeRss / 1024.0);
+		if (this.profile && !contender.isLimit()) {
+			Path recording = this.workDir.resolve(name + ".jfr");
+			if (Files.exists(recording)) {
+				Path summary = this.resultsDir.resolve("profiles").resolve(name + ".txt");
+				Profiles.summarise(recording, summary);
+				System.out.printf("    %-20s CPU profile: %s%n", contender.id(), this.home.relativize(summary));
+			}
+		}
+		return new Outcome(scenario.id(), contender, status, detail, result.getProperty("javaVersion"), sum(endOffsets),
+				handled, missing, duplicates, elapsed, rate, allRate, p50, p99, rssMb,
+				Long.parseLong(result.getProperty("peakHeapUsedBytes")) / 1048576.0,
+				Long.parseLong(result.getProperty("peakHeapAfterGcBytes")) / 1048576.0,
+				Long.parseLong(result.getProperty("startupNanos")) / 1e9);
+	}
+
+	private static double nanosToSeconds(Properties result, String name) {
+		return Long.parseLong(result.getProperty(name, "0")) / 1e9;
+	}
+
+	private static long shifted(Properties result, String name, long shift) {
+		long raw = Long.parseLong(result.getProperty(name, "-1"));
+		return (raw < 0) ? -1 : Math.max(0, raw - shift);
+	}
+
+	// The harness's own correctness check: every offset below each partition's end offset
+	// (read from the broker) handled at least once; extra handlings counted.
+	private static long[] checkSeen(Path seenFile, long[] endOffsets) throws IOException {
+		long missing = 0;
+		long duplicates = 0;
+		if (!Files.exists(seenFile)) {
+			return new long[] { sum(endOffsets), 0 };
+		}
+		try (DataInputStream in = new DataInputStream(
+				new BufferedInputStream(Files.newInputStream(seenFile), 1 << 16))) {
+			int partitions = in.readInt();
+			for (int partition = 0; partition < endOffsets.length; partition++) {
+				int length = (partition < partitions) ? in.readInt() : 0;
+				for (long offset = 0; offset < endOffsets[partition]; offset++) {
+					int count = (offset < length) ? in.readByte() : 0;
+					if (count == 0) {
+						missing++;
+					}
+					else {
+						duplicates += count - 1;
+					}
+				}
+				for (long offset = endOffsets[partition]; offset < length; offset++) {
+					in.readByte();
+				}
+			}
+		}
+		return new long[] { missing, duplicates };
+	}
+
+	private String classpath(String module) throws IOException {
+		Path moduleDir = this.home.resolve(module);
+		Path classpathFile = moduleDir.resolve("target/classpath.txt");
+		if (!Files.exists(classpathFile)) {
+			throw new IllegalStateException(classpathFile + " is missing: build with benchmarks/run.sh");
+		}
+		return moduleDir.resolve("target/classes") + File.pathSeparator
+				+ Files.readString(classpathFile, StandardCharsets.UTF_8).trim();
+	}
+
+	private String environment() throws Exception {
+		StringBuilder text = new StringBuilder();
+		text.append("kafka-worker benchmarks, run ").append(this.runId).append(this.quick ? " (quick)" : " (full)");
+		text.append(System.lineSeparator());
+		text.append(String.format("Machine: %s, %d CPUs, %.1f GiB memory, %s %s%n",
+				InetAddress.getLocalHost().getHostName(), Runtime.getRuntime().availableProcessors(), totalMemoryGiB(),
+				System.getProperty("os.name"), System.getProperty("os.version")));
+		text.append(String.format("CPU: %s%n", cpuModel()));
+		text.append(String.format("JDK (harness, broker, contenders): %s %s; JDK 25 for P6: %s%n",
+				System.getProperty("java.vendor"), System.getProperty("java.version"), this.java25));
+		text.append(String.format("Load average at start: %s%n", loadAverage()));
+		return text.toString();
+	}
+
+	private static double totalMemoryGiB() {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+				if (line.startsWith("MemTotal:")) {
+					return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1048576.0;
+				}
+			}
+		}
+		catch (IOException ex) {
+			// Not Linux.
+		}
+		return 0;
+	}
+
+	private static String cpuModel() {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+				if (line.startsWith("model name")) {
+					return line.substring(line.indexOf(':') + 1).trim();
+				}
+			}
+		}
+		catch (IOException ex) {
+			// Not Linux.
+		}
+		return "unknown";
+	}
+
+	static String loadAverage() {
+		try {
+			return Files.readString(Path.of("/proc/loadavg")).trim();
+		}
+		catch (IOException ex) {
+			return "unknown";
+		}
+	}
+
+	private static long sum(long[] values) {
+		long total = 0;
+		for (long value : values) {
+			total += value;
+		}
+		return total;
+	}
+
+}

@@ -1,0 +1,220 @@
+package io.kafkaworker.bench.harness;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The results of one run: a table per scenario, a CSV with every figure, and a PNG chart.
+ * Every ratio compares figures of this run only.
+ */
+final class Report {
+
+	private final String runId;
+
+	private final boolean quick;
+
+	private final String environment;
+
+	private final Map<Scenario, List<Outcome>> outcomes = new LinkedHashMap<>();
+
+	private final Map<Scenario, String> notRun = new LinkedHashMap<>();
+
+	Report(String runId, boolean quick, String environment) {
+		this.runId = runId;
+		this.quick = quick;
+		this.environment = environment;
+	}
+
+	void add(Scenario scenario, List<Outcome> scenarioOutcomes) {
+		this.outcomes.put(scenario, scenarioOutcomes);
+	}
+
+	void placeholder(Scenario scenario, String reason) {
+		this.notRun.put(scenario, reason);
+	}
+
+	Map<Scenario, List<Outcome>> outcomes() {
+		return this.outcomes;
+	}
+
+	/**
+	 * Return the rate no contender can pass in a scenario: the concurrency limit (where
+	 * records have work) or the zero-work raw consumer's rate, whichever is lower.
+	 * @param scenario the scenario
+	 * @return records per second, or 0 if unknown
+	 */
+	double limit(Scenario scenario) {
+		double concurrencyLimit = scenario.concurrencyLimit();
+		double consumption = consumptionLimit(scenario);
+		if (concurrencyLimit > 0 && consumption > 0) {
+			return Math.min(concurrencyLimit, consumption);
+		}
+		return Math.max(concurrencyLimit, consumption);
+	}
+
+	private double consumptionLimit(Scenario scenario) {
+		for (Outcome outcome : this.outcomes.getOrDefault(scenario, List.of())) {
+			if (outcome.contender().isLimit() && outcome.completed()) {
+				// The zero-work consumer's rate of all records: the hot key costs it
+				// nothing.
+				return outcome.allRate();
+			}
+		}
+		return 0;
+	}
+
+	private String limitText(Scenario scenario) {
+		double concurrencyLimit = scenario.concurrencyLimit();
+		double consumption = consumptionLimit(scenario);
+		StringBuilder text = new StringBuilder();
+		text.append(String.format("limit %,.0f/s", limit(scenario)));
+		List<String> parts = new ArrayList<>();
+		if (concurrencyLimit > 0) {
+			parts.add(String.format("concurrency/work %,.0f/s", concurrencyLimit));
+		}
+		parts.add((consumption > 0) ? String.format("zero-work raw consumer %,.0f/s", consumption)
+				: "zero-work raw consumer not measured");
+		text.append(" = min(").append(String.join(", ", parts)).append(")");
+		return text.toString();
+	}
+
+	Double ratioToLimit(Scenario scenario, Outcome outcome) {
+		double limit = limit(scenario);
+		return (outcome.completed() && limit > 0) ? outcome.rate() / limit : null;
+	}
+
+	Double ratioToParallelConsumer(Scenario scenario, Outcome outcome) {
+		Outcome pc = comparable(scenario, outcome);
+		if (pc == null || !pc.completed() || !outcome.completed() || pc.rate() <= 0) {
+			return null;
+		}
+		return outcome.rate() / pc.rate();
+	}
+
+	private Outcome comparable(Scenario scenario, Outcome outcome) {
+		String id = outcome.contender().comparableTo();
+		if (id == null) {
+			return null;
+		}
+		for (Outcome candidate : this.outcomes.getOrDefault(scenario, List.of())) {
+			if (candidate.contender().id().equals(id)) {
+				return candidate;
+			}
+		}
+		return null;
+	}
+
+	private String ratioToParallelConsumerText(Scenario scenario, Outcome outcome) {
+		Double ratio = ratioToParallelConsumer(scenario, outcome);
+		if (ratio != null) {
+			return String.format("%.2f (vs %s)", ratio, outcome.contender().comparableTo());
+		}
+		Outcome pc = comparable(scenario, outcome);
+		if (pc == null) {
+			return "";
+		}
+		return "n/a (" + (pc.completed() ? "" : pc.contender().id() + " " + pc.status())
+				+ (!pc.completed() && !outcome.completed() ? ", " : "") + (outcome.completed() ? "" : outcome.status())
+				+ ")";
+	}
+
+	String table(Scenario scenario) {
+		StringBuilder text = new StringBuilder();
+		text.append(String.format("%s %s%n", scenario.id(), scenario.title()));
+		text.append(String.format("  %s%n", scenario.describe()));
+		text.append(String.format("  %s%n", limitText(scenario)));
+		if (scenario.hotPercent() > 0) {
+			text.append("  rate, p50 and p99 are those of the records whose key is not the hot key\n");
+		}
+		String format = "  %-19s %-32s %7s %-26s %8s %8s %7s %13s %8s %6s%n";
+		text.append(String.format(format, "contender", "rate", "x limit", "x Parallel Consumer", "p50 ms", "p99 ms",
+				"RSS MB", "heap MB pk/gc", "missing", "dup"));
+		for (Outcome outcome : this.outcomes.getOrDefault(scenario, List.of())) {
+			Double ratio = ratioToLimit(scenario, outcome);
+			text.append(String.format(format, outcome.contender().id(), outcome.rateText(),
+					(ratio != null) ? String.format("%.2f", ratio) : "-",
+					ratioToParallelConsumerText(scenario, outcome), millis(outcome.p50Millis()),
+					millis(outcome.p99Millis()), String.format("%.0f", outcome.peakRssMb()),
+					String.format("%.0f/%.0f", outcome.peakHeapMb(), outcome.peakHeapAfterGcMb()),
+					String.format("%,d", outcome.missing()), String.format("%,d", outcome.duplicates())));
+		}
+		return text.toString();
+	}
+
+	private static String millis(long value) {
+		return (value < 0) ? "-" : String.format("%,d", value);
+	}
+
+	void write(Path directory) throws IOException {
+		Files.createDirectories(directory);
+		StringBuilder tables = new StringBuilder(this.environment).append(System.lineSeparator());
+		for (Scenario scenario : this.outcomes.keySet()) {
+			tables.append(table(scenario)).append(System.lineSeparator());
+		}
+		for (Map.Entry<Scenario, String> entry : this.notRun.entrySet()) {
+			tables.append(String.format("%s %s: %s%n", entry.getKey().id(), entry.getKey().title(), entry.getValue()));
+		}
+		Files.writeString(directory.resolve("results.txt"), tables, StandardCharsets.UTF_8);
+		Files.writeString(directory.resolve("results.csv"), csv(), StandardCharsets.UTF_8);
+		if (!this.outcomes.isEmpty()) {
+			Chart.draw(this, directory.resolve("results.png"), this.runId + (this.quick ? " (quick)" : " (full)"));
+		}
+	}
+
+	private String csv() {
+		StringBuilder csv = new StringBuilder();
+		csv.append("run,mode,scenario,contender,family,ordering,status,detail,java,records,handled,missing,duplicates,"
+				+ "elapsed_s,rate_per_s,all_records_rate_per_s,limit_per_s,ratio_to_limit,parallel_consumer_comparable,"
+				+ "ratio_to_parallel_consumer,p50_ms,p99_ms,peak_rss_mb,peak_heap_mb,peak_heap_after_gc_mb,"
+				+ "startup_s,scenario_parameters\n");
+		for (Map.Entry<Scenario, List<Outcome>> entry : this.outcomes.entrySet()) {
+			Scenario scenario = entry.getKey();
+			for (Outcome outcome : entry.getValue()) {
+				Contender contender = outcome.contender();
+				Double ratio = ratioToLimit(scenario, outcome);
+				Double pcRatio = ratioToParallelConsumer(scenario, outcome);
+				csv.append(String.join(",", this.runId, this.quick ? "quick" : "full", scenario.id(), contender.id(),
+						contender.family(), nullToEmpty(contender.mode()), outcome.status(), quote(outcome.detail()),
+						nullToEmpty(outcome.java()), Long.toString(outcome.expected()),
+						Long.toString(outcome.handled()), Long.toString(outcome.missing()),
+						Long.toString(outcome.duplicates()), number(outcome.elapsedSeconds(), 3),
+						number(outcome.rate(), 1), number(outcome.allRate(), 1), number(limit(scenario), 1),
+						(ratio != null) ? number(ratio, 4) : "", nullToEmpty(contender.comparableTo()),
+						(pcRatio != null) ? number(pcRatio, 4) : "", Long.toString(outcome.p50Millis()),
+						Long.toString(outcome.p99Millis()), number(outcome.peakRssMb(), 1),
+						number(outcome.peakHeapMb(), 1), number(outcome.peakHeapAfterGcMb(), 1),
+						number(outcome.startupSeconds(), 2), quote(scenario.describe())));
+				csv.append('\n');
+			}
+		}
+		for (Map.Entry<Scenario, String> entry : this.notRun.entrySet()) {
+			csv.append(String.join(",", this.runId, this.quick ? "quick" : "full", entry.getKey().id(), "", "", "",
+					"NOT_RUN", quote(entry.getValue())));
+			csv.append(",".repeat(19)).append('\n');
+		}
+		return csv.toString();
+	}
+
+	private static String number(double value, int decimals) {
+		return String.format(Locale.ROOT, "%." + decimals + "f", value);
+	}
+
+	private static String nullToEmpty(String value) {
+		return (value != null) ? value : "";
+	}
+
+	private static String quote(String value) {
+		if (value == null || value.isEmpty()) {
+			return "";
+		}
+		return '"' + value.replace("\"", "\"\"") + '"';
+	}
+
+}

@@ -1,0 +1,119 @@
+package io.kafkaworker.bench.harness;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A benchmark scenario with its parameters, already resolved for quick or full runs and
+ * for the command line's overrides.
+ *
+ * @param id P1, P2, ...
+ * @param title what the scenario measures
+ * @param records records seeded
+ * @param partitions partitions of the topic
+ * @param keys distinct keys (besides the hot key)
+ * @param valueBytes size of each value
+ * @param workMillis per-record work (a sleep), 0 for none
+ * @param concurrency kafka-worker's concurrency and Parallel Consumer's maxConcurrency
+ * @param hotPercent percentage of records with the hot key, 0 for none
+ * @param budgetSeconds longest time a contender may run from its first record
+ * @param maxHeap -Xmx of every contender, or null for the JVM's default
+ * @param java25 whether contenders run on JDK 25 with virtual threads
+ * @param contenders the contenders run, in order
+ * @param placeholder why the scenario is not run, or null when it is
+ * @param reducedFrom the specified record count when the quick run uses fewer, else 0
+ */
+record Scenario(String id, String title, int records, int partitions, int keys, int valueBytes, int workMillis,
+		int concurrency, int hotPercent, int budgetSeconds, String maxHeap, boolean java25, List<Contender> contenders,
+		String placeholder, int reducedFrom) {
+
+	static final String HOT_KEY = "hot";
+
+	/**
+	 * Every scenario, in order, for quick or full runs, with overrides applied.
+	 * @param quick quick defaults
+	 * @param overrides parameter overrides by name (records, partitions, keys,
+	 * value-bytes, work-ms, concurrency, hot-percent, budget, max-heap)
+	 * @return the scenarios
+	 */
+	static List<Scenario> all(boolean quick, Map<String, String> overrides) {
+		List<Contender> standard = Contender.standard();
+		return List.of(
+				scenario("P1", "I/O-bound: 10 ms per record", 50_000, 50_000, 6, 1_000, 100, 10, 256, 0,
+						quick ? 30 : 600, null, false, standard, null, overrides),
+				scenario("P2", "zero work: consumption and engine overhead", 1_000_000, 1_000_000, 8, 1_000, 100, 0, 16,
+						0, quick ? 120 : 600, null, false, standard, null, overrides),
+				scenario("P3", "hot key: 50% of records on one key, rate of the other keys", quick ? 6_000 : 50_000,
+						50_000, 6, 1_000, 100, 10, 256, 50, quick ? 60 : 900, null, false, standard, null, overrides),
+				scenario("P4", "frozen partition", 0, 0, 6, 1_000, 100, 10, 256, 0, 0, null, false, List.of(),
+						"needs the failure-handling feature (a record that fails forever must not freeze the other "
+								+ "keys of its partition); added once that feature exists",
+						Map.of()),
+				scenario("P5", "bounded memory: P2 with -Xmx256m", 1_000_000, 1_000_000, 8, 1_000, 100, 0, 16, 0,
+						quick ? 120 : 600, "256m", false, standard, null, overrides),
+				scenario("P6", "virtual threads: P1 on JDK 25, concurrency 5,000, 10,000 keys",
+						quick ? 100_000 : 500_000, 500_000, 6, 10_000, 100, 10, 5_000, 0, quick ? 30 : 600, null, true,
+						standard, null, overrides));
+	}
+
+	private static Scenario scenario(String id, String title, int records, int specifiedRecords, int partitions,
+			int keys, int valueBytes, int workMillis, int concurrency, int hotPercent, int budgetSeconds,
+			String maxHeap, boolean java25, List<Contender> contenders, String placeholder,
+			Map<String, String> overrides) {
+		int resolvedRecords = intOption(overrides, "records", records);
+		return new Scenario(id, title, resolvedRecords, intOption(overrides, "partitions", partitions),
+				intOption(overrides, "keys", keys), intOption(overrides, "value-bytes", valueBytes),
+				intOption(overrides, "work-ms", workMillis), intOption(overrides, "concurrency", concurrency),
+				intOption(overrides, "hot-percent", hotPercent), intOption(overrides, "budget", budgetSeconds),
+				overrides.getOrDefault("max-heap", maxHeap), java25, contenders, placeholder,
+				(resolvedRecords < specifiedRecords) ? specifiedRecords : 0);
+	}
+
+	private static int intOption(Map<String, String> overrides, String name, int fallback) {
+		String value = overrides.get(name);
+		return (value != null) ? Integer.parseInt(value.replace("_", "").replace(",", "")) : fallback;
+	}
+
+	boolean runnable() {
+		return this.placeholder == null;
+	}
+
+	/**
+	 * Return the rate no contender can pass by design: concurrency over work time, or
+	 * none for zero work.
+	 * @return records per second, or 0 when only the consumption limit applies
+	 */
+	double concurrencyLimit() {
+		return (this.workMillis > 0) ? this.concurrency * 1000.0 / this.workMillis : 0;
+	}
+
+	/**
+	 * Return the number of records with the hot key.
+	 * @return the hot records
+	 */
+	int hotRecords() {
+		return (int) ((long) this.records * this.hotPercent / 100);
+	}
+
+	String describe() {
+		StringBuilder text = new StringBuilder();
+		text.append(String.format("%,d records", this.records));
+		if (this.reducedFrom > 0) {
+			text.append(String.format(" (quick: reduced from %,d)", this.reducedFrom));
+		}
+		text.append(String.format(", %d partitions, %,d keys", this.partitions, this.keys));
+		if (this.hotPercent > 0) {
+			text.append(String.format(" + hot key on %d%%", this.hotPercent));
+		}
+		text.append(String.format(", %d B values, work %s, concurrency %,d, budget %d s", this.valueBytes,
+				(this.workMillis > 0) ? this.workMillis + " ms" : "none", this.concurrency, this.budgetSeconds));
+		if (this.maxHeap != null) {
+			text.append(", -Xmx").append(this.maxHeap);
+		}
+		if (this.java25) {
+			text.append(", JDK 25, virtual threads for kafka-worker");
+		}
+		return text.toString();
+	}
+
+}

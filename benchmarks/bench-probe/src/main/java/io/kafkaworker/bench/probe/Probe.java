@@ -1,0 +1,401 @@
+package io.kafkaworker.bench.probe;
+
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Records what one contender handles. Every contender calls {@link #begin} when its
+ * handler starts on a record and {@link #end} when the handler's work is over, from
+ * whatever threads it runs handlers on; the main thread calls {@link #awaitAndExit()},
+ * which returns never: it writes the result files when every record was handled once, or
+ * when the time budget is spent, and exits the JVM.
+ *
+ * <p>
+ * What it records:
+ * <ul>
+ * <li>how many times each (partition, offset) was handled, written to the seen file so
+ * that the harness checks for missing and duplicate records itself;</li>
+ * <li>the time from the first handler start to the end of the last record's work, for all
+ * records and for the records whose key is not the hot key;</li>
+ * <li>the age of each record at handler start (now minus the record's timestamp);</li>
+ * <li>the peak heap, sampled, and the peak resident set size of the process.</li>
+ * </ul>
+ * The cost per record is a few atomic operations, the same in every contender.
+ */
+public final class Probe {
+
+	/** Flag returned by {@link #begin}: first time this record is handled. */
+	private static final int FIRST = 1;
+
+	/** Flag returned by {@link #begin}: the record has the hot key. */
+	private static final int HOT = 2;
+
+	private static final Probe INSTANCE = new Probe();
+
+	private final long[] endOffsets;
+
+	private final AtomicIntegerArray[] seen;
+
+	private final long expected;
+
+	private final long expectedNonHot;
+
+	private final String hotKey;
+
+	private final long budgetNanos;
+
+	private final long startupTimeoutNanos;
+
+	private final Path resultFile;
+
+	private final Path seenFile;
+
+	private final long createdNanos = System.nanoTime();
+
+	private final AtomicLong firstBeginNanos = new AtomicLong();
+
+	private final AtomicLong firstBeginWallMillis = new AtomicLong();
+
+	private final AtomicLong firstNonHotBeginNanos = new AtomicLong();
+
+	private final AtomicLong distinctBegun = new AtomicLong();
+
+	private final AtomicLong distinctDone = new AtomicLong();
+
+	private final AtomicLong distinctNonHotDone = new AtomicLong();
+
+	private final LongAdder duplicates = new LongAdder();
+
+	private final LongAdder outOfRange = new LongAdder();
+
+	private volatile long lastEndNanos;
+
+	private volatile long lastNonHotEndNanos;
+
+	private final LatencyHistogram latency = new LatencyHistogram();
+
+	private final LatencyHistogram nonHotLatency = new LatencyHistogram();
+
+	private final CountDownLatch complete = new CountDownLatch(1);
+
+	private volatile long peakHeapUsed;
+
+	private volatile long peakHeapAfterGc;
+
+	private Probe() {
+		String offsets = System.getProperty("bench.endOffsets", "");
+		String[] parts = offsets.isEmpty() ? new String[0] : offsets.split(",");
+		this.endOffsets = new long[parts.length];
+		this.seen = new AtomicIntegerArray[parts.length];
+		long total = 0;
+		for (int i = 0; i < parts.length; i++) {
+			this.endOffsets[i] = Long.parseLong(parts[i].trim());
+			this.seen[i] = new AtomicIntegerArray((int) this.endOffsets[i]);
+			total += this.endOffsets[i];
+		}
+		this.expected = total;
+		this.expectedNonHot = total - Long.getLong("bench.expectedHot", 0);
+		this.hotKey = System.getProperty("bench.hotKey", "");
+		this.budgetNanos = TimeUnit.SECONDS.toNanos(Long.getLong("bench.budget.seconds", 600));
+		this.startupTimeoutNanos = TimeUnit.SECONDS.toNanos(Long.getLong("bench.startup.timeout.seconds", 120));
+		this.resultFile = Path.of(System.getProperty("bench.result.file", "bench-result.properties"));
+		this.seenFile = Path.of(System.getProperty("bench.seen.file", "bench-seen.bin"));
+		watchParent();
+		startSampler();
+	}
+
+	/**
+	 * Return the probe of this JVM.
+	 * @return the probe
+	 */
+	public static Probe get() {
+		return INSTANCE;
+	}
+
+	/**
+	 * Note that a handler starts on a record. Call before the record's work.
+	 * @param partition the record's partition
+	 * @param offset the record's offset
+	 * @param timestampMillis the record's timestamp
+	 * @param key the record's key, or null
+	 * @return flags to pass to {@link #end(int)}
+	 */
+	public int begin(int partition, long offset, long timestampMillis, String key) {
+		long now = System.nanoTime();
+		if (this.firstBeginNanos.get() == 0 && this.firstBeginNanos.compareAndSet(0, now)) {
+			this.firstBeginWallMillis.set(System.currentTimeMillis());
+		}
+		boolean hot = !this.hotKey.isEmpty() && this.hotKey.equals(key);
+		if (!hot && this.firstNonHotBeginNanos.get() == 0) {
+			this.firstNonHotBeginNanos.compareAndSet(0, now);
+		}
+		long age = System.currentTimeMillis() - timestampMillis;
+		this.latency.record(age);
+		if (!hot) {
+			this.nonHotLatency.record(age);
+		}
+		int flags = hot ? HOT : 0;
+		if (partition < 0 || partition >= this.seen.length || offset < 0 || offset >= this.endOffsets[partition]) {
+			this.outOfRange.increment();
+			return flags;
+		}
+		if (this.seen[partition].getAndIncrement((int) offset) == 0) {
+			this.distinctBegun.incrementAndGet();
+			return flags | FIRST;
+		}
+		this.duplicates.increment();
+		return flags;
+	}
+
+	/**
+	 * Note that the work of a record is over.
+	 * @param flags what {@link #begin} returned for the record
+	 */
+	public void end(int flags) {
+		if ((flags & FIRST) == 0) {
+			return;
+		}
+		long now = System.nanoTime();
+		if ((flags & HOT) == 0 && this.distinctNonHotDone.incrementAndGet() == this.expectedNonHot) {
+			this.lastNonHotEndNanos = now;
+		}
+		if (this.distinctDone.incrementAndGet() == this.expected) {
+			this.lastEndNanos = now;
+			this.complete.countDown();
+		}
+	}
+
+	/**
+	 * Handle a record: {@link #begin}, the work, {@link #end}.
+	 * @param partition the record's partition
+	 * @param offset the record's offset
+	 * @param timestampMillis the record's timestamp
+	 * @param key the record's key, or null
+	 */
+	public void handle(int partition, long offset, long timestampMillis, String key) {
+		int flags = begin(partition, offset, timestampMillis, key);
+		Work.perform();
+		end(flags);
+	}
+
+	/**
+	 * Wait until every record was handled or the budget is spent, write the results and
+	 * exit the JVM.
+	 * @param contender the contender's name, for the log
+	 */
+	public void awaitAndExit(String contender) {
+		String status;
+		long lastProgress = System.nanoTime();
+		try {
+			while (true) {
+				if (this.complete.await(100, TimeUnit.MILLISECONDS)) {
+					status = "COMPLETED";
+					break;
+				}
+				long now = System.nanoTime();
+				long first = this.firstBeginNanos.get();
+				if (first != 0 && now - first > this.budgetNanos) {
+					status = "DNF";
+					break;
+				}
+				if (first == 0 && now - this.createdNanos > this.startupTimeoutNanos) {
+					status = "NO_START";
+					break;
+				}
+				if (now - lastProgress > TimeUnit.SECONDS.toNanos(5)) {
+					lastProgress = now;
+					System.out.printf("[probe] %s: %,d of %,d records handled%n", contender, this.distinctDone.get(),
+							this.expected);
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			status = "INTERRUPTED";
+		}
+		long stoppedNanos = System.nanoTime();
+		try {
+			writeResults(contender, status, stoppedNanos);
+			System.out.printf("[probe] %s: %s, %,d of %,d records handled%n", contender, status,
+					this.distinctDone.get(), this.expected);
+		}
+		catch (IOException ex) {
+			ex.printStackTrace();
+		}
+		exit(0);
+	}
+
+	/**
+	 * Write the result files now and exit with the given status: for a contender that
+	 * failed.
+	 * @param contender the contender's name
+	 * @param failure what went wrong
+	 */
+	public void failAndExit(String contender, Throwable failure) {
+		failure.printStackTrace();
+		try {
+			writeResults(contender, "CRASHED", System.nanoTime());
+		}
+		catch (IOException ex) {
+			ex.printStackTrace();
+		}
+		exit(1);
+	}
+
+	private void writeResults(String contender, String status, long stoppedNanos) throws IOException {
+		long first = this.firstBeginNanos.get();
+		long end = "COMPLETED".equals(status) ? this.lastEndNanos : stoppedNanos;
+		long firstNonHot = this.firstNonHotBeginNanos.get();
+		long nonHotEnd = (this.lastNonHotEndNanos != 0) ? this.lastNonHotEndNanos : stoppedNanos;
+		Properties result = new Properties();
+		result.setProperty("contender", contender);
+		result.setProperty("status", status);
+		result.setProperty("expected", Long.toString(this.expected));
+		result.setProperty("distinct", Long.toString(this.distinctDone.get()));
+		result.setProperty("distinctBegun", Long.toString(this.distinctBegun.get()));
+		result.setProperty("duplicates", Long.toString(this.duplicates.sum()));
+		result.setProperty("outOfRange", Long.toString(this.outOfRange.sum()));
+		result.setProperty("elapsedNanos", Long.toString((first != 0) ? end - first : 0));
+		result.setProperty("expectedNonHot", Long.toString(this.expectedNonHot));
+		result.setProperty("distinctNonHot", Long.toString(this.distinctNonHotDone.get()));
+		result.setProperty("nonHotElapsedNanos", Long.toString((firstNonHot != 0) ? nonHotEnd - firstNonHot : 0));
+		result.setProperty("firstBeginWallMillis", Long.toString(this.firstBeginWallMillis.get()));
+		result.setProperty("startupNanos", Long.toString((first != 0) ? first - this.createdNanos : 0));
+		result.setProperty("ageP50Millis", Long.toString(this.latency.percentile(50)));
+		result.setProperty("ageP99Millis", Long.toString(this.latency.percentile(99)));
+		result.setProperty("nonHotAgeP50Millis", Long.toString(this.nonHotLatency.percentile(50)));
+		result.setProperty("nonHotAgeP99Millis", Long.toString(this.nonHotLatency.percentile(99)));
+		sampleHeap();
+		result.setProperty("peakHeapUsedBytes", Long.toString(this.peakHeapUsed));
+		result.setProperty("peakHeapAfterGcBytes", Long.toString(this.peakHeapAfterGc));
+		result.setProperty("maxHeapBytes", Long.toString(Runtime.getRuntime().maxMemory()));
+		result.setProperty("vmHwmKb", Long.toString(vmHwmKb()));
+		result.setProperty("javaVersion", System.getProperty("java.version"));
+		result.setProperty("availableProcessors", Integer.toString(Runtime.getRuntime().availableProcessors()));
+		writeSeen();
+		Path temporary = this.resultFile.resolveSibling(this.resultFile.getFileName() + ".tmp");
+		try (OutputStream out = Files.newOutputStream(temporary)) {
+			result.store(out, "kafka-worker benchmark result");
+		}
+		Files.move(temporary, this.resultFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+				java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+	}
+
+	// Per partition: the partition count, then for each partition its length and one
+	// byte per offset holding how many times it was handled (saturated at 127).
+	private void writeSeen() throws IOException {
+		try (DataOutputStream out = new DataOutputStream(
+				new BufferedOutputStream(Files.newOutputStream(this.seenFile), 1 << 16))) {
+			out.writeInt(this.seen.length);
+			for (AtomicIntegerArray counts : this.seen) {
+				out.writeInt(counts.length());
+				for (int i = 0; i < counts.length(); i++) {
+					out.writeByte(Math.min(127, counts.get(i)));
+				}
+			}
+		}
+	}
+
+	private void startSampler() {
+		Thread sampler = new Thread(() -> {
+			while (true) {
+				sampleHeap();
+				try {
+					Thread.sleep(50);
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+			}
+		}, "bench-probe-sampler");
+		sampler.setDaemon(true);
+		sampler.start();
+	}
+
+	private void sampleHeap() {
+		List<MemoryPoolMXBean> pools = ManagementFactory.getMemoryPoolMXBeans();
+		long used = 0;
+		long afterGc = 0;
+		for (MemoryPoolMXBean pool : pools) {
+			if (pool.getType() != MemoryType.HEAP) {
+				continue;
+			}
+			used += pool.getUsage().getUsed();
+			MemoryUsage collection = pool.getCollectionUsage();
+			if (collection != null) {
+				afterGc += collection.getUsed();
+			}
+		}
+		if (used > this.peakHeapUsed) {
+			this.peakHeapUsed = used;
+		}
+		if (afterGc > this.peakHeapAfterGc) {
+			this.peakHeapAfterGc = afterGc;
+		}
+	}
+
+	/**
+	 * Return the peak resident set size of this process.
+	 * @return VmHWM in kB, or -1 where /proc is not available
+	 */
+	static long vmHwmKb() {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.UTF_8)) {
+				if (line.startsWith("VmHWM:")) {
+					return Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// Not Linux.
+		}
+		return -1;
+	}
+
+	// Die with the harness, even if it is killed without running its shutdown hooks.
+	private static void watchParent() {
+		Long parent = Long.getLong("bench.parentPid");
+		if (parent != null) {
+			ProcessHandle.of(parent)
+				.ifPresentOrElse((handle) -> handle.onExit().thenRun(() -> Runtime.getRuntime().halt(3)),
+						() -> Runtime.getRuntime().halt(3));
+		}
+	}
+
+	// Exit normally (so a flight recording is dumped), but do not let a slow shutdown of
+	// the contender's framework keep the harness waiting.
+	private static void exit(int status) {
+		PrintStream out = System.out;
+		out.flush();
+		Thread halt = new Thread(() -> {
+			try {
+				Thread.sleep(15_000);
+			}
+			catch (InterruptedException ex) {
+				// Exit now.
+			}
+			Runtime.getRuntime().halt(status);
+		}, "bench-probe-halt");
+		halt.setDaemon(true);
+		halt.start();
+		System.exit(status);
+	}
+
+}

@@ -1,0 +1,100 @@
+package io.kafkaworker.bench.raw;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Properties;
+
+import io.kafkaworker.bench.probe.Probe;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Raw {@link KafkaConsumer} poll loops, the references every engine is measured against.
+ *
+ * <p>
+ * {@code bench.consumers} consumer threads join one group, each with its own
+ * {@code KafkaConsumer}, and each handles its poll's records one after another on its own
+ * thread, then commits asynchronously (synchronously when partitions are revoked). With
+ * one consumer per partition this is the textbook partition-bound worker: every partition
+ * is handled serially, by the one thread that polls it, and at most {@code partitions}
+ * records are in flight. We chose one consumer thread per partition over one poll loop
+ * fanning each poll out to per-partition threads because it is what users write and what
+ * Spring Kafka's container concurrency does, and because the fan-out variant waits at
+ * every poll for its slowest partition, so it can only be slower.
+ *
+ * <p>
+ * With {@code bench.work.micros=0} and one consumer it is the consumption limit: the rate
+ * at which one poll loop of this JVM takes records off the broker.
+ */
+public final class RawConsumerMain {
+
+	private RawConsumerMain() {
+	}
+
+	public static void main(String[] args) {
+		String contender = System.getProperty("bench.contender", "raw");
+		Probe probe = Probe.get();
+		int consumers = Integer.getInteger("bench.consumers", 1);
+		List<Thread> threads = new ArrayList<>();
+		for (int i = 0; i < consumers; i++) {
+			Thread thread = new Thread(() -> {
+				try {
+					pollLoop(probe);
+				}
+				catch (RuntimeException ex) {
+					probe.failAndExit(contender, ex);
+				}
+			}, "raw-consumer-" + i);
+			thread.setDaemon(true);
+			threads.add(thread);
+			thread.start();
+		}
+		probe.awaitAndExit(contender);
+	}
+
+	private static void pollLoop(Probe probe) {
+		Properties properties = new Properties();
+		properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, System.getProperty("bench.bootstrap"));
+		properties.put(ConsumerConfig.GROUP_ID_CONFIG, System.getProperty("bench.group"));
+		properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+		properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+		properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+		properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+		try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties)) {
+			consumer.subscribe(List.of(System.getProperty("bench.topic")), new ConsumerRebalanceListener() {
+
+				@Override
+				public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+					// Every record of the last poll is handled: its position is safe.
+					consumer.commitSync();
+				}
+
+				@Override
+				public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+				}
+
+			});
+			while (true) {
+				ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(100));
+				for (ConsumerRecord<String, String> record : records) {
+					probe.handle(record.partition(), record.offset(), record.timestamp(), record.key());
+				}
+				if (!records.isEmpty()) {
+					consumer.commitAsync();
+				}
+			}
+		}
+		catch (WakeupException ex) {
+			// Closing.
+		}
+	}
+
+}
