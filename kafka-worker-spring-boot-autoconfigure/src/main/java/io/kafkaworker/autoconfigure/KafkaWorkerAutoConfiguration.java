@@ -3,9 +3,11 @@ package io.kafkaworker.autoconfigure;
 import io.kafkaworker.annotation.KafkaBatchWorker;
 import io.kafkaworker.annotation.KafkaBatchWorkerAnnotationBeanPostProcessor;
 import io.kafkaworker.commit.CommitListener;
+import io.kafkaworker.container.WorkerServices;
 import io.kafkaworker.runtime.WorkerRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -14,11 +16,15 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.thread.Threading;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.annotation.EnableKafka;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
  * Auto-configuration of kafka-worker: finds {@link KafkaBatchWorker} methods and runs
@@ -35,6 +41,11 @@ public final class KafkaWorkerAutoConfiguration {
 	 * The name of the listener container factory of workers.
 	 */
 	public static final String CONTAINER_FACTORY_BEAN_NAME = "kafkaWorkerContainerFactory";
+
+	/**
+	 * The name of the scheduler that retries frozen records after a delay.
+	 */
+	public static final String TASK_SCHEDULER_BEAN_NAME = "kafkaWorkerTaskScheduler";
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -58,15 +69,30 @@ public final class KafkaWorkerAutoConfiguration {
 		return factory;
 	}
 
+	@Bean(name = TASK_SCHEDULER_BEAN_NAME, destroyMethod = "shutdown")
+	@ConditionalOnMissingBean(name = TASK_SCHEDULER_BEAN_NAME)
+	ThreadPoolTaskScheduler kafkaWorkerTaskScheduler() {
+		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+		scheduler.setThreadNamePrefix("kafka-worker-scheduler-");
+		scheduler.setDaemon(true);
+		scheduler.setRemoveOnCancelPolicy(true);
+		scheduler.initialize();
+		return scheduler;
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	KafkaWorkerEndpointRegistrar kafkaWorkerEndpointRegistrar(KafkaBatchWorkerAnnotationBeanPostProcessor methods,
 			KafkaWorkerProperties properties, Environment environment,
 			ConcurrentKafkaListenerContainerFactory<Object, Object> kafkaWorkerContainerFactory,
-			WorkerRegistry registry) {
+			WorkerRegistry registry, ApplicationEventPublisher eventPublisher,
+			ObjectProvider<ProducerFactory<?, ?>> producerFactory, ObjectProvider<KafkaAdmin> kafkaAdmin,
+			@Qualifier(TASK_SCHEDULER_BEAN_NAME) ThreadPoolTaskScheduler taskScheduler) {
+		WorkerServices services = new WorkerServices(new WorkerExecutors(Threading.VIRTUAL.isActive(environment)),
+				registry, CommitListener.NONE, eventPublisher, DeadLetterTemplates.from(producerFactory.getIfUnique()),
+				kafkaAdmin.getIfUnique(), taskScheduler);
 		return new KafkaWorkerEndpointRegistrar(methods, new WorkerSettingsResolver(properties, environment),
-				properties, kafkaWorkerContainerFactory, new WorkerExecutors(Threading.VIRTUAL.isActive(environment)),
-				registry, CommitListener.NONE);
+				properties, kafkaWorkerContainerFactory, services);
 	}
 
 }

@@ -5,20 +5,20 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 import io.kafkaworker.annotation.KafkaBatchWorkerAnnotationBeanPostProcessor;
 import io.kafkaworker.annotation.KafkaWorkerConfigurationException;
 import io.kafkaworker.annotation.WorkerMethod;
-import io.kafkaworker.commit.CommitListener;
+import io.kafkaworker.container.Worker;
 import io.kafkaworker.container.WorkerEndpoint;
-import io.kafkaworker.container.WorkerExecutor;
+import io.kafkaworker.container.WorkerServices;
 import io.kafkaworker.container.WorkerSettings;
-import io.kafkaworker.runtime.WorkerRegistry;
+import io.kafkaworker.runtime.WorkerView;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.annotation.KafkaListenerConfigurer;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistrar;
@@ -29,7 +29,7 @@ import org.springframework.kafka.core.ConsumerFactory;
  * Kafka's registrar. Spring Kafka calls every {@link KafkaListenerConfigurer} once all
  * singletons exist, so every annotated bean has been seen by then.
  */
-public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer {
+public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, DisposableBean {
 
 	private static final long DEFAULT_MAX_POLL_INTERVAL_MS = 300_000;
 
@@ -43,23 +43,19 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer {
 
 	private final ConcurrentKafkaListenerContainerFactory<Object, Object> containerFactory;
 
-	private final Function<WorkerSettings, WorkerExecutor> executors;
+	private final WorkerServices services;
 
-	private final WorkerRegistry registry;
-
-	private final CommitListener commitListener;
+	private final PoisonPillDeserializers deserializers;
 
 	KafkaWorkerEndpointRegistrar(KafkaBatchWorkerAnnotationBeanPostProcessor methods, WorkerSettingsResolver resolver,
 			KafkaWorkerProperties properties, ConcurrentKafkaListenerContainerFactory<Object, Object> containerFactory,
-			Function<WorkerSettings, WorkerExecutor> executors, WorkerRegistry registry,
-			CommitListener commitListener) {
+			WorkerServices services) {
 		this.methods = methods;
 		this.resolver = resolver;
 		this.properties = properties;
 		this.containerFactory = containerFactory;
-		this.executors = executors;
-		this.registry = registry;
-		this.commitListener = commitListener;
+		this.services = services;
+		this.deserializers = new PoisonPillDeserializers(containerFactory.getConsumerFactory());
 	}
 
 	@Override
@@ -76,7 +72,7 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer {
 						"Give each worker a distinct id with @KafkaBatchWorker(id = ...).");
 			}
 			registrar.registerEndpoint(
-					new WorkerEndpoint(settings, method, this.executors, this.registry, this.commitListener),
+					new WorkerEndpoint(settings, method, this.services, this.deserializers.overrides()),
 					this.containerFactory);
 			logger.info("Registered Kafka worker '" + settings.id() + "' for " + method.description() + ": topics "
 					+ settings.topics() + ", group '" + settings.groupId() + "', mode " + settings.mode()
@@ -104,6 +100,19 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer {
 							+ " during a rebalance, not less than max.poll.interval.ms = " + maxPollInterval + ".",
 					"Lower kafka.worker.workers." + settings.id() + ".revoke-timeout or commit-timeout, or raise "
 							+ "spring.kafka.consumer.properties.max.poll.interval.ms.");
+		}
+	}
+
+	/**
+	 * Close every worker's lanes and executor. The listener containers stopped before, in
+	 * the lifecycle phase, so no record is dispatched any more.
+	 */
+	@Override
+	public void destroy() {
+		for (WorkerView view : this.services.registry().all()) {
+			if (view instanceof Worker worker) {
+				worker.close();
+			}
 		}
 	}
 

@@ -13,6 +13,7 @@ import io.kafkaworker.error.FreezeScope;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of kafka-worker: defaults for every worker, and settings per worker id.
@@ -97,10 +98,18 @@ public class KafkaWorkerProperties {
 
 		/**
 		 * Most records a worker holds in memory, buffered or in flight, before it pauses
-		 * the partitions that feed the backlog. When unset, twice the records that can be
-		 * in flight (concurrency times the records per call), and at least 1000.
+		 * the partitions that feed the backlog. When unset, 100 times the records that
+		 * can be in flight (concurrency times the records per call), and at least 10000.
 		 */
 		private @Nullable Integer maxBufferedRecords;
+
+		/**
+		 * Most memory the records a worker holds may take, estimated from their
+		 * serialized size plus a fixed overhead per record, before it pauses the
+		 * partitions that feed the backlog. When unset, a tenth of the JVM's maximum
+		 * heap.
+		 */
+		private @Nullable DataSize maxBufferedBytes;
 
 		/**
 		 * Time between commits of completed offsets. Commits also happen on partition
@@ -186,6 +195,14 @@ public class KafkaWorkerProperties {
 
 		public void setMaxBufferedRecords(@Nullable Integer maxBufferedRecords) {
 			this.maxBufferedRecords = maxBufferedRecords;
+		}
+
+		public @Nullable DataSize getMaxBufferedBytes() {
+			return this.maxBufferedBytes;
+		}
+
+		public void setMaxBufferedBytes(@Nullable DataSize maxBufferedBytes) {
+			this.maxBufferedBytes = maxBufferedBytes;
 		}
 
 		public Duration getCommitInterval() {
@@ -285,6 +302,11 @@ public class KafkaWorkerProperties {
 		private @Nullable Integer maxBufferedRecords;
 
 		/**
+		 * Most memory the records this worker holds may take, estimated.
+		 */
+		private @Nullable DataSize maxBufferedBytes;
+
+		/**
 		 * Time between commits of completed offsets.
 		 */
 		private @Nullable Duration commitInterval;
@@ -381,6 +403,14 @@ public class KafkaWorkerProperties {
 
 		public void setMaxBufferedRecords(@Nullable Integer maxBufferedRecords) {
 			this.maxBufferedRecords = maxBufferedRecords;
+		}
+
+		public @Nullable DataSize getMaxBufferedBytes() {
+			return this.maxBufferedBytes;
+		}
+
+		public void setMaxBufferedBytes(@Nullable DataSize maxBufferedBytes) {
+			this.maxBufferedBytes = maxBufferedBytes;
 		}
 
 		public @Nullable Duration getCommitInterval() {

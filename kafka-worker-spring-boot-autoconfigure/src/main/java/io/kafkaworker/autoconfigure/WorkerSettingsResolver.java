@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.env.PropertyResolver;
 import org.springframework.util.StringUtils;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Merges a worker's annotation with {@code kafka.worker.*} into validated settings. The
@@ -28,7 +29,11 @@ import org.springframework.util.StringUtils;
  */
 final class WorkerSettingsResolver {
 
-	private static final int MIN_BUFFERED_RECORDS = 1000;
+	private static final int MIN_BUFFERED_RECORDS = 10_000;
+
+	private static final int BUFFERED_CALLS_PER_SLOT = 100;
+
+	private static final int HEAP_FRACTION_FOR_BUFFERS = 10;
 
 	private static final int DEFAULT_MAX_ATTEMPTS = 3;
 
@@ -81,9 +86,15 @@ final class WorkerSettingsResolver {
 			.value();
 		int callSize = method.signature().isBatch() ? batchSize : 1;
 		int defaultBuffer = (int) Math.min(Integer.MAX_VALUE,
-				Math.max(MIN_BUFFERED_RECORDS, 2L * concurrency * callSize));
+				Math.max(MIN_BUFFERED_RECORDS, (long) BUFFERED_CALLS_PER_SLOT * concurrency * callSize));
 		int maxBufferedRecords = positive(sources.choose("max-buffered-records", null, worker.getMaxBufferedRecords(),
 				null, (defaults.getMaxBufferedRecords() != null) ? defaults.getMaxBufferedRecords() : defaultBuffer));
+		long maxBufferedBytes = sources
+			.choose("max-buffered-bytes", null, worker.getMaxBufferedBytes(), null,
+					(defaults.getMaxBufferedBytes() != null) ? defaults.getMaxBufferedBytes()
+							: DataSize.ofBytes(Runtime.getRuntime().maxMemory() / HEAP_FRACTION_FOR_BUFFERS))
+			.require((value) -> value.toBytes() > 0, "a positive size")
+			.toBytes();
 		Duration commitInterval = sources
 			.choose("commit-interval", null, worker.getCommitInterval(), null, defaults.getCommitInterval())
 			.require((value) -> !value.isNegative() && !value.isZero(), "a positive duration");
@@ -94,7 +105,8 @@ final class WorkerSettingsResolver {
 			.choose("revoke-timeout", null, worker.getRevokeTimeout(), null, defaults.getRevokeTimeout())
 			.require((value) -> !value.isNegative(), "a duration of zero or more");
 		return new WorkerSettings(id, topics, groupId, mode, delivery, concurrency, consumers, batchSize, autoStartup,
-				maxBufferedRecords, commitInterval, commitTimeout, revokeTimeout, failure(sources, defaults));
+				maxBufferedRecords, maxBufferedBytes, commitInterval, commitTimeout, revokeTimeout,
+				failure(sources, defaults));
 	}
 
 	private FailureSettings failure(Sources sources, KafkaWorkerProperties.Defaults defaults) {

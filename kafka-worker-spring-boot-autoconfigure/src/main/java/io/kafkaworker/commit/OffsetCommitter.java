@@ -37,6 +37,8 @@ public final class OffsetCommitter {
 
 	private static final Log logger = LogFactory.getLog(OffsetCommitter.class);
 
+	private static final int MAX_WAKEUPS = 5;
+
 	private final String workerId;
 
 	private final long intervalNanos;
@@ -152,14 +154,21 @@ public final class OffsetCommitter {
 	}
 
 	private void commitSync(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> offsets) {
-		try {
-			consumer.commitSync(offsets, this.timeout);
-		}
-		catch (WakeupException ex) {
-			// Another thread woke the consumer (a resumed partition) just as we
-			// committed:
-			// the wake-up is spent now, so the retry does not meet it again.
-			consumer.commitSync(offsets, this.timeout);
+		for (int attempt = 1;; attempt++) {
+			try {
+				consumer.commitSync(offsets, this.timeout);
+				return;
+			}
+			catch (WakeupException ex) {
+				// Another thread woke the consumer (a resumed partition) while we were
+				// not
+				// polling: each wake-up is spent by the call it interrupts, so trying
+				// again
+				// goes through unless partitions keep resuming.
+				if (attempt == MAX_WAKEUPS) {
+					throw ex;
+				}
+			}
 		}
 	}
 

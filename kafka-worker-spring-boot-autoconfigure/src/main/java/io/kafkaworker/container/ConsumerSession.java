@@ -16,6 +16,8 @@ import io.kafkaworker.commit.OffsetCommitter;
 import io.kafkaworker.dispatch.Backpressure;
 import io.kafkaworker.dispatch.Dispatcher;
 import io.kafkaworker.dispatch.WorkItem;
+import io.kafkaworker.event.PartitionsAssignedEvent;
+import io.kafkaworker.event.PartitionsRevokedEvent;
 import io.kafkaworker.lane.LaneScheduler;
 import io.kafkaworker.offset.PartitionOffsets;
 import org.apache.commons.logging.Log;
@@ -47,17 +49,27 @@ final class ConsumerSession {
 
 	private final OffsetCommitter committer;
 
+	private final FreezeControl freezes;
+
+	private final PartitionPauses pauses;
+
+	private final WorkerEvents events;
+
 	/** Assigned partitions; written on the consumer thread, read by snapshots. */
 	private final Map<TopicPartition, PartitionOffsets> partitions = new ConcurrentHashMap<>();
 
 	ConsumerSession(WorkerSettings settings, Consumer<?, ?> consumer, Dispatcher dispatcher,
-			LaneScheduler<WorkItem> scheduler, Backpressure backpressure, OffsetCommitter committer) {
+			LaneScheduler<WorkItem> scheduler, Backpressure backpressure, OffsetCommitter committer,
+			FreezeControl freezes, PartitionPauses pauses, WorkerEvents events) {
 		this.settings = settings;
 		this.consumer = consumer;
 		this.dispatcher = dispatcher;
 		this.scheduler = scheduler;
 		this.backpressure = backpressure;
 		this.committer = committer;
+		this.freezes = freezes;
+		this.pauses = pauses;
+		this.events = events;
 	}
 
 	/**
@@ -76,6 +88,7 @@ final class ConsumerSession {
 		}
 		this.committer.commitIfDue(this.consumer, this.partitions.values());
 		this.backpressure.afterDispatch();
+		this.freezes.enforceBacklogLimit();
 	}
 
 	/**
@@ -84,6 +97,7 @@ final class ConsumerSession {
 	 */
 	void beforePoll() {
 		this.backpressure.reconcile();
+		this.freezes.enforceBacklogLimit();
 		this.committer.commitIfDue(this.consumer, this.partitions.values());
 	}
 
@@ -99,6 +113,9 @@ final class ConsumerSession {
 			}
 			track(topicPartition);
 		}
+		if (!assigned.isEmpty()) {
+			this.events.publish(new PartitionsAssignedEvent(this.events.source(), this.settings.id(), assigned));
+		}
 	}
 
 	/**
@@ -107,7 +124,9 @@ final class ConsumerSession {
 	 * @param revoked the partitions
 	 */
 	void revoked(Collection<TopicPartition> revoked) {
-		release(revoked, true);
+		if (release(revoked, true)) {
+			this.events.publish(new PartitionsRevokedEvent(this.events.source(), this.settings.id(), revoked, false));
+		}
 	}
 
 	/**
@@ -116,7 +135,9 @@ final class ConsumerSession {
 	 * @param lost the partitions
 	 */
 	void lost(Collection<TopicPartition> lost) {
-		release(lost, false);
+		if (release(lost, false)) {
+			this.events.publish(new PartitionsRevokedEvent(this.events.source(), this.settings.id(), lost, true));
+		}
 	}
 
 	/**
@@ -149,9 +170,18 @@ final class ConsumerSession {
 	}
 
 	private static List<WorkItem> track(PartitionOffsets partition, List<ConsumerRecord<Object, Object>> records) {
-		List<WorkItem> items = new ArrayList<>(records.size());
-		for (ConsumerRecord<Object, Object> record : records) {
-			items.add(new WorkItem(record, partition, partition.receive(record.offset())));
+		int count = records.size();
+		long[] offsets = new long[count];
+		int[] bytes = new int[count];
+		for (int i = 0; i < count; i++) {
+			ConsumerRecord<Object, Object> record = records.get(i);
+			offsets[i] = record.offset();
+			bytes[i] = WorkItem.estimateBytes(record);
+		}
+		long sequence = partition.receive(offsets, bytes, count);
+		List<WorkItem> items = new ArrayList<>(count);
+		for (int i = 0; i < count; i++) {
+			items.add(new WorkItem(records.get(i), partition, sequence + i));
 		}
 		return items;
 	}
@@ -175,7 +205,7 @@ final class ConsumerSession {
 		return partition;
 	}
 
-	private void release(Collection<TopicPartition> topicPartitions, boolean commit) {
+	private boolean release(Collection<TopicPartition> topicPartitions, boolean commit) {
 		List<PartitionOffsets> released = new ArrayList<>();
 		for (TopicPartition topicPartition : topicPartitions) {
 			PartitionOffsets partition = this.partitions.remove(topicPartition);
@@ -185,7 +215,7 @@ final class ConsumerSession {
 			}
 		}
 		if (released.isEmpty()) {
-			return;
+			return false;
 		}
 		Set<PartitionOffsets> releasedSet = Collections.newSetFromMap(new IdentityHashMap<>());
 		releasedSet.addAll(released);
@@ -202,7 +232,10 @@ final class ConsumerSession {
 		for (PartitionOffsets partition : released) {
 			this.backpressure.untrack(partition);
 			this.committer.forget(partition.topicPartition());
+			this.freezes.forget(partition.topicPartition());
+			this.pauses.forget(partition.topicPartition());
 		}
+		return true;
 	}
 
 	private void awaitInFlight(List<PartitionOffsets> partitions) {

@@ -9,8 +9,11 @@ import io.kafkaworker.dispatch.WorkItem;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.support.KafkaNull;
 import org.springframework.kafka.support.converter.RecordMessageConverter;
+import org.springframework.kafka.support.serializer.DeserializationException;
+import org.springframework.kafka.support.serializer.SerializationUtils;
 import org.springframework.messaging.converter.MessageConversionException;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
@@ -26,6 +29,12 @@ import org.springframework.util.ReflectionUtils;
  * as {@code @KafkaListener} does.
  */
 final class HandlerMethodInvoker {
+
+	private static final LogAccessor LOGGER = new LogAccessor(HandlerMethodInvoker.class);
+
+	private static final String[] DESERIALIZER_EXCEPTION_HEADERS = {
+			SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER,
+			SerializationUtils.KEY_DESERIALIZER_EXCEPTION_HEADER };
 
 	private final WorkerMethod workerMethod;
 
@@ -46,6 +55,9 @@ final class HandlerMethodInvoker {
 	 * @throws Exception whatever the method throws, or a conversion failure
 	 */
 	void invoke(List<WorkItem> items) throws Exception {
+		for (WorkItem item : items) {
+			throwIfNotDeserialized(item.record());
+		}
 		Object argument = switch (this.workerMethod.signature()) {
 			case RECORD -> items.get(0).record();
 			case PAYLOAD -> payload(items.get(0).record());
@@ -64,6 +76,20 @@ final class HandlerMethodInvoker {
 				throw error;
 			}
 			throw ex;
+		}
+	}
+
+	// With ErrorHandlingDeserializer (which workers use by default), a record that could
+	// not be deserialized arrives with a null key or value and the failure in a header:
+	// the handler must not see it, the failure policy must.
+	private static void throwIfNotDeserialized(ConsumerRecord<Object, Object> record) {
+		for (String header : DESERIALIZER_EXCEPTION_HEADERS) {
+			if (record.headers().lastHeader(header) != null) {
+				DeserializationException failure = SerializationUtils.getExceptionFromHeader(record, header, LOGGER);
+				if (failure != null) {
+					throw failure;
+				}
+			}
 		}
 	}
 

@@ -1,10 +1,12 @@
 package io.kafkaworker.container;
 
+import java.time.Duration;
 import java.util.List;
 
 import io.kafkaworker.annotation.Delivery;
 import io.kafkaworker.dispatch.Backpressure;
 import io.kafkaworker.dispatch.WorkItem;
+import io.kafkaworker.error.RetryPolicy;
 import io.kafkaworker.lane.CallHandler;
 import io.kafkaworker.lane.CallOutcome;
 import io.kafkaworker.offset.PartitionOffsets;
@@ -12,69 +14,126 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Handles one call on a lane thread: marks the records in flight, invokes the user's
- * method, completes the records or decides what a failure does to the lane.
+ * Handles one call on a lane thread. A lane-batch handler gets the call's records in one
+ * invocation; a single-record handler is invoked once per record of the call, in order
+ * (the scheduler gives such calls several records only when no other lane is waiting).
+ * Each invocation is retried in place with back-off; once retries are exhausted the
+ * worker's failure policy decides what happens.
  *
  * <p>
  * Records are completed before they leave the in-flight count, so that a revocation
- * waiting for in-flight records always sees their completion and commits it.
+ * waiting for in-flight records always sees their completion and commits it. Records of a
+ * partition that was revoked meanwhile are abandoned: the partition's next owner handles
+ * them from the committed offset.
  */
 final class RecordHandler implements CallHandler<WorkItem> {
 
 	private static final Log logger = LogFactory.getLog(RecordHandler.class);
 
-	private final String workerId;
+	private final WorkerSettings settings;
 
-	private final Delivery delivery;
+	private final boolean batchSignature;
 
 	private final HandlerMethodInvoker invoker;
 
 	private final Backpressure backpressure;
 
-	RecordHandler(String workerId, Delivery delivery, HandlerMethodInvoker invoker, Backpressure backpressure) {
-		this.workerId = workerId;
-		this.delivery = delivery;
+	private final FailureActions failureActions;
+
+	RecordHandler(WorkerSettings settings, boolean batchSignature, HandlerMethodInvoker invoker,
+			Backpressure backpressure, FailureActions failureActions) {
+		this.settings = settings;
+		this.batchSignature = batchSignature;
 		this.invoker = invoker;
 		this.backpressure = backpressure;
+		this.failureActions = failureActions;
 	}
 
 	@Override
 	public CallOutcome handle(List<WorkItem> items) {
-		forEachPartition(items, PartitionOffsets::started);
-		try {
-			this.invoker.invoke(items);
-			completeAll(items);
-			return CallOutcome.DONE;
+		if (this.batchSignature) {
+			return handleInvocation(items);
 		}
-		catch (Exception ex) {
-			return failed(items, ex);
+		for (int i = 0; i < items.size(); i++) {
+			WorkItem item = items.get(i);
+			if (item.partition().isRevoked()) {
+				return CallOutcome.DONE;
+			}
+			CallOutcome outcome = handleInvocation(List.of(item));
+			if (outcome.isHalt()) {
+				return outcome.from(i);
+			}
+		}
+		return CallOutcome.DONE;
+	}
+
+	private CallOutcome handleInvocation(List<WorkItem> records) {
+		forEachPartition(records, PartitionOffsets::started);
+		try {
+			return invokeWithRetries(records);
 		}
 		finally {
-			forEachPartition(items, (partition, count) -> {
+			forEachPartition(records, (partition, count) -> {
 				partition.ended(count);
 				this.backpressure.progressed(partition);
 			});
 		}
 	}
 
-	private CallOutcome failed(List<WorkItem> items, Exception ex) {
-		if (this.delivery == Delivery.AT_MOST_ONCE) {
-			logger.error("Worker '" + this.workerId + "' failed to handle " + items + "; skipped (at-most-once)", ex);
-			completeAll(items);
-			return CallOutcome.DONE;
+	private CallOutcome invokeWithRetries(List<WorkItem> records) {
+		RetryPolicy retry = this.settings.failure().retry();
+		RetryPolicy.Backoffs backoffs = null;
+		PartitionOffsets partition = records.get(0).partition();
+		for (int attempt = 1;; attempt++) {
+			try {
+				this.invoker.invoke(records);
+				completeAll(records);
+				return CallOutcome.DONE;
+			}
+			catch (Throwable ex) {
+				rethrowIfFatal(ex);
+				if (partition.isRevoked()) {
+					return CallOutcome.DONE;
+				}
+				if (this.settings.delivery() == Delivery.AT_MOST_ONCE) {
+					logger.error("Worker '" + this.settings.id() + "' failed to handle " + records
+							+ "; skipped (at-most-once)", ex);
+					completeAll(records);
+					return CallOutcome.DONE;
+				}
+				if (!retry.shouldRetry(ex, attempt)) {
+					return this.failureActions.exhausted(records, ex, attempt);
+				}
+				backoffs = (backoffs != null) ? backoffs : retry.start();
+				Duration wait = backoffs.next();
+				if (logger.isDebugEnabled()) {
+					logger.debug("Worker '" + this.settings.id() + "' attempt " + attempt + " of " + retry.maxAttempts()
+							+ " for " + records + " failed (" + ex + "); retrying in " + wait);
+				}
+				this.failureActions.retrying(records, ex, attempt);
+				if (partition.awaitRevocation(wait)) {
+					return CallOutcome.DONE;
+				}
+			}
 		}
-		logger.error("Worker '" + this.workerId + "' failed to handle " + items
-				+ "; its lane is halted and the partition's commits stop before this record", ex);
-		return CallOutcome.HALT;
 	}
 
-	private static void completeAll(List<WorkItem> items) {
+	// An OutOfMemoryError or an internal JVM error is not the record's fault: let it
+	// halt the lane rather than apply the failure policy to the record.
+	private static void rethrowIfFatal(Throwable ex) {
+		if (ex instanceof VirtualMachineError && !(ex instanceof StackOverflowError)) {
+			throw (VirtualMachineError) ex;
+		}
+	}
+
+	static void completeAll(List<WorkItem> items) {
 		for (WorkItem item : items) {
 			item.complete();
 		}
 	}
 
-	// Call the action once per run of consecutive items of the same partition. Lanes hold
+	// Calls the action once per run of consecutive items of the same partition. Lanes
+	// hold
 	// one partition's records except the single lane of SERIAL mode.
 	private static void forEachPartition(List<WorkItem> items, PartitionAction action) {
 		PartitionOffsets current = null;

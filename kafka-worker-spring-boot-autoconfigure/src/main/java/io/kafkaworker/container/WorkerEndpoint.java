@@ -2,12 +2,9 @@ package io.kafkaworker.container;
 
 import java.util.Collection;
 import java.util.Properties;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import io.kafkaworker.annotation.WorkerMethod;
-import io.kafkaworker.commit.CommitListener;
-import io.kafkaworker.runtime.WorkerRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.jspecify.annotations.Nullable;
 
@@ -42,11 +39,9 @@ public final class WorkerEndpoint implements KafkaListenerEndpoint {
 
 	private final WorkerMethod method;
 
-	private final Function<WorkerSettings, WorkerExecutor> executors;
+	private final WorkerServices services;
 
-	private final WorkerRegistry registry;
-
-	private final CommitListener commitListener;
+	private final Properties consumerOverrides;
 
 	private @Nullable Worker worker;
 
@@ -54,18 +49,16 @@ public final class WorkerEndpoint implements KafkaListenerEndpoint {
 	 * Create the endpoint of one worker.
 	 * @param settings the resolved settings
 	 * @param method the user's method
-	 * @param executors creates the executor of the worker's lanes
-	 * @param registry where the worker is registered once created
-	 * @param commitListener told about each commit
+	 * @param services the application's shared infrastructure
+	 * @param consumerOverrides consumer properties that replace the consumer factory's
+	 * for this worker (deserializer wrapping, for example)
 	 */
-	public WorkerEndpoint(WorkerSettings settings, WorkerMethod method,
-			Function<WorkerSettings, WorkerExecutor> executors, WorkerRegistry registry,
-			CommitListener commitListener) {
+	public WorkerEndpoint(WorkerSettings settings, WorkerMethod method, WorkerServices services,
+			Properties consumerOverrides) {
 		this.settings = settings;
 		this.method = method;
-		this.executors = executors;
-		this.registry = registry;
-		this.commitListener = commitListener;
+		this.services = services;
+		this.consumerOverrides = consumerOverrides;
 	}
 
 	/**
@@ -124,6 +117,7 @@ public final class WorkerEndpoint implements KafkaListenerEndpoint {
 	@Override
 	public Properties getConsumerProperties() {
 		Properties properties = new Properties();
+		properties.putAll(this.consumerOverrides);
 		// The engine commits; auto-commit would commit positions past unfinished records.
 		properties.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
 		return properties;
@@ -147,9 +141,8 @@ public final class WorkerEndpoint implements KafkaListenerEndpoint {
 	@Override
 	public void setupListenerContainer(MessageListenerContainer listenerContainer,
 			@Nullable MessageConverter messageConverter) {
-		Worker created = new Worker(this.settings, this.method, recordConverter(messageConverter),
-				this.executors.apply(this.settings), this.commitListener);
-		this.registry.register(created);
+		Worker created = new Worker(this.settings, this.method, recordConverter(messageConverter), this.services);
+		this.services.registry().register(created);
 		this.worker = created;
 		listenerContainer.setupMessageListener(new DispatchingBatchListener(created));
 	}

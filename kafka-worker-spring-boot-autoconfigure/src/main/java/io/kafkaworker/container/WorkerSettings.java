@@ -20,6 +20,7 @@ import io.kafkaworker.annotation.Mode;
  * @param batchSize the most records per lane-batch call
  * @param autoStartup whether the worker starts with the context
  * @param maxBufferedRecords the most records held in memory, buffered or in flight
+ * @param maxBufferedBytes the most estimated memory the held records may take
  * @param commitInterval the time between periodic commits
  * @param commitTimeout the longest time one commit may block a consumer thread
  * @param revokeTimeout the longest time a revocation waits for in-flight records
@@ -27,7 +28,8 @@ import io.kafkaworker.annotation.Mode;
  */
 public record WorkerSettings(String id, List<String> topics, String groupId, Mode mode, Delivery delivery,
 		int concurrency, int consumers, int batchSize, boolean autoStartup, int maxBufferedRecords,
-		Duration commitInterval, Duration commitTimeout, Duration revokeTimeout, FailureSettings failure) {
+		long maxBufferedBytes, Duration commitInterval, Duration commitTimeout, Duration revokeTimeout,
+		FailureSettings failure) {
 
 	/**
 	 * Create settings, checking the invariants that the resolver guarantees.

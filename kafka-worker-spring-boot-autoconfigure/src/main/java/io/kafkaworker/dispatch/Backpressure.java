@@ -9,18 +9,21 @@ import io.kafkaworker.offset.PartitionOffsets;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Bounds the records a worker holds in memory, buffered or in flight, by pausing only the
- * partitions that feed the backlog and resuming each one as its backlog drains.
+ * Bounds what a worker holds in memory, buffered or in flight, by pausing only the
+ * partitions that feed the backlog and resuming each one as its backlog drains. The bound
+ * is two-fold: a number of records and an estimate of their memory in bytes; either one
+ * being exceeded engages back-pressure.
  *
  * <p>
- * Rules, with {@code fair share = max records / assigned partitions}:
+ * Rules, with {@code fair share = bound / assigned partitions} for each of the two
+ * bounds:
  * <ul>
- * <li>A partition is paused when the worker holds more than {@code max records} and the
- * partition holds more than its fair share. Partitions below their share keep flowing, so
- * one slow lane never pauses every partition.</li>
- * <li>A paused partition is resumed when it holds at most half its fair share, or the
- * worker holds at most half of {@code max records}. The gap between the two thresholds
- * keeps a partition from flapping.</li>
+ * <li>A partition is paused when the worker holds more than a bound and the partition
+ * holds more than its fair share of that bound. Partitions below their share keep
+ * flowing, so one slow lane never pauses every partition.</li>
+ * <li>A paused partition is resumed when it holds at most half its fair share of both
+ * bounds, or the worker holds at most half of both bounds. The gap between the two
+ * thresholds keeps a partition from flapping.</li>
  * </ul>
  * The bound is soft: records arrive a poll at a time, so the worker may briefly hold one
  * poll ({@code max.poll.records}) more than the bound.
@@ -35,22 +38,35 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class Backpressure {
 
-	private final int maxRecords;
+	private final long maxRecords;
+
+	private final long maxBytes;
 
 	private final PauseControl control;
 
 	private final ConcurrentMap<TopicPartition, Flow> flows = new ConcurrentHashMap<>();
 
 	/**
-	 * Create the back-pressure of one worker.
+	 * Create the back-pressure of one worker, bounded by records only.
 	 * @param maxRecords the most records the worker should hold, buffered or in flight
 	 * @param control pauses and resumes partitions at the consumer
 	 */
 	public Backpressure(int maxRecords, PauseControl control) {
-		if (maxRecords < 1) {
-			throw new IllegalArgumentException("maxRecords must be at least 1");
+		this(maxRecords, Long.MAX_VALUE, control);
+	}
+
+	/**
+	 * Create the back-pressure of one worker.
+	 * @param maxRecords the most records the worker should hold, buffered or in flight
+	 * @param maxBytes the most estimated bytes the worker should hold
+	 * @param control pauses and resumes partitions at the consumer
+	 */
+	public Backpressure(long maxRecords, long maxBytes, PauseControl control) {
+		if (maxRecords < 1 || maxBytes < 1) {
+			throw new IllegalArgumentException("maxRecords and maxBytes must be at least 1");
 		}
 		this.maxRecords = maxRecords;
+		this.maxBytes = maxBytes;
 		this.control = control;
 	}
 
@@ -94,13 +110,15 @@ public final class Backpressure {
 	 * consumer thread after dispatching a poll.
 	 */
 	public void afterDispatch() {
-		if (heldRecords() <= this.maxRecords) {
+		Load held = held();
+		if (held.records <= this.maxRecords && held.bytes <= this.maxBytes) {
 			return;
 		}
-		int fairShare = fairShare();
+		Load share = fairShare();
 		for (Flow flow : this.flows.values()) {
 			synchronized (flow) {
-				if (!flow.paused && flow.partition.outstanding() > fairShare && !flow.partition.isRevoked()) {
+				if (!flow.paused && !flow.partition.isRevoked() && (flow.partition.outstanding() > share.records
+						|| flow.partition.outstandingBytes() > share.bytes)) {
 					flow.paused = true;
 					this.control.pause(flow.partition.topicPartition());
 				}
@@ -117,7 +135,7 @@ public final class Backpressure {
 	public void progressed(PartitionOffsets partition) {
 		Flow flow = this.flows.get(partition.topicPartition());
 		if (flow != null && flow.paused && flow.partition == partition) {
-			resumeIfDrained(flow, fairShare(), heldRecords());
+			resumeIfDrained(flow, fairShare(), held());
 		}
 	}
 
@@ -126,14 +144,14 @@ public final class Backpressure {
 	 * threads before each poll.
 	 */
 	public void reconcile() {
-		int fairShare = fairShare();
-		int held = -1;
+		Load share = fairShare();
+		Load held = null;
 		for (Flow flow : this.flows.values()) {
 			if (flow.paused) {
-				if (held < 0) {
-					held = heldRecords();
+				if (held == null) {
+					held = held();
 				}
-				resumeIfDrained(flow, fairShare, held);
+				resumeIfDrained(flow, share, held);
 			}
 		}
 	}
@@ -143,11 +161,15 @@ public final class Backpressure {
 	 * @return the number of records received and not yet complete
 	 */
 	public int heldRecords() {
-		int held = 0;
-		for (Flow flow : this.flows.values()) {
-			held += flow.partition.outstanding();
-		}
-		return held;
+		return (int) Math.min(Integer.MAX_VALUE, held().records);
+	}
+
+	/**
+	 * Return the estimated memory of the records held by the worker.
+	 * @return the estimate in bytes
+	 */
+	public long heldBytes() {
+		return held().bytes;
 	}
 
 	/**
@@ -169,21 +191,46 @@ public final class Backpressure {
 	 * Return the bound on held records.
 	 * @return the most records the worker should hold
 	 */
-	public int maxRecords() {
+	public long maxRecords() {
 		return this.maxRecords;
 	}
 
-	private void resumeIfDrained(Flow flow, int fairShare, int held) {
+	/**
+	 * Return the bound on the estimated memory of held records.
+	 * @return the most bytes the worker should hold
+	 */
+	public long maxBytes() {
+		return this.maxBytes;
+	}
+
+	private void resumeIfDrained(Flow flow, Load share, Load held) {
 		synchronized (flow) {
-			if (flow.paused && (flow.partition.outstanding() <= fairShare / 2 || held <= this.maxRecords / 2)) {
+			boolean partitionDrained = flow.partition.outstanding() <= share.records / 2
+					&& flow.partition.outstandingBytes() <= share.bytes / 2;
+			boolean workerDrained = held.records <= this.maxRecords / 2 && held.bytes <= this.maxBytes / 2;
+			if (flow.paused && (partitionDrained || workerDrained)) {
 				flow.paused = false;
 				this.control.resume(flow.partition.topicPartition());
 			}
 		}
 	}
 
-	private int fairShare() {
-		return Math.max(1, this.maxRecords / Math.max(1, this.flows.size()));
+	private Load held() {
+		long records = 0;
+		long bytes = 0;
+		for (Flow flow : this.flows.values()) {
+			records += flow.partition.outstanding();
+			bytes += flow.partition.outstandingBytes();
+		}
+		return new Load(records, bytes);
+	}
+
+	private Load fairShare() {
+		int partitions = Math.max(1, this.flows.size());
+		return new Load(Math.max(1, this.maxRecords / partitions), Math.max(1, this.maxBytes / partitions));
+	}
+
+	private record Load(long records, long bytes) {
 	}
 
 	/**

@@ -1,9 +1,6 @@
 package io.kafkaworker.dispatch;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import io.kafkaworker.lane.LaneScheduler;
 import org.apache.kafka.common.TopicPartition;
@@ -37,17 +34,13 @@ public final class Dispatcher {
 		if (items.isEmpty()) {
 			return;
 		}
-		if (this.ordering != Ordering.KEY) {
+		if (this.ordering == Ordering.KEY) {
+			this.scheduler.submitEach(items, (item) -> this.ordering.laneKey(item.record(), partition), true);
+		}
+		else {
 			this.scheduler.submit(this.ordering.laneKey(items.get(0).record(), partition), this.ordering.exclusive(),
 					items);
-			return;
 		}
-		Map<Object, List<WorkItem>> byLane = new LinkedHashMap<>();
-		for (WorkItem item : items) {
-			byLane.computeIfAbsent(this.ordering.laneKey(item.record(), partition), (key) -> new ArrayList<>())
-				.add(item);
-		}
-		this.scheduler.submit(byLane, true);
 	}
 
 }

@@ -2,6 +2,7 @@ package io.kafkaworker.dispatch;
 
 import io.kafkaworker.offset.PartitionOffsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 
 /**
  * One fetched record on its way through a lane, with the handle to mark it complete.
@@ -12,6 +13,28 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * @param sequence the number the partition gave the record when it was received
  */
 public record WorkItem(ConsumerRecord<Object, Object> record, PartitionOffsets partition, long sequence) {
+
+	/**
+	 * A rough per-record cost of the objects around the payload: the record, its headers,
+	 * the work item and the lane slot.
+	 */
+	private static final int RECORD_OVERHEAD_BYTES = 160;
+
+	/**
+	 * Estimate the memory a fetched record takes while a worker holds it: its serialized
+	 * key, value and headers plus a fixed overhead. Deserialized objects may be larger
+	 * than their bytes; the estimate is for back-pressure, not an exact measure.
+	 * @param record the record
+	 * @return the estimate in bytes
+	 */
+	public static int estimateBytes(ConsumerRecord<?, ?> record) {
+		long bytes = RECORD_OVERHEAD_BYTES + Math.max(0, record.serializedKeySize())
+				+ Math.max(0, record.serializedValueSize());
+		for (Header header : record.headers()) {
+			bytes += header.key().length() + ((header.value() != null) ? header.value().length : 0);
+		}
+		return (int) Math.min(Integer.MAX_VALUE, bytes);
+	}
 
 	/**
 	 * Mark the record complete in its partition.

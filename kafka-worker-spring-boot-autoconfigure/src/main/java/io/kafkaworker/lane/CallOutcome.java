@@ -10,20 +10,23 @@ public final class CallOutcome {
 	/**
 	 * The call's items are finished; the lane goes on with its next items.
 	 */
-	public static final CallOutcome DONE = new CallOutcome(false, null);
+	public static final CallOutcome DONE = new CallOutcome(false, 0, null);
 
 	/**
 	 * The call's items go back to the head of the lane and the lane starts no new call
 	 * until it is released.
 	 */
-	public static final CallOutcome HALT = new CallOutcome(true, null);
+	public static final CallOutcome HALT = new CallOutcome(true, 0, null);
 
 	private final boolean halt;
 
+	private final int fromIndex;
+
 	private final @Nullable Runnable onHalted;
 
-	private CallOutcome(boolean halt, @Nullable Runnable onHalted) {
+	private CallOutcome(boolean halt, int fromIndex, @Nullable Runnable onHalted) {
 		this.halt = halt;
+		this.fromIndex = fromIndex;
 		this.onHalted = onHalted;
 	}
 
@@ -35,7 +38,25 @@ public final class CallOutcome {
 	 * @return the outcome
 	 */
 	public static CallOutcome haltThen(Runnable onHalted) {
-		return new CallOutcome(true, onHalted);
+		return new CallOutcome(true, 0, onHalted);
+	}
+
+	/**
+	 * Return this outcome for a call whose first {@code index} items finished before the
+	 * item this outcome is about: a halt then puts back only the items from that index.
+	 * @param index the position of the item this outcome is about within the call
+	 * @return the outcome for the whole call
+	 */
+	public CallOutcome from(int index) {
+		return (this.halt && index != this.fromIndex) ? new CallOutcome(true, index, this.onHalted) : this;
+	}
+
+	/**
+	 * Return where the items that go back to the lane start, for a halting outcome.
+	 * @return the index of the first item of the call that goes back to the lane
+	 */
+	public int fromIndex() {
+		return this.fromIndex;
 	}
 
 	/**

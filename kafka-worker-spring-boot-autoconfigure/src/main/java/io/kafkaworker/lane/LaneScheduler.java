@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import org.apache.commons.logging.Log;
@@ -65,6 +66,8 @@ public final class LaneScheduler<T> {
 
 	private final int maxCallSize;
 
+	private final boolean chunking;
+
 	private final Executor executor;
 
 	private final CallHandler<T> handler;
@@ -80,13 +83,30 @@ public final class LaneScheduler<T> {
 	private boolean closed;
 
 	/**
-	 * Create a scheduler.
+	 * Create a scheduler whose calls take as many items as available, up to
+	 * {@code maxCallSize}: the lane-batch size.
 	 * @param concurrency the maximum number of calls running at once
 	 * @param maxCallSize the maximum number of items per call
 	 * @param executor the executor that runs calls
 	 * @param handler the handler of each call, invoked on an executor thread
 	 */
 	public LaneScheduler(int concurrency, int maxCallSize, Executor executor, CallHandler<T> handler) {
+		this(concurrency, maxCallSize, false, executor, handler);
+	}
+
+	/**
+	 * Create a scheduler.
+	 * @param concurrency the maximum number of calls running at once
+	 * @param maxCallSize the maximum number of items per call
+	 * @param chunking whether calls carry items that are handled one by one, so the call
+	 * size only trades scheduling overhead against fairness: an exclusive lane then takes
+	 * more than one item only when no other lane waits for a slot, and a non-exclusive
+	 * lane splits its items evenly over the free slots
+	 * @param executor the executor that runs calls
+	 * @param handler the handler of each call, invoked on an executor thread
+	 */
+	public LaneScheduler(int concurrency, int maxCallSize, boolean chunking, Executor executor,
+			CallHandler<T> handler) {
 		if (concurrency < 1) {
 			throw new IllegalArgumentException("concurrency must be at least 1");
 		}
@@ -95,6 +115,7 @@ public final class LaneScheduler<T> {
 		}
 		this.concurrency = concurrency;
 		this.maxCallSize = maxCallSize;
+		this.chunking = chunking;
 		this.executor = executor;
 		this.handler = handler;
 	}
@@ -134,6 +155,36 @@ public final class LaneScheduler<T> {
 					makeReady(lane);
 				}
 			}
+			calls = startCalls();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		for (Call<T> call : calls) {
+			execute(call);
+		}
+	}
+
+	/**
+	 * Append each item to the tail of its own lane, under one lock, and start calls if
+	 * slots are free. Items of one lane keep their relative order.
+	 * @param items the items, in the order they must be handled per lane
+	 * @param laneKeyOf the lane key of an item
+	 * @param exclusive whether new lanes run one call at a time
+	 */
+	public void submitEach(List<T> items, Function<? super T, Object> laneKeyOf, boolean exclusive) {
+		List<Call<T>> calls;
+		this.lock.lock();
+		try {
+			if (this.closed) {
+				throw new IllegalStateException("Lane scheduler is closed");
+			}
+			for (T item : items) {
+				Lane<T> lane = this.lanes.computeIfAbsent(laneKeyOf.apply(item), (key) -> newLane(key, exclusive));
+				lane.items.addLast(item);
+				makeReady(lane);
+			}
+			this.buffered += items.size();
 			calls = startCalls();
 		}
 		finally {
@@ -417,7 +468,8 @@ public final class LaneScheduler<T> {
 				return Collections.emptyList();
 			}
 			if (outcome.isHalt()) {
-				pushBack(lane, call.items());
+				List<T> items = call.items();
+				pushBack(lane, items.subList(Math.min(outcome.fromIndex(), items.size()), items.size()));
 				lane.halted = true;
 			}
 			makeReady(lane);
@@ -447,7 +499,7 @@ public final class LaneScheduler<T> {
 				retireIfIdle(lane);
 				continue;
 			}
-			int size = Math.min(this.maxCallSize, lane.items.size());
+			int size = callSize(lane);
 			List<T> items = new ArrayList<>(size);
 			for (int i = 0; i < size; i++) {
 				items.add(lane.items.pollFirst());
@@ -462,6 +514,19 @@ public final class LaneScheduler<T> {
 			makeReady(lane);
 		}
 		return (calls != null) ? calls : Collections.emptyList();
+	}
+
+	// Requires the lock; the lane was just taken off the ready queue.
+	private int callSize(Lane<T> lane) {
+		int available = lane.items.size();
+		if (!this.chunking) {
+			return Math.min(this.maxCallSize, available);
+		}
+		if (lane.exclusive) {
+			return this.ready.isEmpty() ? Math.min(this.maxCallSize, available) : 1;
+		}
+		int freeSlots = this.concurrency - this.running;
+		return Math.min(this.maxCallSize, (available + freeSlots - 1) / freeSlots);
 	}
 
 	private Lane<T> newLane(Object key, boolean exclusive) {

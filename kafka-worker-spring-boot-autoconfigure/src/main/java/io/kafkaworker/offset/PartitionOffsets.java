@@ -42,6 +42,9 @@ public final class PartitionOffsets {
 	/** Whether the record in the same ring slot is complete. */
 	private boolean[] complete = new boolean[INITIAL_CAPACITY];
 
+	/** Estimated memory of the record in the same ring slot, while it is outstanding. */
+	private int[] bytes = new int[INITIAL_CAPACITY];
+
 	/** Ring index of the oldest unfinished record. */
 	private int head;
 
@@ -53,6 +56,9 @@ public final class PartitionOffsets {
 
 	/** Records received and not yet complete. */
 	private int outstanding;
+
+	/** Estimated memory of the outstanding records. */
+	private long outstandingBytes;
 
 	/** Records currently inside a handler call. */
 	private int inFlight;
@@ -84,20 +90,40 @@ public final class PartitionOffsets {
 	 * @return the sequence number to pass to {@link #complete(long)}
 	 */
 	public synchronized long receive(long offset) {
-		if (offset <= this.lastReceivedOffset) {
-			throw new IllegalArgumentException("Offset " + offset + " of " + this.topicPartition
-					+ " received after offset " + this.lastReceivedOffset + "; offsets must increase");
+		return receive(new long[] { offset }, new int[] { 0 }, 1);
+	}
+
+	/**
+	 * Record that a run of offsets was fetched, under one lock.
+	 * @param offsets the offsets, each greater than every offset received before it
+	 * @param estimatedBytes the estimated memory of each record, for back-pressure
+	 * @param count how many entries of the arrays to take
+	 * @return the sequence number of the first record; the others follow consecutively
+	 */
+	public synchronized long receive(long[] offsets, int[] estimatedBytes, int count) {
+		long previous = this.lastReceivedOffset;
+		for (int i = 0; i < count; i++) {
+			if (offsets[i] <= previous) {
+				throw new IllegalArgumentException("Offset " + offsets[i] + " of " + this.topicPartition
+						+ " received after offset " + previous + "; offsets must increase");
+			}
+			previous = offsets[i];
 		}
-		if (this.size == this.offsets.length) {
-			grow();
+		long first = this.headSequence + this.size;
+		for (int i = 0; i < count; i++) {
+			if (this.size == this.offsets.length) {
+				grow();
+			}
+			int slot = slot(this.size);
+			this.offsets[slot] = offsets[i];
+			this.complete[slot] = false;
+			this.bytes[slot] = estimatedBytes[i];
+			this.outstandingBytes += estimatedBytes[i];
+			this.size++;
 		}
-		int slot = slot(this.size);
-		this.offsets[slot] = offset;
-		this.complete[slot] = false;
-		this.size++;
-		this.outstanding++;
-		this.lastReceivedOffset = offset;
-		return this.headSequence + this.size - 1;
+		this.outstanding += count;
+		this.lastReceivedOffset = previous;
+		return first;
 	}
 
 	/**
@@ -117,6 +143,7 @@ public final class PartitionOffsets {
 		}
 		this.complete[slot] = true;
 		this.outstanding--;
+		this.outstandingBytes -= this.bytes[slot];
 		while (this.size > 0 && this.complete[this.head]) {
 			this.head = (this.head + 1) % this.offsets.length;
 			this.size--;
@@ -186,6 +213,14 @@ public final class PartitionOffsets {
 	}
 
 	/**
+	 * Return the estimated memory of the records received and not yet complete.
+	 * @return the estimate in bytes
+	 */
+	public synchronized long outstandingBytes() {
+		return this.outstandingBytes;
+	}
+
+	/**
 	 * Return how many records are inside a handler call right now.
 	 * @return the number of records in flight
 	 */
@@ -227,6 +262,31 @@ public final class PartitionOffsets {
 		return true;
 	}
 
+	/**
+	 * Wait until the partition is revoked or the time passes, whichever comes first: a
+	 * back-off before a retry that a revocation cuts short.
+	 * @param timeout the longest time to wait
+	 * @return true if the partition was revoked, or the thread interrupted, before the
+	 * time passed
+	 */
+	public synchronized boolean awaitRevocation(Duration timeout) {
+		long deadline = System.nanoTime() + saturatedNanos(timeout);
+		try {
+			while (!this.revoked) {
+				long remaining = deadline - System.nanoTime();
+				if (remaining <= 0) {
+					return false;
+				}
+				TimeUnit.NANOSECONDS.timedWait(this, remaining);
+			}
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return true;
+		}
+	}
+
 	private static long saturatedNanos(Duration duration) {
 		try {
 			return duration.toNanos();
@@ -244,13 +304,16 @@ public final class PartitionOffsets {
 		int capacity = this.offsets.length * 2;
 		long[] newOffsets = new long[capacity];
 		boolean[] newComplete = new boolean[capacity];
+		int[] newBytes = new int[capacity];
 		for (int i = 0; i < this.size; i++) {
 			int slot = slot(i);
 			newOffsets[i] = this.offsets[slot];
 			newComplete[i] = this.complete[slot];
+			newBytes[i] = this.bytes[slot];
 		}
 		this.offsets = newOffsets;
 		this.complete = newComplete;
+		this.bytes = newBytes;
 		this.head = 0;
 	}
 

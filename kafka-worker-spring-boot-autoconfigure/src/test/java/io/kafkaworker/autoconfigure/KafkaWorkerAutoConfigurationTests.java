@@ -87,7 +87,8 @@ class KafkaWorkerAutoConfigurationTests {
 			assertThat(settings.concurrency()).isEqualTo(16);
 			assertThat(settings.consumers()).isEqualTo(1);
 			assertThat(settings.batchSize()).isEqualTo(100);
-			assertThat(settings.maxBufferedRecords()).isEqualTo(1000);
+			assertThat(settings.maxBufferedRecords()).isEqualTo(10_000);
+			assertThat(settings.maxBufferedBytes()).isEqualTo(Runtime.getRuntime().maxMemory() / 10);
 			assertThat(settings.commitInterval()).isEqualTo(Duration.ofSeconds(1));
 			assertThat(settings.commitTimeout()).isEqualTo(Duration.ofSeconds(10));
 			assertThat(settings.revokeTimeout()).isEqualTo(Duration.ofSeconds(10));
@@ -112,16 +113,24 @@ class KafkaWorkerAutoConfigurationTests {
 				assertThat(settings.consumers()).isEqualTo(3);
 				// the defaults apply where neither says anything
 				assertThat(settings.batchSize()).isEqualTo(50);
-				assertThat(settings.maxBufferedRecords()).isEqualTo(1000);
+				assertThat(settings.maxBufferedRecords()).isEqualTo(10_000);
+				assertThat(settings.maxBufferedBytes()).isEqualTo(Runtime.getRuntime().maxMemory() / 10);
 				assertThat(container(context, "tuned").getConcurrency()).isEqualTo(3);
 			});
 	}
 
 	@Test
-	void maxBufferedRecordsWhenUnsetShouldCoverTwiceTheRecordsInFlight() {
+	void maxBufferedRecordsWhenUnsetShouldCoverAHundredTimesTheRecordsInFlight() {
 		this.contextRunner.withUserConfiguration(BatchWorkerConfiguration.class)
 			.withPropertyValues("kafka.worker.workers.bulk.concurrency=20", "kafka.worker.workers.bulk.batch-size=50")
-			.run((context) -> assertThat(settings(context, "bulk").maxBufferedRecords()).isEqualTo(2 * 20 * 50));
+			.run((context) -> assertThat(settings(context, "bulk").maxBufferedRecords()).isEqualTo(100 * 20 * 50));
+	}
+
+	@Test
+	void maxBufferedBytesShouldBindDataSizes() {
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.withPropertyValues("kafka.worker.defaults.max-buffered-bytes=64MB")
+			.run((context) -> assertThat(settings(context, "orders").maxBufferedBytes()).isEqualTo(64L * 1024 * 1024));
 	}
 
 	@Test

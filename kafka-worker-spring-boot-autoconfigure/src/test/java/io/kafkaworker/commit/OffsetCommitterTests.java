@@ -241,12 +241,13 @@ class OffsetCommitterTests {
 	}
 
 	@Test
-	void secondWakeupFailsTheCommit() {
+	void wakeUpsThatKeepComingFailTheCommitAfterFiveAttempts() {
 		receiveAndComplete(this.p0, 0, 3);
-		this.consumer.failures.add(new WakeupException());
-		this.consumer.failures.add(new WakeupException());
+		for (int i = 0; i < 5; i++) {
+			this.consumer.failures.add(new WakeupException());
+		}
 		assertThat(this.committer.commitNow(this.consumer, List.of(this.p0))).isFalse();
-		assertThat(this.consumer.commits).hasSize(2);
+		assertThat(this.consumer.commits).hasSize(5);
 		assertThat(this.committer.lastCommitted(P0)).isEqualTo(-1);
 		assertThat(committed(P0)).isNull();
 		assertThat(this.attempts).singleElement().extracting(Attempt::failure).isInstanceOf(WakeupException.class);

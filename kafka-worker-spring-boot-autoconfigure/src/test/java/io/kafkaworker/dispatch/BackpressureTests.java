@@ -312,6 +312,25 @@ class BackpressureTests {
 		new Race(seed, this.control).run();
 	}
 
+	@Test
+	void theMemoryBoundPausesAPartitionOfLargeRecordsEvenUnderTheRecordBound() {
+		Backpressure backpressure = new Backpressure(1000, 10_000, this.control);
+		PartitionOffsets large = tracked(backpressure, 0);
+		PartitionOffsets small = tracked(backpressure, 1);
+		large.receive(new long[] { 0, 1, 2 }, new int[] { 4000, 4000, 4000 }, 3);
+		small.receive(new long[] { 0, 1 }, new int[] { 100, 100 }, 2);
+		assertThat(backpressure.heldBytes()).isEqualTo(12_200);
+		backpressure.afterDispatch();
+		assertThat(backpressure.pausedPartitions()).containsExactly(partition(0));
+		large.complete(0);
+		backpressure.progressed(large);
+		assertThat(backpressure.pausedPartitions()).as("8,200 bytes held, above half the 10,000-byte bound")
+			.containsExactly(partition(0));
+		large.complete(1);
+		backpressure.progressed(large);
+		assertThat(backpressure.pausedPartitions()).as("4,200 bytes held, at most half the bound").isEmpty();
+	}
+
 	private static PartitionOffsets tracked(Backpressure backpressure, int partition) {
 		PartitionOffsets offsets = new PartitionOffsets(partition(partition));
 		backpressure.track(offsets);

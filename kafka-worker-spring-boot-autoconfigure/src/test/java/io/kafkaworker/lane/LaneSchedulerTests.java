@@ -329,6 +329,15 @@ class LaneSchedulerTests {
 	}
 
 	@Test
+	void submitEachSpreadsItemsOverTheirLanesKeepingEachLanesOrder() {
+		LaneScheduler<String> scheduler = new LaneScheduler<>(1, 1, this.executor, done());
+		scheduler.submitEach(List.of("a1", "b1", "a2", "c1", "b2", "a3"), (item) -> item.substring(0, 1), true);
+		assertThat(scheduler.snapshot()).isEqualTo(new LaneSnapshot(3, 0, 5, 1, 1));
+		this.executor.runAll();
+		assertThat(handled()).containsSubsequence("a1", "a2", "a3").containsSubsequence("b1", "b2").hasSize(6);
+	}
+
+	@Test
 	void removeHeadTakesTheFailedItemsOffAHaltedLane() {
 		LaneScheduler<String> scheduler = new LaneScheduler<>(4, 2, this.executor,
 				recording((items) -> items.contains("a1") ? CallOutcome.HALT : CallOutcome.DONE));

@@ -567,4 +567,34 @@ class PartitionOffsetsTests {
 		throw new IllegalStateException("The waiting thread never started waiting");
 	}
 
+	@Test
+	void receivingARunOfOffsetsGivesConsecutiveSequenceNumbersAndCountsTheirMemory() {
+		PartitionOffsets partition = new PartitionOffsets(new TopicPartition("orders", 0));
+		partition.receive(3);
+		long first = partition.receive(new long[] { 5, 9, 10, 99 }, new int[] { 100, 200, 300, 999 }, 3);
+		assertThat(first).isEqualTo(1);
+		assertThat(partition.outstanding()).isEqualTo(4);
+		assertThat(partition.outstandingBytes()).isEqualTo(600);
+		assertThat(partition.lastReceivedOffset()).isEqualTo(10);
+		partition.complete(first + 1);
+		assertThat(partition.outstandingBytes()).isEqualTo(400);
+		partition.complete(0);
+		partition.complete(first);
+		assertThat(partition.committableOffset()).isEqualTo(10);
+		partition.complete(first + 2);
+		assertThat(partition.outstandingBytes()).isZero();
+		assertThat(partition.committableOffset()).isEqualTo(11);
+	}
+
+	@Test
+	void aRunWithAnOffsetOutOfOrderIsRejectedWhole() {
+		PartitionOffsets partition = new PartitionOffsets(new TopicPartition("orders", 0));
+		partition.receive(7);
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> partition.receive(new long[] { 8, 9, 9 }, new int[] { 1, 1, 1 }, 3));
+		assertThat(partition.outstanding()).isEqualTo(1);
+		assertThat(partition.lastReceivedOffset()).isEqualTo(7);
+		assertThat(partition.receive(new long[] { 8 }, new int[] { 1 }, 1)).isEqualTo(1);
+	}
+
 }

@@ -1,0 +1,169 @@
+package io.kafkaworker.container;
+
+import java.util.List;
+
+import io.kafkaworker.dispatch.WorkItem;
+import io.kafkaworker.error.FailurePolicy;
+import io.kafkaworker.event.RecordFailedEvent;
+import io.kafkaworker.lane.CallOutcome;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Applies a worker's failure policy to records whose handler still fails after its
+ * retries, on the lane thread: freeze, dead-letter, skip or stop. Nothing here loses a
+ * record: a dead letter that cannot be published freezes the record instead.
+ */
+final class FailureActions {
+
+	private static final Log logger = LogFactory.getLog(FailureActions.class);
+
+	private final WorkerSettings settings;
+
+	private final FreezeControl freezes;
+
+	private final @Nullable DeadLetterPublisher deadLetters;
+
+	private final WorkerEvents events;
+
+	private final Runnable stopWorker;
+
+	private final FailureListener listener;
+
+	FailureActions(WorkerSettings settings, FreezeControl freezes, @Nullable DeadLetterPublisher deadLetters,
+			WorkerEvents events, Runnable stopWorker, FailureListener listener) {
+		this.settings = settings;
+		this.freezes = freezes;
+		this.deadLetters = deadLetters;
+		this.events = events;
+		this.stopWorker = stopWorker;
+		this.listener = listener;
+	}
+
+	/**
+	 * Note a failed attempt that will be retried.
+	 * @param records the records of the attempt
+	 * @param failure the failure
+	 * @param attempt the attempt that failed
+	 */
+	void retrying(List<WorkItem> records, Throwable failure, int attempt) {
+		this.listener.retrying(records, failure, attempt);
+	}
+
+	/**
+	 * Apply the failure policy to records whose retries are exhausted.
+	 * @param records the records of the failed invocation
+	 * @param failure the last failure
+	 * @param attempts how many times the handler was called
+	 * @return what the lane does next
+	 */
+	CallOutcome exhausted(List<WorkItem> records, Throwable failure, int attempts) {
+		FailurePolicy policy = this.settings.failure().onFailure();
+		for (WorkItem item : records) {
+			this.events.publish(new RecordFailedEvent(this.events.source(), this.settings.id(), item.record(), failure,
+					attempts, policy));
+		}
+		return switch (policy) {
+			case SKIP -> skip(records, failure, attempts);
+			case DEAD_LETTER -> deadLetter(records, failure, attempts);
+			case STOP -> stop(records, failure, attempts);
+			case FREEZE -> freeze(records, failure, attempts);
+		};
+	}
+
+	private CallOutcome skip(List<WorkItem> records, Throwable failure, int attempts) {
+		logger.error("Worker '" + this.settings.id() + "' skipped " + describe(records) + " after " + attempts
+				+ " attempts (on-failure SKIP)", failure);
+		RecordHandler.completeAll(records);
+		this.listener.skipped(records, failure);
+		return CallOutcome.DONE;
+	}
+
+	private CallOutcome deadLetter(List<WorkItem> records, Throwable failure, int attempts) {
+		DeadLetterPublisher publisher = this.deadLetters;
+		if (publisher == null) {
+			logger.error("Worker '" + this.settings.id() + "' cannot dead-letter " + describe(records)
+					+ ": no KafkaTemplate is available; freezing instead");
+			return freeze(records, failure, attempts);
+		}
+		try {
+			for (WorkItem item : records) {
+				publisher.publish(item.record(), failure, attempts);
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.error("Worker '" + this.settings.id() + "' could not publish " + describe(records)
+					+ " to the dead-letter topic; freezing instead so nothing is lost", ex);
+			return freeze(records, failure, attempts);
+		}
+		logger.warn("Worker '" + this.settings.id() + "' dead-lettered " + describe(records) + " after " + attempts
+				+ " attempts: " + failure);
+		RecordHandler.completeAll(records);
+		this.listener.deadLettered(records, failure);
+		return CallOutcome.DONE;
+	}
+
+	private CallOutcome stop(List<WorkItem> records, Throwable failure, int attempts) {
+		logger.error("Worker '" + this.settings.id() + "' is stopping (on-failure STOP): " + describe(records)
+				+ " failed after " + attempts + " attempts; its offset stays uncommitted", failure);
+		this.listener.failed(records, failure);
+		return CallOutcome.haltThen(this.stopWorker);
+	}
+
+	private CallOutcome freeze(List<WorkItem> records, Throwable failure, int attempts) {
+		this.listener.failed(records, failure);
+		return CallOutcome.haltThen(() -> this.freezes.freeze(records, failure, attempts));
+	}
+
+	private static String describe(List<WorkItem> records) {
+		return (records.size() == 1) ? records.get(0).toString() : records.size() + " records " + records;
+	}
+
+	/**
+	 * Told about failures, for metrics.
+	 */
+	interface FailureListener {
+
+		/**
+		 * A listener that does nothing.
+		 */
+		FailureListener NONE = new FailureListener() {
+		};
+
+		/**
+		 * An attempt failed and will be retried.
+		 * @param records the records
+		 * @param failure the failure
+		 * @param attempt the attempt that failed
+		 */
+		default void retrying(List<WorkItem> records, Throwable failure, int attempt) {
+		}
+
+		/**
+		 * Records failed for good and were frozen or stopped the worker.
+		 * @param records the records
+		 * @param failure the failure
+		 */
+		default void failed(List<WorkItem> records, Throwable failure) {
+		}
+
+		/**
+		 * Records failed for good and were skipped.
+		 * @param records the records
+		 * @param failure the failure
+		 */
+		default void skipped(List<WorkItem> records, Throwable failure) {
+		}
+
+		/**
+		 * Records failed for good and were published to the dead-letter topic.
+		 * @param records the records
+		 * @param failure the failure
+		 */
+		default void deadLettered(List<WorkItem> records, Throwable failure) {
+		}
+
+	}
+
+}

@@ -1,0 +1,30 @@
+package io.kafkaworker.container;
+
+import java.util.function.Function;
+
+import io.kafkaworker.commit.CommitListener;
+import io.kafkaworker.runtime.WorkerRegistry;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.scheduling.TaskScheduler;
+
+/**
+ * The application's infrastructure that every worker shares.
+ *
+ * @param executors creates the executor of a worker's lanes
+ * @param registry where workers are registered once created
+ * @param commitListener told about each commit
+ * @param eventPublisher publishes the workers' application events, or null
+ * @param deadLetterTemplate publishes dead letters, or null if none is available
+ * @param admin creates missing dead-letter topics, or null
+ * @param taskScheduler runs delayed retries of frozen records, or null
+ */
+public record WorkerServices(Function<WorkerSettings, WorkerExecutor> executors, WorkerRegistry registry,
+		CommitListener commitListener, @Nullable ApplicationEventPublisher eventPublisher,
+		@Nullable KafkaOperations<Object, Object> deadLetterTemplate, @Nullable KafkaAdmin admin,
+		@Nullable TaskScheduler taskScheduler) {
+
+}

@@ -1,0 +1,21 @@
+package io.kafkaworker.event;
+
+import io.kafkaworker.runtime.FrozenRecord;
+
+/**
+ * A record's partition froze: the worker stopped at the record after its retries failed,
+ * until an operator resumes or skips it.
+ */
+public class PartitionFrozenEvent extends FrozenEvent {
+
+	/**
+	 * Create an event.
+	 * @param source the worker
+	 * @param workerId the worker's id
+	 * @param frozenRecord the record that froze
+	 */
+	public PartitionFrozenEvent(Object source, String workerId, FrozenRecord frozenRecord) {
+		super(source, workerId, frozenRecord);
+	}
+
+}
