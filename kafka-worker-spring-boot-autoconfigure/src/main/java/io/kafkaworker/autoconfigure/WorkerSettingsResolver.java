@@ -33,6 +33,8 @@ final class WorkerSettingsResolver {
 
 	private static final int BUFFERED_CALLS_PER_SLOT = 100;
 
+	private static final int MIN_AT_MOST_ONCE_BUFFERED_RECORDS = 500;
+
 	private static final int HEAP_FRACTION_FOR_BUFFERS = 10;
 
 	private static final int DEFAULT_MAX_ATTEMPTS = 3;
@@ -85,8 +87,12 @@ final class WorkerSettingsResolver {
 					defaults.isAutoStartup())
 			.value();
 		int callSize = method.signature().isBatch() ? batchSize : 1;
+		// At-most-once commits records before handling them, so whatever is buffered when
+		// the worker dies is lost: keep that window near what the lanes can take at once.
 		int defaultBuffer = (int) Math.min(Integer.MAX_VALUE,
-				Math.max(MIN_BUFFERED_RECORDS, (long) BUFFERED_CALLS_PER_SLOT * concurrency * callSize));
+				(delivery == Delivery.AT_MOST_ONCE)
+						? Math.max(MIN_AT_MOST_ONCE_BUFFERED_RECORDS, 2L * concurrency * callSize)
+						: Math.max(MIN_BUFFERED_RECORDS, (long) BUFFERED_CALLS_PER_SLOT * concurrency * callSize));
 		int maxBufferedRecords = positive(sources.choose("max-buffered-records", null, worker.getMaxBufferedRecords(),
 				null, (defaults.getMaxBufferedRecords() != null) ? defaults.getMaxBufferedRecords() : defaultBuffer));
 		long maxBufferedBytes = sources

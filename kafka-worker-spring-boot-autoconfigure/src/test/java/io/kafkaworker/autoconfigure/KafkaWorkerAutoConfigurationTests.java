@@ -127,6 +127,14 @@ class KafkaWorkerAutoConfigurationTests {
 	}
 
 	@Test
+	void maxBufferedRecordsWhenAtMostOnceShouldStayNearTheRecordsInFlight() {
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.withPropertyValues("kafka.worker.workers.orders.delivery=AT_MOST_ONCE",
+					"kafka.worker.workers.orders.concurrency=400")
+			.run((context) -> assertThat(settings(context, "orders").maxBufferedRecords()).isEqualTo(800));
+	}
+
+	@Test
 	void maxBufferedBytesShouldBindDataSizes() {
 		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
 			.withPropertyValues("kafka.worker.defaults.max-buffered-bytes=64MB")
