@@ -8,8 +8,12 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import io.kafkaworker.annotation.Delivery;
 import io.kafkaworker.commit.OffsetCommitter;
@@ -18,6 +22,7 @@ import io.kafkaworker.dispatch.Dispatcher;
 import io.kafkaworker.dispatch.WorkItem;
 import io.kafkaworker.event.PartitionsAssignedEvent;
 import io.kafkaworker.event.PartitionsRevokedEvent;
+import io.kafkaworker.event.Resolution;
 import io.kafkaworker.lane.LaneScheduler;
 import io.kafkaworker.offset.PartitionOffsets;
 import org.apache.commons.logging.Log;
@@ -36,6 +41,8 @@ import org.apache.kafka.common.TopicPartition;
 final class ConsumerSession {
 
 	private static final Log logger = LogFactory.getLog(ConsumerSession.class);
+
+	private static final long OBSERVE_INTERVAL_NANOS = Duration.ofMillis(500).toNanos();
 
 	private final WorkerSettings settings;
 
@@ -57,6 +64,11 @@ final class ConsumerSession {
 
 	/** Assigned partitions; written on the consumer thread, read by snapshots. */
 	private final Map<TopicPartition, PartitionOffsets> partitions = new ConcurrentHashMap<>();
+
+	/** Operator requests to run on the consumer thread, before the next poll. */
+	private final Queue<Runnable> requests = new ConcurrentLinkedQueue<>();
+
+	private long lastObservedNanos;
 
 	ConsumerSession(WorkerSettings settings, Consumer<?, ?> consumer, Dispatcher dispatcher,
 			LaneScheduler<WorkItem> scheduler, Backpressure backpressure, OffsetCommitter committer,
@@ -96,9 +108,77 @@ final class ConsumerSession {
 	 * arrive: resume drained partitions, commit what is due.
 	 */
 	void beforePoll() {
+		runRequests();
 		this.backpressure.reconcile();
 		this.freezes.enforceBacklogLimit();
 		this.committer.commitIfDue(this.consumer, this.partitions.values());
+		observePositions();
+	}
+
+	/**
+	 * Ask the consumer thread to move a partition's position; the future completes when
+	 * it did, before the next poll.
+	 * @param topicPartition the partition
+	 * @param offset the offset to fetch next
+	 * @return completes when the seek is done, exceptionally if it failed
+	 */
+	CompletableFuture<Void> seek(TopicPartition topicPartition, long offset) {
+		CompletableFuture<Void> done = new CompletableFuture<>();
+		this.requests.add(() -> {
+			try {
+				if (!this.partitions.containsKey(topicPartition)) {
+					throw new IllegalStateException(topicPartition + " is no longer assigned to this consumer");
+				}
+				this.consumer.seek(topicPartition, offset);
+				// Start tracking afresh: records fetched before the seek are dropped,
+				// and the next commit records the new position.
+				release(List.of(topicPartition), false, Resolution.SEEK);
+				track(topicPartition);
+				logger.warn("Worker '" + this.settings.id() + "' moved " + topicPartition + " to offset " + offset
+						+ " at an operator's request");
+				done.complete(null);
+			}
+			catch (RuntimeException ex) {
+				done.completeExceptionally(ex);
+			}
+		});
+		return done;
+	}
+
+	/**
+	 * Return whether this session holds a partition now. Safe from any thread.
+	 * @param topicPartition the partition
+	 * @return true if assigned to this session's consumer
+	 */
+	boolean holds(TopicPartition topicPartition) {
+		return this.partitions.containsKey(topicPartition);
+	}
+
+	private void runRequests() {
+		Runnable request;
+		while ((request = this.requests.poll()) != null) {
+			request.run();
+		}
+	}
+
+	// The position and log end of each partition for the read model, at most a few times
+	// a second: both are local to the consumer, no request to the broker.
+	private void observePositions() {
+		long now = System.nanoTime();
+		if (now - this.lastObservedNanos < OBSERVE_INTERVAL_NANOS) {
+			return;
+		}
+		this.lastObservedNanos = now;
+		for (PartitionOffsets partition : this.partitions.values()) {
+			try {
+				long position = this.consumer.position(partition.topicPartition(), Duration.ZERO);
+				OptionalLong lag = this.consumer.currentLag(partition.topicPartition());
+				partition.observe(position, lag.isPresent() ? position + lag.getAsLong() : -1);
+			}
+			catch (RuntimeException ex) {
+				// Unknown yet, or moving: the read model keeps its last view.
+			}
+		}
 	}
 
 	/**
@@ -206,6 +286,10 @@ final class ConsumerSession {
 	}
 
 	private boolean release(Collection<TopicPartition> topicPartitions, boolean commit) {
+		return release(topicPartitions, commit, Resolution.REVOKED);
+	}
+
+	private boolean release(Collection<TopicPartition> topicPartitions, boolean commit, Resolution resolution) {
 		List<PartitionOffsets> released = new ArrayList<>();
 		for (TopicPartition topicPartition : topicPartitions) {
 			PartitionOffsets partition = this.partitions.remove(topicPartition);
@@ -232,7 +316,7 @@ final class ConsumerSession {
 		for (PartitionOffsets partition : released) {
 			this.backpressure.untrack(partition);
 			this.committer.forget(partition.topicPartition());
-			this.freezes.forget(partition.topicPartition());
+			this.freezes.forget(partition.topicPartition(), resolution);
 			this.pauses.forget(partition.topicPartition());
 		}
 		return true;

@@ -173,14 +173,15 @@ final class FreezeControl {
 	}
 
 	/**
-	 * Forget the freezes of a partition that was revoked or lost: its next owner starts
-	 * at the committed offset, which is the frozen record.
+	 * Forget the freezes of a partition that was revoked or lost (its next owner starts
+	 * at the committed offset, which is the frozen record) or moved by an operator.
 	 * @param partition the partition
+	 * @param resolution why the freezes end
 	 */
-	void forget(TopicPartition partition) {
+	void forget(TopicPartition partition, Resolution resolution) {
 		for (Freeze freeze : List.copyOf(this.freezes.values())) {
 			if (freeze.partition.equals(partition)) {
-				release(freeze, Resolution.REVOKED);
+				release(freeze, resolution);
 			}
 		}
 		this.backlogPaused.remove(partition);

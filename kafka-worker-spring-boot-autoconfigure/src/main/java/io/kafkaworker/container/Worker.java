@@ -5,8 +5,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.kafkaworker.annotation.Delivery;
 import io.kafkaworker.annotation.WorkerMethod;
@@ -40,6 +42,8 @@ import org.springframework.kafka.support.converter.RecordMessageConverter;
 public final class Worker implements WorkerView {
 
 	private static final Log logger = LogFactory.getLog(Worker.class);
+
+	private static final long SEEK_TIMEOUT_SECONDS = 10;
 
 	/** Most records per call of a single-record handler, handled one after another. */
 	private static final int MAX_CHUNK = 32;
@@ -146,28 +150,63 @@ public final class Worker implements WorkerView {
 				committer, this.freezes, this.pauses, this.events);
 	}
 
-	/**
-	 * Release the freezes of a partition, or of one key of it, so that the frozen records
-	 * are tried again.
-	 * @param topic the topic
-	 * @param partition the partition
-	 * @param key the key as text, or null for every freeze of the partition
-	 * @return the records released
-	 */
+	@Override
+	public void pause() {
+		container().pause();
+		logger.warn("Worker '" + this.settings.id() + "' paused at an operator's request");
+	}
+
+	@Override
+	public void resume() {
+		container().resume();
+		logger.warn("Worker '" + this.settings.id() + "' resumed at an operator's request");
+	}
+
+	@Override
 	public List<FrozenRecord> resumeFrozen(String topic, int partition, @Nullable String key) {
 		return this.freezes.resume(topic, partition, key);
 	}
 
-	/**
-	 * Skip the frozen records of a partition, or of one key of it.
-	 * @param topic the topic
-	 * @param partition the partition
-	 * @param key the key as text, or null for every freeze of the partition
-	 * @param toDeadLetter whether to publish the records to the dead-letter topic first
-	 * @return the records skipped
-	 */
+	@Override
 	public List<FrozenRecord> skipFrozen(String topic, int partition, @Nullable String key, boolean toDeadLetter) {
 		return this.freezes.skip(topic, partition, key, toDeadLetter);
+	}
+
+	@Override
+	public void seek(String topic, int partition, long offset) {
+		MessageListenerContainer current = container();
+		if (!current.isPauseRequested()) {
+			throw new IllegalStateException("Worker '" + this.settings.id() + "' must be paused before a seek");
+		}
+		if (offset < 0) {
+			throw new IllegalArgumentException("The offset must not be negative");
+		}
+		TopicPartition topicPartition = new TopicPartition(topic, partition);
+		ConsumerSession owner = null;
+		for (ConsumerSession session : this.sessions.values()) {
+			if (session.holds(topicPartition)) {
+				owner = session;
+			}
+		}
+		if (owner == null) {
+			throw new IllegalStateException(
+					"Worker '" + this.settings.id() + "' holds no partition " + topicPartition + " in this instance");
+		}
+		try {
+			owner.seek(topicPartition, offset).get(SEEK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			throw new IllegalStateException("Seek of " + topicPartition + " failed: " + cause.getMessage(), cause);
+		}
+		catch (TimeoutException ex) {
+			throw new IllegalStateException("The consumer did not perform the seek within " + SEEK_TIMEOUT_SECONDS
+					+ " seconds; it runs before the next poll");
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for the seek", ex);
+		}
 	}
 
 	/**
@@ -176,6 +215,14 @@ public final class Worker implements WorkerView {
 	 */
 	public List<FrozenRecord> frozenRecords() {
 		return this.freezes.frozenRecords();
+	}
+
+	private MessageListenerContainer container() {
+		MessageListenerContainer current = this.container;
+		if (current == null) {
+			throw new IllegalStateException("Worker '" + this.settings.id() + "' has no listener container yet");
+		}
+		return current;
 	}
 
 	// Stopping a container waits for its consumers, which wait for in-flight records: it
@@ -191,22 +238,40 @@ public final class Worker implements WorkerView {
 	public WorkerSnapshot snapshot() {
 		LaneSnapshot lanes = this.scheduler.snapshot();
 		List<PartitionSnapshot> partitions = new ArrayList<>();
-		Set<TopicPartition> paused = this.backpressure.pausedPartitions();
 		for (ConsumerSession session : this.sessions.values()) {
 			for (PartitionOffsets partition : session.partitions()) {
-				TopicPartition topicPartition = partition.topicPartition();
-				partitions.add(new PartitionSnapshot(topicPartition.topic(), topicPartition.partition(),
-						partition.committableOffset(), session.lastCommitted(topicPartition),
-						partition.lastReceivedOffset(), partition.outstanding(), partition.inFlight(),
-						paused.contains(topicPartition)));
+				partitions.add(snapshot(session, partition));
 			}
 		}
 		partitions.sort(Comparator.comparing(PartitionSnapshot::topic).thenComparingInt(PartitionSnapshot::partition));
-		MessageListenerContainer current = this.container;
 		return new WorkerSnapshot(this.settings.id(), this.settings.groupId(), this.settings.topics(),
-				this.settings.mode().name(), this.settings.delivery().name(), current != null && current.isRunning(),
+				this.settings.mode().name(), this.settings.delivery().name(), state(), this.settings.consumers(),
 				lanes.concurrency(), lanes.runningCalls(), lanes.lanes(), lanes.haltedLanes(), lanes.bufferedItems(),
-				this.settings.maxBufferedRecords(), partitions);
+				this.settings.maxBufferedRecords(), partitions, this.freezes.frozenRecords());
+	}
+
+	private PartitionSnapshot snapshot(ConsumerSession session, PartitionOffsets partition) {
+		TopicPartition topicPartition = partition.topicPartition();
+		long lastCommitted = session.lastCommitted(topicPartition);
+		long committed = (lastCommitted >= 0) ? lastCommitted : partition.firstPosition();
+		long endOffset = partition.endOffset();
+		long lag = (committed >= 0 && endOffset >= 0) ? Math.max(0, endOffset - committed) : -1;
+		int inFlight = partition.inFlight();
+		List<String> pausedFor = new ArrayList<>();
+		for (PartitionPauses.Reason reason : this.pauses.reasons(topicPartition)) {
+			pausedFor.add(reason.name());
+		}
+		return new PartitionSnapshot(topicPartition.topic(), topicPartition.partition(), committed,
+				partition.committableOffset(), partition.position(), endOffset, lag, inFlight,
+				Math.max(0, partition.outstanding() - inFlight), pausedFor);
+	}
+
+	private WorkerSnapshot.State state() {
+		MessageListenerContainer current = this.container;
+		if (current == null || !current.isRunning()) {
+			return WorkerSnapshot.State.STOPPED;
+		}
+		return current.isPauseRequested() ? WorkerSnapshot.State.PAUSED : WorkerSnapshot.State.RUNNING;
 	}
 
 	/**

@@ -29,6 +29,11 @@ public enum Resolution {
 	 * The partition was revoked or lost; its next owner starts again at the frozen
 	 * record.
 	 */
-	REVOKED
+	REVOKED,
+
+	/**
+	 * An operator moved the partition's position; fetching starts again from there.
+	 */
+	SEEK
 
 }

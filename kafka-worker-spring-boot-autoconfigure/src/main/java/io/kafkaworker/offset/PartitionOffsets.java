@@ -68,6 +68,14 @@ public final class PartitionOffsets {
 
 	private boolean revoked;
 
+	// The consumer's view of the partition, refreshed by the consumer thread for the read
+	// model only; never used for commits.
+	private volatile long firstPosition = -1;
+
+	private volatile long position = -1;
+
+	private volatile long endOffset = -1;
+
 	/**
 	 * Create the progress of one partition.
 	 * @param topicPartition the partition this object tracks
@@ -226,6 +234,43 @@ public final class PartitionOffsets {
 	 */
 	public synchronized int inFlight() {
 		return this.inFlight;
+	}
+
+	/**
+	 * Note where the consumer stands in the partition, for the read model.
+	 * @param position the consumer's position, or -1 if unknown
+	 * @param endOffset the log-end offset as of the last fetch, or -1 if unknown
+	 */
+	public void observe(long position, long endOffset) {
+		if (position >= 0 && this.firstPosition < 0) {
+			this.firstPosition = position;
+		}
+		this.position = position;
+		this.endOffset = endOffset;
+	}
+
+	/**
+	 * Return the first position observed: where this assignment started fetching.
+	 * @return the offset, or -1 if none was observed
+	 */
+	public long firstPosition() {
+		return this.firstPosition;
+	}
+
+	/**
+	 * Return the consumer's position as last observed.
+	 * @return the offset, or -1 if unknown
+	 */
+	public long position() {
+		return this.position;
+	}
+
+	/**
+	 * Return the log-end offset as last observed.
+	 * @return the offset, or -1 if unknown
+	 */
+	public long endOffset() {
+		return this.endOffset;
 	}
 
 	/**

@@ -11,18 +11,20 @@ import java.util.List;
  * @param topics the topics consumed
  * @param mode the ordering contract, as the name of its {@code Mode}
  * @param delivery the delivery guarantee, as the name of its {@code Delivery}
- * @param running whether the worker's listener container is running
+ * @param state whether the worker runs, is paused or stopped
+ * @param consumers the number of consumers (the container's concurrency)
  * @param concurrency the most handler calls at once
  * @param runningCalls handler calls running now
  * @param lanes lanes that exist now
- * @param haltedLanes lanes halted after a failure
+ * @param haltedLanes lanes halted after a failure or held by a freeze
  * @param bufferedRecords records waiting in lanes
  * @param maxBufferedRecords the bound on records held, buffered or in flight
  * @param partitions the assigned partitions
+ * @param frozenRecords the records that froze a partition or key, oldest first
  */
-public record WorkerSnapshot(String id, String groupId, List<String> topics, String mode, String delivery,
-		boolean running, int concurrency, int runningCalls, int lanes, int haltedLanes, int bufferedRecords,
-		int maxBufferedRecords, List<PartitionSnapshot> partitions) {
+public record WorkerSnapshot(String id, String groupId, List<String> topics, String mode, String delivery, State state,
+		int consumers, int concurrency, int runningCalls, int lanes, int haltedLanes, int bufferedRecords,
+		long maxBufferedRecords, List<PartitionSnapshot> partitions, List<FrozenRecord> frozenRecords) {
 
 	/**
 	 * Create a snapshot.
@@ -30,6 +32,7 @@ public record WorkerSnapshot(String id, String groupId, List<String> topics, Str
 	public WorkerSnapshot {
 		topics = List.copyOf(topics);
 		partitions = List.copyOf(partitions);
+		frozenRecords = List.copyOf(frozenRecords);
 	}
 
 	/**
@@ -38,6 +41,28 @@ public record WorkerSnapshot(String id, String groupId, List<String> topics, Str
 	 */
 	public int inFlightRecords() {
 		return this.partitions.stream().mapToInt(PartitionSnapshot::inFlight).sum();
+	}
+
+	/**
+	 * Whether a worker runs.
+	 */
+	public enum State {
+
+		/**
+		 * The worker's container runs and fetches.
+		 */
+		RUNNING,
+
+		/**
+		 * An operator paused the worker: it keeps its partitions and fetches nothing.
+		 */
+		PAUSED,
+
+		/**
+		 * The worker's container is not running.
+		 */
+		STOPPED
+
 	}
 
 }
