@@ -36,9 +36,10 @@ import org.springframework.scheduling.TaskScheduler;
  * A freeze is registered on the lane thread once the scheduler has halted the failed
  * call's lane with its records back at the head, so an operator who sees the freeze
  * always finds the lane in that state. With scope PARTITION the freeze also holds every
- * lane of the partition (present and future) and pauses the partition at the consumer;
- * with scope KEY (KEY mode only) it halts only the key's lane, and the consumer thread
- * pauses the partition if too many records wait behind its frozen keys.
+ * record of the partition after the failed one (present and future; records before it
+ * still run, so the committed offset reaches it exactly) and pauses the partition at the
+ * consumer; with scope KEY (KEY mode only) it halts only the key's lane, and the consumer
+ * thread pauses the partition if too many records wait behind its frozen keys.
  *
  * <p>
  * Releasing a freeze removes it first, atomically, so that two operators (or an operator
@@ -98,7 +99,11 @@ final class FreezeControl {
 		Freeze freeze = new Freeze(scope, partition, laneKey, List.copyOf(items), record, failure);
 		this.freezes.put(laneKey, freeze);
 		if (scope == FreezeScope.PARTITION) {
-			this.scheduler.hold(holdId(partition), (key) -> partition.equals(Ordering.partitionOf(key)));
+			// Records of the partition after the failed one wait; records before it (of
+			// other keys, in KEY mode) still run, so the committed offset reaches it.
+			long failedOffset = first.record().offset();
+			this.scheduler.hold(holdId(partition), (item) -> item.record().offset() > failedOffset
+					&& partition.equals(item.partition().topicPartition()));
 			this.pauses.pause(partition, PartitionPauses.Reason.FROZEN);
 		}
 		if (first.partition().isRevoked()) {

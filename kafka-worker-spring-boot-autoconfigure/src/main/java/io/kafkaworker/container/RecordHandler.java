@@ -2,6 +2,7 @@ package io.kafkaworker.container;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Predicate;
 
 import io.kafkaworker.annotation.Delivery;
 import io.kafkaworker.dispatch.Backpressure;
@@ -40,13 +41,16 @@ final class RecordHandler implements CallHandler<WorkItem> {
 
 	private final FailureActions failureActions;
 
+	private final Predicate<WorkItem> held;
+
 	RecordHandler(WorkerSettings settings, boolean batchSignature, HandlerMethodInvoker invoker,
-			Backpressure backpressure, FailureActions failureActions) {
+			Backpressure backpressure, FailureActions failureActions, Predicate<WorkItem> held) {
 		this.settings = settings;
 		this.batchSignature = batchSignature;
 		this.invoker = invoker;
 		this.backpressure = backpressure;
 		this.failureActions = failureActions;
+		this.held = held;
 	}
 
 	@Override
@@ -58,6 +62,10 @@ final class RecordHandler implements CallHandler<WorkItem> {
 			WorkItem item = items.get(i);
 			if (item.partition().isRevoked()) {
 				return CallOutcome.DONE;
+			}
+			if (this.held.test(item)) {
+				// A freeze began while this call ran earlier records of the chunk.
+				return CallOutcome.putBackFrom(i);
 			}
 			CallOutcome outcome = handleInvocation(List.of(item));
 			if (outcome.isHalt()) {

@@ -98,7 +98,7 @@ public final class Worker implements WorkerView {
 		FailureActions failureActions = new FailureActions(settings, this.freezes, deadLetters, this.events,
 				this::stopAsync, FailureActions.FailureListener.NONE);
 		holder.handler = new RecordHandler(settings, batch, new HandlerMethodInvoker(method, converter),
-				this.backpressure, failureActions);
+				this.backpressure, failureActions, this.scheduler::isHeld);
 		this.dispatcher = new Dispatcher(ordering, this.scheduler);
 	}
 

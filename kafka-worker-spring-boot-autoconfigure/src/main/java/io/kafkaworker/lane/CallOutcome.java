@@ -10,13 +10,15 @@ public final class CallOutcome {
 	/**
 	 * The call's items are finished; the lane goes on with its next items.
 	 */
-	public static final CallOutcome DONE = new CallOutcome(false, 0, null);
+	public static final CallOutcome DONE = new CallOutcome(false, false, 0, null);
 
 	/**
 	 * The call's items go back to the head of the lane and the lane starts no new call
 	 * until it is released.
 	 */
-	public static final CallOutcome HALT = new CallOutcome(true, 0, null);
+	public static final CallOutcome HALT = new CallOutcome(true, true, 0, null);
+
+	private final boolean putBack;
 
 	private final boolean halt;
 
@@ -24,7 +26,8 @@ public final class CallOutcome {
 
 	private final @Nullable Runnable onHalted;
 
-	private CallOutcome(boolean halt, int fromIndex, @Nullable Runnable onHalted) {
+	private CallOutcome(boolean putBack, boolean halt, int fromIndex, @Nullable Runnable onHalted) {
+		this.putBack = putBack;
 		this.halt = halt;
 		this.fromIndex = fromIndex;
 		this.onHalted = onHalted;
@@ -38,7 +41,17 @@ public final class CallOutcome {
 	 * @return the outcome
 	 */
 	public static CallOutcome haltThen(Runnable onHalted) {
-		return new CallOutcome(true, 0, onHalted);
+		return new CallOutcome(true, true, 0, onHalted);
+	}
+
+	/**
+	 * Put the call's items from an index back at the head of the lane, unhandled, without
+	 * halting it: they became held while the call ran earlier items.
+	 * @param index the first item to put back
+	 * @return the outcome
+	 */
+	public static CallOutcome putBackFrom(int index) {
+		return new CallOutcome(true, false, index, null);
 	}
 
 	/**
@@ -48,11 +61,20 @@ public final class CallOutcome {
 	 * @return the outcome for the whole call
 	 */
 	public CallOutcome from(int index) {
-		return (this.halt && index != this.fromIndex) ? new CallOutcome(true, index, this.onHalted) : this;
+		return (this.putBack && index != this.fromIndex) ? new CallOutcome(true, this.halt, index, this.onHalted)
+				: this;
 	}
 
 	/**
-	 * Return where the items that go back to the lane start, for a halting outcome.
+	 * Return whether items go back to the head of the lane.
+	 * @return true for halting and put-back outcomes
+	 */
+	public boolean isPutBack() {
+		return this.putBack;
+	}
+
+	/**
+	 * Return where the items that go back to the lane start.
 	 * @return the index of the first item of the call that goes back to the lane
 	 */
 	public int fromIndex() {
@@ -77,7 +99,7 @@ public final class CallOutcome {
 
 	@Override
 	public String toString() {
-		return this.halt ? "HALT" : "DONE";
+		return this.halt ? "HALT" : this.putBack ? "PUT_BACK" : "DONE";
 	}
 
 }

@@ -14,6 +14,7 @@ import java.util.function.Predicate;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs work items through lanes on an {@link Executor}, with at most {@code concurrency}
@@ -34,8 +35,9 @@ import org.apache.commons.logging.LogFactory;
  * every earlier item of the lane has finished.</li>
  * <li>A halted lane starts no call until {@link #release(Predicate)}; the items of the
  * call that halted it are back at its head, in their original order.</li>
- * <li>A held lane starts no call while a {@link #hold hold} matches its key. Holds are
- * rules, not flags: a lane created later under an active hold is held too.</li>
+ * <li>A lane whose head item matches a {@link #hold hold} starts no call, and no call
+ * takes an item that matches a hold. Holds are rules, not flags: items that arrive later
+ * are held too, and items ahead of the held ones still run.</li>
  * <li>A lane that has items to run and is not running waits in a FIFO ready queue; a
  * finished call takes the next ready lane before its own lane runs again, so one busy
  * lane cannot starve the others.</li>
@@ -72,8 +74,11 @@ public final class LaneScheduler<T> {
 
 	private final CallHandler<T> handler;
 
-	// Active holds by id; a lane whose key matches any of them starts no call.
-	private final Map<Object, Predicate<Object>> holds = new HashMap<>();
+	// Active holds by id; no call takes an item that matches one of them.
+	private final Map<Object, Predicate<? super T>> holds = new HashMap<>();
+
+	// Whether any hold is active, read without the lock by calls checking their items.
+	private volatile boolean holding;
 
 	/** Calls running now; never more than {@link #concurrency}. */
 	private int running;
@@ -243,25 +248,17 @@ public final class LaneScheduler<T> {
 	}
 
 	/**
-	 * Hold the lanes whose key matches, now and in the future: they start no new call
-	 * until {@link #unhold} is called with the same id. Calls already running finish
-	 * normally.
+	 * Hold the items that match, now and in the future: no call takes them, so a lane
+	 * stops when its head item matches, until {@link #unhold} is called with the same id.
+	 * Calls already running finish normally, and items ahead of the held ones still run.
 	 * @param holdId identifies the hold; holding again with the same id replaces it
-	 * @param keyMatcher which lane keys to hold
-	 * @return the number of existing lanes that became held
+	 * @param itemMatcher which items to hold
 	 */
-	public int hold(Object holdId, Predicate<Object> keyMatcher) {
+	public void hold(Object holdId, Predicate<? super T> itemMatcher) {
 		this.lock.lock();
 		try {
-			this.holds.put(holdId, keyMatcher);
-			int count = 0;
-			for (Lane<T> lane : this.lanes.values()) {
-				if (!lane.held && keyMatcher.test(lane.key)) {
-					lane.held = true;
-					count++;
-				}
-			}
-			return count;
+			this.holds.put(holdId, itemMatcher);
+			this.holding = true;
 		}
 		finally {
 			this.lock.unlock();
@@ -269,7 +266,27 @@ public final class LaneScheduler<T> {
 	}
 
 	/**
-	 * Lift a hold; lanes no other hold matches run again.
+	 * Return whether a hold matches an item. A call that handles its items one by one
+	 * asks before each item, since a hold may start while the call runs; it is cheap when
+	 * no hold is active.
+	 * @param item the item
+	 * @return true if the item must not be handled now
+	 */
+	public boolean isHeld(T item) {
+		if (!this.holding) {
+			return false;
+		}
+		this.lock.lock();
+		try {
+			return isHeldLocked(item);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Lift a hold; lanes whose head no other hold matches run again.
 	 * @param holdId the id given to {@link #hold}
 	 * @return whether a hold with this id existed
 	 */
@@ -279,12 +296,10 @@ public final class LaneScheduler<T> {
 		this.lock.lock();
 		try {
 			existed = this.holds.remove(holdId) != null;
-			for (Lane<T> lane : List.copyOf(this.lanes.values())) {
-				boolean held = isHeld(lane.key);
-				if (lane.held && !held) {
-					lane.held = false;
+			this.holding = !this.holds.isEmpty();
+			if (existed) {
+				for (Lane<T> lane : this.lanes.values()) {
 					makeReady(lane);
-					retireIfIdle(lane);
 				}
 			}
 			calls = this.closed ? Collections.emptyList() : startCalls();
@@ -370,17 +385,16 @@ public final class LaneScheduler<T> {
 	}
 
 	/**
-	 * Count the buffered items of the lanes whose key matches and that are halted or
-	 * held.
+	 * Count the buffered items of halted lanes whose key matches.
 	 * @param keyMatcher which lane keys to count
-	 * @return the number of items waiting behind halted or held lanes
+	 * @return the number of items waiting behind halted lanes
 	 */
 	public int stalledItems(Predicate<Object> keyMatcher) {
 		this.lock.lock();
 		try {
 			int count = 0;
 			for (Lane<T> lane : this.lanes.values()) {
-				if ((lane.halted || lane.held) && keyMatcher.test(lane.key)) {
+				if (lane.halted && keyMatcher.test(lane.key)) {
 					count += lane.items.size();
 				}
 			}
@@ -443,7 +457,7 @@ public final class LaneScheduler<T> {
 		try {
 			int halted = 0;
 			for (Lane<T> lane : this.lanes.values()) {
-				if (lane.halted || lane.held) {
+				if (lane.halted || isHeldLocked(lane.items.peekFirst())) {
 					halted++;
 				}
 			}
@@ -467,10 +481,10 @@ public final class LaneScheduler<T> {
 				retireIfIdle(lane);
 				return Collections.emptyList();
 			}
-			if (outcome.isHalt()) {
+			if (outcome.isPutBack()) {
 				List<T> items = call.items();
 				pushBack(lane, items.subList(Math.min(outcome.fromIndex(), items.size()), items.size()));
-				lane.halted = true;
+				lane.halted = outcome.isHalt();
 			}
 			makeReady(lane);
 			retireIfIdle(lane);
@@ -483,7 +497,7 @@ public final class LaneScheduler<T> {
 
 	// Put a lane in the ready queue if it can start a call. Requires the lock.
 	private void makeReady(Lane<T> lane) {
-		if (!lane.queued && lane.canStartCall()) {
+		if (!lane.queued && canStartCall(lane)) {
 			lane.queued = true;
 			this.ready.addLast(lane);
 		}
@@ -495,16 +509,16 @@ public final class LaneScheduler<T> {
 		while (this.running < this.concurrency && !this.ready.isEmpty()) {
 			Lane<T> lane = this.ready.pollFirst();
 			lane.queued = false;
-			if (!lane.canStartCall()) {
+			if (!canStartCall(lane)) {
 				retireIfIdle(lane);
 				continue;
 			}
 			int size = callSize(lane);
 			List<T> items = new ArrayList<>(size);
-			for (int i = 0; i < size; i++) {
+			while (items.size() < size && !lane.items.isEmpty() && !isHeldLocked(lane.items.peekFirst())) {
 				items.add(lane.items.pollFirst());
 			}
-			this.buffered -= size;
+			this.buffered -= items.size();
 			lane.running++;
 			this.running++;
 			if (calls == null) {
@@ -530,22 +544,29 @@ public final class LaneScheduler<T> {
 	}
 
 	private Lane<T> newLane(Object key, boolean exclusive) {
-		Lane<T> lane = new Lane<>(key, exclusive);
-		lane.held = isHeld(key);
-		return lane;
+		return new Lane<>(key, exclusive);
 	}
 
-	private boolean isHeld(Object key) {
-		for (Predicate<Object> hold : this.holds.values()) {
-			if (hold.test(key)) {
+	// Requires the lock.
+	private boolean isHeldLocked(@Nullable T item) {
+		if (item == null || this.holds.isEmpty()) {
+			return false;
+		}
+		for (Predicate<? super T> hold : this.holds.values()) {
+			if (hold.test(item)) {
 				return true;
 			}
 		}
 		return false;
 	}
 
-	// An idle lane leaves the map; a stale entry for it in the ready queue is skipped. A
-	// held lane may leave too: holds are rules, applied again when the lane comes back.
+	// Requires the lock.
+	private boolean canStartCall(Lane<T> lane) {
+		return !lane.halted && !lane.items.isEmpty() && (!lane.exclusive || lane.running == 0)
+				&& !isHeldLocked(lane.items.peekFirst());
+	}
+
+	// An idle lane leaves the map; a stale entry for it in the ready queue is skipped.
 	private void retireIfIdle(Lane<T> lane) {
 		if (lane.running == 0 && lane.items.isEmpty() && !lane.halted) {
 			this.lanes.remove(lane.key, lane);
@@ -665,15 +686,9 @@ public final class LaneScheduler<T> {
 
 		boolean halted;
 
-		boolean held;
-
 		Lane(Object key, boolean exclusive) {
 			this.key = key;
 			this.exclusive = exclusive;
-		}
-
-		boolean canStartCall() {
-			return !this.halted && !this.held && !this.items.isEmpty() && (!this.exclusive || this.running == 0);
 		}
 
 	}

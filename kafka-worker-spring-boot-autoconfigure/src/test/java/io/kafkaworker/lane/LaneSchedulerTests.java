@@ -252,13 +252,12 @@ class LaneSchedulerTests {
 	}
 
 	@Test
-	void holdByKeyLetsTheRunningCallFinishAndStartsNoNewCallUntilLifted() {
+	void holdLetsTheRunningCallFinishAndStartsNoNewCallOnAHeldItemUntilLifted() {
 		LaneScheduler<String> scheduler = new LaneScheduler<>(4, 1, this.executor, done());
 		scheduler.submit("a", true, List.of("a1", "a2", "a3"));
 		scheduler.submit("b", true, List.of("b1", "b2"));
-		assertThat(scheduler.hold("freeze", "a"::equals)).isEqualTo(1);
-		assertThat(scheduler.hold("freeze", "a"::equals)).as("already held").isZero();
-		assertThat(scheduler.hold("other", "z"::equals)).isZero();
+		scheduler.hold("freeze", (item) -> item.startsWith("a"));
+		scheduler.hold("other", (item) -> item.startsWith("z"));
 		this.executor.runAll();
 		assertThat(handled()).containsExactly("a1", "b1", "b2");
 		assertThat(scheduler.snapshot()).isEqualTo(new LaneSnapshot(1, 1, 2, 0, 4));
@@ -271,28 +270,27 @@ class LaneSchedulerTests {
 	}
 
 	@Test
-	void holdIsARuleThatAlsoHoldsLanesCreatedLater() {
-		LaneScheduler<String> scheduler = new LaneScheduler<>(4, 1, this.executor, done());
-		scheduler.submit("a", true, List.of("a1"));
-		scheduler.hold("partition-0", (key) -> key.toString().startsWith("a"));
+	void holdIsARuleThatLetsItemsAheadOfTheHeldOnesRun() {
+		LaneScheduler<String> scheduler = new LaneScheduler<>(4, 8, true, this.executor, done());
+		// items numbered above 2 of partition "p" are held, in any lane
+		scheduler.hold("p:2", (item) -> item.startsWith("p") && Integer.parseInt(item.substring(3)) > 2);
+		scheduler.submit("k1", true, List.of("p-k1", "p-k2", "p-k3"));
+		scheduler.submit("k2", true, List.of("p-k0", "q-k9"));
 		this.executor.runAll();
-		assertThat(handled()).as("the running call finishes").containsExactly("a1");
-		scheduler.submit("a", true, List.of("a2"));
-		scheduler.submit("ab", true, List.of("ab1"));
-		scheduler.submit("b", true, List.of("b1"));
+		assertThat(handled()).containsExactlyInAnyOrder("p-k1", "p-k2", "p-k0", "q-k9");
+		scheduler.submit("k3", true, List.of("p-k7"));
 		this.executor.runAll();
-		assertThat(handled()).containsExactly("a1", "b1");
-		assertThat(scheduler.snapshot().haltedLanes()).isEqualTo(2);
-		scheduler.unhold("partition-0");
+		assertThat(scheduler.snapshot().haltedLanes()).as("two lanes with a held head").isEqualTo(2);
+		scheduler.unhold("p:2");
 		this.executor.runAll();
-		assertThat(handled()).startsWith("a1", "b1").containsExactlyInAnyOrder("a1", "b1", "a2", "ab1");
+		assertThat(handled()).endsWith("p-k3", "p-k7").hasSize(6);
 	}
 
 	@Test
-	void laneHeldByTwoHoldsRunsOnlyWhenBothAreLifted() {
+	void itemHeldByTwoHoldsRunsOnlyWhenBothAreLifted() {
 		LaneScheduler<String> scheduler = new LaneScheduler<>(4, 1, this.executor, done());
-		scheduler.hold("one", "a"::equals);
-		scheduler.hold("two", "a"::equals);
+		scheduler.hold("one", "a1"::equals);
+		scheduler.hold("two", "a1"::equals);
 		scheduler.submit("a", true, List.of("a1"));
 		scheduler.unhold("one");
 		this.executor.runAll();
@@ -344,7 +342,7 @@ class LaneSchedulerTests {
 		scheduler.submit("a", true, List.of("a1", "a2", "a3"));
 		this.executor.runAll();
 		assertThat(scheduler.peekHead("a", 2)).containsExactly("a1", "a2");
-		assertThat(scheduler.stalledItems("a"::equals)).isEqualTo(3);
+		assertThat(scheduler.stalledItems("a"::equals)).as("items of the halted lane").isEqualTo(3);
 		assertThat(scheduler.stalledItems("b"::equals)).isZero();
 		assertThat(scheduler.removeHead("a", 2)).containsExactly("a1", "a2");
 		assertThat(scheduler.removeHead("missing", 2)).isEmpty();
