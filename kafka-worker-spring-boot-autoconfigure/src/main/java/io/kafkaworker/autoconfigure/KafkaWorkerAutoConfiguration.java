@@ -1,10 +1,14 @@
 package io.kafkaworker.autoconfigure;
 
+import java.util.Collection;
+
 import io.kafkaworker.annotation.KafkaBatchWorker;
 import io.kafkaworker.annotation.KafkaBatchWorkerAnnotationBeanPostProcessor;
-import io.kafkaworker.commit.CommitListener;
 import io.kafkaworker.container.WorkerServices;
+import io.kafkaworker.runtime.CompositeWorkerObserver;
+import io.kafkaworker.runtime.WorkerObserver;
 import io.kafkaworker.runtime.WorkerRegistry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -25,6 +29,7 @@ import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.util.StringUtils;
 
 /**
  * Auto-configuration of kafka-worker: finds {@link KafkaBatchWorker} methods and runs
@@ -87,12 +92,25 @@ public final class KafkaWorkerAutoConfiguration {
 			ConcurrentKafkaListenerContainerFactory<Object, Object> kafkaWorkerContainerFactory,
 			WorkerRegistry registry, ApplicationEventPublisher eventPublisher,
 			ObjectProvider<ProducerFactory<?, ?>> producerFactory, ObjectProvider<KafkaAdmin> kafkaAdmin,
-			@Qualifier(TASK_SCHEDULER_BEAN_NAME) ThreadPoolTaskScheduler taskScheduler) {
+			@Qualifier(TASK_SCHEDULER_BEAN_NAME) ThreadPoolTaskScheduler taskScheduler,
+			ObjectProvider<WorkerObserver> observers) {
 		WorkerServices services = new WorkerServices(new WorkerExecutors(Threading.VIRTUAL.isActive(environment)),
-				registry, CommitListener.NONE, eventPublisher, DeadLetterTemplates.from(producerFactory.getIfUnique()),
-				kafkaAdmin.getIfUnique(), taskScheduler);
+				registry, CompositeWorkerObserver.of(observers.orderedStream().toList()), eventPublisher,
+				DeadLetterTemplates.from(producerFactory.getIfUnique()), kafkaAdmin.getIfUnique(), taskScheduler,
+				bootstrapServers(kafkaWorkerContainerFactory));
 		return new KafkaWorkerEndpointRegistrar(methods, new WorkerSettingsResolver(properties, environment),
 				properties, kafkaWorkerContainerFactory, services);
+	}
+
+	// For messages that name the brokers a worker tries to reach.
+	private static String bootstrapServers(ConcurrentKafkaListenerContainerFactory<Object, Object> factory) {
+		ConsumerFactory<? super Object, ? super Object> consumerFactory = factory.getConsumerFactory();
+		Object servers = (consumerFactory != null)
+				? consumerFactory.getConfigurationProperties().get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG) : null;
+		if (servers instanceof Collection<?> list) {
+			return StringUtils.collectionToCommaDelimitedString(list);
+		}
+		return String.valueOf(servers);
 	}
 
 }

@@ -19,6 +19,8 @@ import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.format.annotation.DurationFormat;
+import org.springframework.format.datetime.standard.DurationFormatterUtils;
 import org.springframework.kafka.annotation.KafkaListenerConfigurer;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistrar;
@@ -96,8 +98,10 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 		if (blocking.compareTo(maxPollInterval) >= 0) {
 			throw new KafkaWorkerConfigurationException(
 					"Worker '" + settings.id() + "' (" + method.description()
-							+ ") may block its consumer thread for revoke-timeout + commit-timeout = " + blocking
-							+ " during a rebalance, not less than max.poll.interval.ms = " + maxPollInterval + ".",
+							+ ") may block its consumer thread for revoke-timeout + commit-timeout = "
+							+ DurationFormatterUtils.print(blocking, DurationFormat.Style.COMPOSITE)
+							+ " during a rebalance, not less than max.poll.interval.ms = "
+							+ DurationFormatterUtils.print(maxPollInterval, DurationFormat.Style.COMPOSITE) + ".",
 					"Lower kafka.worker.workers." + settings.id() + ".revoke-timeout or commit-timeout, or raise "
 							+ "spring.kafka.consumer.properties.max.poll.interval.ms.");
 		}

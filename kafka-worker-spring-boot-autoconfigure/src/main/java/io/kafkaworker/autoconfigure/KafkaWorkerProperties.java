@@ -40,6 +40,12 @@ public class KafkaWorkerProperties {
 	 */
 	private Map<String, Worker> workers = new LinkedHashMap<>();
 
+	private final Health health = new Health();
+
+	private final Shutdown shutdown = new Shutdown();
+
+	private final Observation observation = new Observation();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -58,6 +64,18 @@ public class KafkaWorkerProperties {
 
 	public void setWorkers(Map<String, Worker> workers) {
 		this.workers = workers;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	public Shutdown getShutdown() {
+		return this.shutdown;
+	}
+
+	public Observation getObservation() {
+		return this.observation;
 	}
 
 	/**
@@ -640,6 +658,200 @@ public class KafkaWorkerProperties {
 
 		public void setSendTimeout(@Nullable Duration sendTimeout) {
 			this.sendTimeout = sendTimeout;
+		}
+
+	}
+
+	/**
+	 * The kafkaWorkers health contributor and the probes it takes part in.
+	 */
+	public static class Health {
+
+		/**
+		 * Whether to add the kafkaWorkers contributor to the readiness group, so that
+		 * /actuator/health/readiness waits for the workers.
+		 */
+		private boolean readiness = true;
+
+		/**
+		 * Whether readiness waits until every auto-started worker has joined its consumer
+		 * group and received its first assignment.
+		 */
+		private boolean waitForAssignment = true;
+
+		/**
+		 * Status reported while a partition or key is frozen on a failed record: UP (with
+		 * the frozen records in the details) or OUT_OF_SERVICE.
+		 */
+		private FrozenStatus frozenStatus = FrozenStatus.UP;
+
+		/**
+		 * Longest time a consumer thread may go without polling before the worker is
+		 * reported as stalled.
+		 */
+		private Duration maxTimeBetweenPolls = Duration.ofMinutes(2);
+
+		/**
+		 * Longest time one handler call may run before the worker is reported as stalled.
+		 */
+		private Duration maxProcessingTime = Duration.ofMinutes(5);
+
+		private final Liveness liveness = new Liveness();
+
+		public boolean isReadiness() {
+			return this.readiness;
+		}
+
+		public void setReadiness(boolean readiness) {
+			this.readiness = readiness;
+		}
+
+		public boolean isWaitForAssignment() {
+			return this.waitForAssignment;
+		}
+
+		public void setWaitForAssignment(boolean waitForAssignment) {
+			this.waitForAssignment = waitForAssignment;
+		}
+
+		public FrozenStatus getFrozenStatus() {
+			return this.frozenStatus;
+		}
+
+		public void setFrozenStatus(FrozenStatus frozenStatus) {
+			this.frozenStatus = frozenStatus;
+		}
+
+		public Duration getMaxTimeBetweenPolls() {
+			return this.maxTimeBetweenPolls;
+		}
+
+		public void setMaxTimeBetweenPolls(Duration maxTimeBetweenPolls) {
+			this.maxTimeBetweenPolls = maxTimeBetweenPolls;
+		}
+
+		public Duration getMaxProcessingTime() {
+			return this.maxProcessingTime;
+		}
+
+		public void setMaxProcessingTime(Duration maxProcessingTime) {
+			this.maxProcessingTime = maxProcessingTime;
+		}
+
+		public Liveness getLiveness() {
+			return this.liveness;
+		}
+
+		/**
+		 * The status a frozen partition gives the kafkaWorkers contributor.
+		 */
+		public enum FrozenStatus {
+
+			/**
+			 * Stay UP; the frozen records show in the details.
+			 */
+			UP,
+
+			/**
+			 * Report OUT_OF_SERVICE.
+			 */
+			OUT_OF_SERVICE
+
+		}
+
+		/**
+		 * The opt-in liveness contributor.
+		 */
+		public static class Liveness {
+
+			/**
+			 * Whether to add a kafkaWorkersLiveness contributor to the liveness group,
+			 * DOWN while a worker is stalled, so that Kubernetes restarts the pod.
+			 */
+			private boolean enabled;
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
+		}
+
+	}
+
+	/**
+	 * What workers do when the application context closes.
+	 */
+	public static class Shutdown {
+
+		/**
+		 * Which records to finish before the final commit: IN_FLIGHT, the records inside
+		 * handler calls, or ALL, every record already fetched.
+		 */
+		private Drain drain = Drain.IN_FLIGHT;
+
+		/**
+		 * Longest time the whole shutdown (stop fetching, drain, commit, leave the group)
+		 * may take. Keep it below spring.lifecycle.timeout-per-shutdown-phase.
+		 */
+		private Duration timeout = Duration.ofSeconds(20);
+
+		public Drain getDrain() {
+			return this.drain;
+		}
+
+		public void setDrain(Drain drain) {
+			this.drain = drain;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		/**
+		 * Which records a shutdown finishes.
+		 */
+		public enum Drain {
+
+			/**
+			 * Finish the records inside handler calls; buffered records are redelivered
+			 * after restart.
+			 */
+			IN_FLIGHT,
+
+			/**
+			 * Finish every record already fetched.
+			 */
+			ALL
+
+		}
+
+	}
+
+	/**
+	 * Micrometer Observation (traces) of handler calls.
+	 */
+	public static class Observation {
+
+		/**
+		 * Whether to observe every record (and every lane-batch call) when an
+		 * ObservationRegistry is available.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}

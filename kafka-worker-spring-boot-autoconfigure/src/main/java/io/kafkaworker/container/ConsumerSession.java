@@ -25,6 +25,8 @@ import io.kafkaworker.event.PartitionsRevokedEvent;
 import io.kafkaworker.event.Resolution;
 import io.kafkaworker.lane.LaneScheduler;
 import io.kafkaworker.offset.PartitionOffsets;
+import io.kafkaworker.runtime.WorkerObserver;
+import io.kafkaworker.runtime.WorkerObserver.RebalanceChange;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -32,6 +34,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+
+import org.springframework.format.annotation.DurationFormat;
+import org.springframework.format.datetime.standard.DurationFormatterUtils;
 
 /**
  * The engine's side of one Kafka consumer: the progress of the partitions assigned to it
@@ -62,6 +67,14 @@ final class ConsumerSession {
 
 	private final WorkerEvents events;
 
+	private final WorkerObserver observer;
+
+	private final JoinWatch joinWatch;
+
+	private volatile long lastPollNanos = System.nanoTime();
+
+	private volatile boolean assignmentReceived;
+
 	/** Assigned partitions; written on the consumer thread, read by snapshots. */
 	private final Map<TopicPartition, PartitionOffsets> partitions = new ConcurrentHashMap<>();
 
@@ -72,7 +85,8 @@ final class ConsumerSession {
 
 	ConsumerSession(WorkerSettings settings, Consumer<?, ?> consumer, Dispatcher dispatcher,
 			LaneScheduler<WorkItem> scheduler, Backpressure backpressure, OffsetCommitter committer,
-			FreezeControl freezes, PartitionPauses pauses, WorkerEvents events) {
+			FreezeControl freezes, PartitionPauses pauses, WorkerEvents events, WorkerObserver observer,
+			JoinWatch joinWatch) {
 		this.settings = settings;
 		this.consumer = consumer;
 		this.dispatcher = dispatcher;
@@ -82,6 +96,8 @@ final class ConsumerSession {
 		this.freezes = freezes;
 		this.pauses = pauses;
 		this.events = events;
+		this.observer = observer;
+		this.joinWatch = joinWatch;
 	}
 
 	/**
@@ -108,6 +124,10 @@ final class ConsumerSession {
 	 * arrive: resume drained partitions, commit what is due.
 	 */
 	void beforePoll() {
+		this.lastPollNanos = System.nanoTime();
+		if (!this.assignmentReceived) {
+			this.joinWatch.beforePoll(this.consumer);
+		}
 		runRequests();
 		this.backpressure.reconcile();
 		this.freezes.enforceBacklogLimit();
@@ -193,7 +213,9 @@ final class ConsumerSession {
 			}
 			track(topicPartition);
 		}
+		this.assignmentReceived = true;
 		if (!assigned.isEmpty()) {
+			this.observer.rebalanced(this.settings.id(), RebalanceChange.ASSIGNED, assigned.size());
 			this.events.publish(new PartitionsAssignedEvent(this.events.source(), this.settings.id(), assigned));
 		}
 	}
@@ -205,6 +227,7 @@ final class ConsumerSession {
 	 */
 	void revoked(Collection<TopicPartition> revoked) {
 		if (release(revoked, true)) {
+			this.observer.rebalanced(this.settings.id(), RebalanceChange.REVOKED, revoked.size());
 			this.events.publish(new PartitionsRevokedEvent(this.events.source(), this.settings.id(), revoked, false));
 		}
 	}
@@ -216,6 +239,7 @@ final class ConsumerSession {
 	 */
 	void lost(Collection<TopicPartition> lost) {
 		if (release(lost, false)) {
+			this.observer.rebalanced(this.settings.id(), RebalanceChange.LOST, lost.size());
 			this.events.publish(new PartitionsRevokedEvent(this.events.source(), this.settings.id(), lost, true));
 		}
 	}
@@ -236,6 +260,23 @@ final class ConsumerSession {
 	 */
 	long lastCommitted(TopicPartition topicPartition) {
 		return this.committer.lastCommitted(topicPartition);
+	}
+
+	/**
+	 * Return how long ago the consumer thread last came back to poll.
+	 * @return the time since the last poll
+	 */
+	Duration sinceLastPoll() {
+		return Duration.ofNanos(System.nanoTime() - this.lastPollNanos);
+	}
+
+	/**
+	 * Return whether the consumer received an assignment, even an empty one: it joined
+	 * its group.
+	 * @return true after the first assignment
+	 */
+	boolean assignmentReceived() {
+		return this.assignmentReceived;
 	}
 
 	boolean hasPartitions() {
@@ -338,7 +379,8 @@ final class ConsumerSession {
 		}
 		if (!unfinished.isEmpty()) {
 			logger.warn("Worker '" + this.settings.id() + "' stopped waiting for in-flight records of " + unfinished
-					+ " after " + this.settings.revokeTimeout()
+					+ " after "
+					+ DurationFormatterUtils.print(this.settings.revokeTimeout(), DurationFormat.Style.COMPOSITE)
 					+ "; records not complete by then are redelivered to the partitions' next owner");
 		}
 	}

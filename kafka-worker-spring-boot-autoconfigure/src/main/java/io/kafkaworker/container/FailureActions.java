@@ -6,6 +6,8 @@ import io.kafkaworker.dispatch.WorkItem;
 import io.kafkaworker.error.FailurePolicy;
 import io.kafkaworker.event.RecordFailedEvent;
 import io.kafkaworker.lane.CallOutcome;
+import io.kafkaworker.runtime.WorkerObserver;
+import io.kafkaworker.runtime.WorkerObserver.RecordOutcome;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -29,16 +31,16 @@ final class FailureActions {
 
 	private final Runnable stopWorker;
 
-	private final FailureListener listener;
+	private final WorkerObserver observer;
 
 	FailureActions(WorkerSettings settings, FreezeControl freezes, @Nullable DeadLetterPublisher deadLetters,
-			WorkerEvents events, Runnable stopWorker, FailureListener listener) {
+			WorkerEvents events, Runnable stopWorker, WorkerObserver observer) {
 		this.settings = settings;
 		this.freezes = freezes;
 		this.deadLetters = deadLetters;
 		this.events = events;
 		this.stopWorker = stopWorker;
-		this.listener = listener;
+		this.observer = observer;
 	}
 
 	/**
@@ -48,7 +50,7 @@ final class FailureActions {
 	 * @param attempt the attempt that failed
 	 */
 	void retrying(List<WorkItem> records, Throwable failure, int attempt) {
-		this.listener.retrying(records, failure, attempt);
+		count(records, RecordOutcome.RETRY);
 	}
 
 	/**
@@ -76,7 +78,7 @@ final class FailureActions {
 		logger.error("Worker '" + this.settings.id() + "' skipped " + describe(records) + " after " + attempts
 				+ " attempts (on-failure SKIP)", failure);
 		RecordHandler.completeAll(records);
-		this.listener.skipped(records, failure);
+		count(records, RecordOutcome.SKIPPED);
 		return CallOutcome.DONE;
 	}
 
@@ -100,70 +102,41 @@ final class FailureActions {
 		logger.warn("Worker '" + this.settings.id() + "' dead-lettered " + describe(records) + " after " + attempts
 				+ " attempts: " + failure);
 		RecordHandler.completeAll(records);
-		this.listener.deadLettered(records, failure);
+		count(records, RecordOutcome.DEAD_LETTERED);
 		return CallOutcome.DONE;
 	}
 
 	private CallOutcome stop(List<WorkItem> records, Throwable failure, int attempts) {
 		logger.error("Worker '" + this.settings.id() + "' is stopping (on-failure STOP): " + describe(records)
 				+ " failed after " + attempts + " attempts; its offset stays uncommitted", failure);
-		this.listener.failed(records, failure);
+		count(records, RecordOutcome.FAILURE);
 		return CallOutcome.haltThen(this.stopWorker);
 	}
 
 	private CallOutcome freeze(List<WorkItem> records, Throwable failure, int attempts) {
-		this.listener.failed(records, failure);
+		count(records, RecordOutcome.FAILURE);
 		return CallOutcome.haltThen(() -> this.freezes.freeze(records, failure, attempts));
+	}
+
+	void count(List<WorkItem> records, RecordOutcome outcome) {
+		countByTopic(this.observer, this.settings.id(), records, outcome);
+	}
+
+	// Calls hold one topic's records except the single lane of SERIAL mode over several
+	// topics: count each run of one topic.
+	static void countByTopic(WorkerObserver observer, String workerId, List<WorkItem> records, RecordOutcome outcome) {
+		int start = 0;
+		for (int i = 1; i <= records.size(); i++) {
+			String topic = records.get(start).record().topic();
+			if (i == records.size() || !records.get(i).record().topic().equals(topic)) {
+				observer.recordsHandled(workerId, topic, outcome, i - start);
+				start = i;
+			}
+		}
 	}
 
 	private static String describe(List<WorkItem> records) {
 		return (records.size() == 1) ? records.get(0).toString() : records.size() + " records " + records;
-	}
-
-	/**
-	 * Told about failures, for metrics.
-	 */
-	interface FailureListener {
-
-		/**
-		 * A listener that does nothing.
-		 */
-		FailureListener NONE = new FailureListener() {
-		};
-
-		/**
-		 * An attempt failed and will be retried.
-		 * @param records the records
-		 * @param failure the failure
-		 * @param attempt the attempt that failed
-		 */
-		default void retrying(List<WorkItem> records, Throwable failure, int attempt) {
-		}
-
-		/**
-		 * Records failed for good and were frozen or stopped the worker.
-		 * @param records the records
-		 * @param failure the failure
-		 */
-		default void failed(List<WorkItem> records, Throwable failure) {
-		}
-
-		/**
-		 * Records failed for good and were skipped.
-		 * @param records the records
-		 * @param failure the failure
-		 */
-		default void skipped(List<WorkItem> records, Throwable failure) {
-		}
-
-		/**
-		 * Records failed for good and were published to the dead-letter topic.
-		 * @param records the records
-		 * @param failure the failure
-		 */
-		default void deadLettered(List<WorkItem> records, Throwable failure) {
-		}
-
 	}
 
 }

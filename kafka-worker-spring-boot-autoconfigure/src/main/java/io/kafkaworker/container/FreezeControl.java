@@ -21,11 +21,15 @@ import io.kafkaworker.event.PartitionUnfrozenEvent;
 import io.kafkaworker.event.Resolution;
 import io.kafkaworker.lane.LaneScheduler;
 import io.kafkaworker.runtime.FrozenRecord;
+import io.kafkaworker.runtime.WorkerObserver;
+import io.kafkaworker.runtime.WorkerObserver.RecordOutcome;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.format.annotation.DurationFormat;
+import org.springframework.format.datetime.standard.DurationFormatterUtils;
 import org.springframework.scheduling.TaskScheduler;
 
 /**
@@ -63,6 +67,8 @@ final class FreezeControl {
 
 	private final @Nullable TaskScheduler retryScheduler;
 
+	private final WorkerObserver observer;
+
 	/** Freezes by the key of the halted lane. */
 	private final Map<Object, Freeze> freezes = new ConcurrentHashMap<>();
 
@@ -70,7 +76,8 @@ final class FreezeControl {
 	private final Set<TopicPartition> backlogPaused = ConcurrentHashMap.newKeySet();
 
 	FreezeControl(WorkerSettings settings, Ordering ordering, LaneScheduler<WorkItem> scheduler, PartitionPauses pauses,
-			WorkerEvents events, @Nullable DeadLetterPublisher deadLetters, @Nullable TaskScheduler retryScheduler) {
+			WorkerEvents events, @Nullable DeadLetterPublisher deadLetters, @Nullable TaskScheduler retryScheduler,
+			WorkerObserver observer) {
 		this.settings = settings;
 		this.ordering = ordering;
 		this.scheduler = scheduler;
@@ -78,6 +85,7 @@ final class FreezeControl {
 		this.events = events;
 		this.deadLetters = deadLetters;
 		this.retryScheduler = retryScheduler;
+		this.observer = observer;
 	}
 
 	/**
@@ -113,10 +121,13 @@ final class FreezeControl {
 			release(freeze, null);
 			return;
 		}
-		logger.error("Worker '" + this.settings.id() + "' froze " + describe(record) + " after " + attempts
-				+ " attempts: " + failure + ". Resume or skip it with the kafkaworkers actuator endpoint"
-				+ ((this.settings.failure().freezeRetryAfter() != null)
-						? "; it is retried automatically after " + this.settings.failure().freezeRetryAfter() : ""));
+		logger
+			.error("Worker '" + this.settings.id() + "' froze " + describe(record) + " after " + attempts
+					+ " attempts: " + failure + ". Resume or skip it with the kafkaworkers actuator endpoint"
+					+ ((this.settings.failure().freezeRetryAfter() != null)
+							? "; it is retried automatically after " + DurationFormatterUtils
+								.print(this.settings.failure().freezeRetryAfter(), DurationFormat.Style.COMPOSITE)
+							: ""));
 		scheduleRetry(freeze);
 		this.events
 			.publish((scope == FreezeScope.KEY) ? new KeyFrozenEvent(this.events.source(), this.settings.id(), record)
@@ -165,9 +176,12 @@ final class FreezeControl {
 					publisher.publish(item.record(), freeze.failure, freeze.record.attempts());
 				}
 			}
-			for (WorkItem item : this.scheduler.removeHead(freeze.laneKey, freeze.items.size())) {
+			List<WorkItem> removed = this.scheduler.removeHead(freeze.laneKey, freeze.items.size());
+			for (WorkItem item : removed) {
 				item.complete();
 			}
+			FailureActions.countByTopic(this.observer, this.settings.id(), removed,
+					toDeadLetter ? RecordOutcome.DEAD_LETTERED : RecordOutcome.SKIPPED);
 			logger.warn("Worker '" + this.settings.id() + "' skipped " + describe(freeze.record)
 					+ (toDeadLetter ? " to the dead-letter topic" : "") + " at an operator's request");
 			if (release(freeze, toDeadLetter ? Resolution.SKIPPED_TO_DEAD_LETTER : Resolution.SKIPPED)) {

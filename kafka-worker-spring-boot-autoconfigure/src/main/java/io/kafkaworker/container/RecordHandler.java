@@ -2,6 +2,8 @@ package io.kafkaworker.container;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 import io.kafkaworker.annotation.Delivery;
@@ -11,8 +13,13 @@ import io.kafkaworker.error.RetryPolicy;
 import io.kafkaworker.lane.CallHandler;
 import io.kafkaworker.lane.CallOutcome;
 import io.kafkaworker.offset.PartitionOffsets;
+import io.kafkaworker.runtime.WorkerObserver;
+import io.kafkaworker.runtime.WorkerObserver.RecordOutcome;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+
+import org.springframework.format.annotation.DurationFormat;
+import org.springframework.format.datetime.standard.DurationFormatterUtils;
 
 /**
  * Handles one call on a lane thread. A lane-batch handler gets the call's records in one
@@ -43,14 +50,21 @@ final class RecordHandler implements CallHandler<WorkItem> {
 
 	private final Predicate<WorkItem> held;
 
+	private final WorkerObserver observer;
+
+	// When each running invocation started, by thread, for the liveness check.
+	private final Map<Thread, Long> runningSince = new ConcurrentHashMap<>();
+
 	RecordHandler(WorkerSettings settings, boolean batchSignature, HandlerMethodInvoker invoker,
-			Backpressure backpressure, FailureActions failureActions, Predicate<WorkItem> held) {
+			Backpressure backpressure, FailureActions failureActions, Predicate<WorkItem> held,
+			WorkerObserver observer) {
 		this.settings = settings;
 		this.batchSignature = batchSignature;
 		this.invoker = invoker;
 		this.backpressure = backpressure;
 		this.failureActions = failureActions;
 		this.held = held;
+		this.observer = observer;
 	}
 
 	@Override
@@ -93,13 +107,18 @@ final class RecordHandler implements CallHandler<WorkItem> {
 		RetryPolicy.Backoffs backoffs = null;
 		PartitionOffsets partition = records.get(0).partition();
 		for (int attempt = 1;; attempt++) {
+			long start = System.nanoTime();
+			this.runningSince.put(Thread.currentThread(), start);
 			try {
 				this.invoker.invoke(records);
+				called(records, start, true);
 				completeAll(records);
+				this.failureActions.count(records, RecordOutcome.SUCCESS);
 				return CallOutcome.DONE;
 			}
 			catch (Throwable ex) {
 				rethrowIfFatal(ex);
+				called(records, start, false);
 				if (partition.isRevoked()) {
 					return CallOutcome.DONE;
 				}
@@ -107,6 +126,7 @@ final class RecordHandler implements CallHandler<WorkItem> {
 					logger.error("Worker '" + this.settings.id() + "' failed to handle " + records
 							+ "; skipped (at-most-once)", ex);
 					completeAll(records);
+					this.failureActions.count(records, RecordOutcome.FAILURE);
 					return CallOutcome.DONE;
 				}
 				if (!retry.shouldRetry(ex, attempt)) {
@@ -116,7 +136,8 @@ final class RecordHandler implements CallHandler<WorkItem> {
 				Duration wait = backoffs.next();
 				if (logger.isDebugEnabled()) {
 					logger.debug("Worker '" + this.settings.id() + "' attempt " + attempt + " of " + retry.maxAttempts()
-							+ " for " + records + " failed (" + ex + "); retrying in " + wait);
+							+ " for " + records + " failed (" + ex + "); retrying in "
+							+ DurationFormatterUtils.print(wait, DurationFormat.Style.COMPOSITE));
 				}
 				this.failureActions.retrying(records, ex, attempt);
 				if (partition.awaitRevocation(wait)) {
@@ -124,6 +145,25 @@ final class RecordHandler implements CallHandler<WorkItem> {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Return how long the longest-running invocation has been running.
+	 * @return the duration, zero when nothing runs
+	 */
+	Duration longestRunning() {
+		long now = System.nanoTime();
+		long oldest = now;
+		for (Long started : this.runningSince.values()) {
+			oldest = Math.min(oldest, started);
+		}
+		return Duration.ofNanos(now - oldest);
+	}
+
+	private void called(List<WorkItem> records, long start, boolean success) {
+		this.runningSince.remove(Thread.currentThread());
+		this.observer.handlerCalled(this.settings.id(), records.get(0).record().topic(), records.size(),
+				Duration.ofNanos(System.nanoTime() - start), success);
 	}
 
 	// An OutOfMemoryError or an internal JVM error is not the record's fault: let it

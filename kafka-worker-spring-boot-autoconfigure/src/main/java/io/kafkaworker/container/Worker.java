@@ -1,5 +1,6 @@
 package io.kafkaworker.container;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,6 +23,7 @@ import io.kafkaworker.lane.LaneSnapshot;
 import io.kafkaworker.offset.PartitionOffsets;
 import io.kafkaworker.runtime.FrozenRecord;
 import io.kafkaworker.runtime.PartitionSnapshot;
+import io.kafkaworker.runtime.WorkerObserver;
 import io.kafkaworker.runtime.WorkerSnapshot;
 import io.kafkaworker.runtime.WorkerView;
 import org.apache.commons.logging.Log;
@@ -66,9 +68,13 @@ public final class Worker implements WorkerView {
 
 	private final WorkerExecutor executor;
 
+	private final RecordHandler handler;
+
 	private final Map<Consumer<?, ?>, ConsumerSession> sessions = new ConcurrentHashMap<>();
 
 	private volatile @Nullable MessageListenerContainer container;
+
+	private volatile boolean joined;
 
 	/**
 	 * Create the engine of one worker.
@@ -94,11 +100,12 @@ public final class Worker implements WorkerView {
 		DeadLetterPublisher deadLetters = (services.deadLetterTemplate() != null) ? new DeadLetterPublisher(
 				settings.failure(), settings.groupId(), services.deadLetterTemplate(), services.admin()) : null;
 		this.freezes = new FreezeControl(settings, ordering, this.scheduler, this.pauses, this.events, deadLetters,
-				services.taskScheduler());
+				services.taskScheduler(), services.observer());
 		FailureActions failureActions = new FailureActions(settings, this.freezes, deadLetters, this.events,
-				this::stopAsync, FailureActions.FailureListener.NONE);
-		holder.handler = new RecordHandler(settings, batch, new HandlerMethodInvoker(method, converter),
-				this.backpressure, failureActions, this.scheduler::isHeld);
+				this::stopAsync, services.observer());
+		this.handler = new RecordHandler(settings, batch, new HandlerMethodInvoker(method, converter),
+				this.backpressure, failureActions, this.scheduler::isHeld, services.observer());
+		holder.handler = this.handler;
 		this.dispatcher = new Dispatcher(ordering, this.scheduler);
 	}
 
@@ -122,6 +129,7 @@ public final class Worker implements WorkerView {
 	void attach(MessageListenerContainer container) {
 		this.container = container;
 		this.pauses.attach(container);
+
 	}
 
 	/**
@@ -144,10 +152,13 @@ public final class Worker implements WorkerView {
 	}
 
 	private ConsumerSession newSession(Consumer<?, ?> consumer) {
+		WorkerObserver observer = this.services.observer();
 		OffsetCommitter committer = new OffsetCommitter(this.settings.id(), this.settings.commitInterval(),
-				this.settings.commitTimeout(), System::nanoTime, this.services.commitListener());
+				this.settings.commitTimeout(), System::nanoTime,
+				(offsets, duration, failure) -> observer.committed(this.settings.id(), failure == null, duration));
 		return new ConsumerSession(this.settings, consumer, this.dispatcher, this.scheduler, this.backpressure,
-				committer, this.freezes, this.pauses, this.events);
+				committer, this.freezes, this.pauses, this.events, observer, new JoinWatch(this.settings.id(),
+						this.settings.groupId(), this.services.bootstrapServers(), System::nanoTime));
 	}
 
 	@Override
@@ -245,9 +256,10 @@ public final class Worker implements WorkerView {
 		}
 		partitions.sort(Comparator.comparing(PartitionSnapshot::topic).thenComparingInt(PartitionSnapshot::partition));
 		return new WorkerSnapshot(this.settings.id(), this.settings.groupId(), this.settings.topics(),
-				this.settings.mode().name(), this.settings.delivery().name(), state(), this.settings.consumers(),
-				lanes.concurrency(), lanes.runningCalls(), lanes.lanes(), lanes.haltedLanes(), lanes.bufferedItems(),
-				this.settings.maxBufferedRecords(), partitions, this.freezes.frozenRecords());
+				this.settings.mode().name(), this.settings.delivery().name(), state(), this.settings.autoStartup(),
+				this.settings.consumers(), lanes.concurrency(), lanes.runningCalls(), lanes.lanes(),
+				lanes.haltedLanes(), lanes.bufferedItems(), this.settings.maxBufferedRecords(), partitions,
+				this.freezes.frozenRecords(), joined(), sinceLastPoll(), this.handler.longestRunning());
 	}
 
 	private PartitionSnapshot snapshot(ConsumerSession session, PartitionOffsets partition) {
@@ -264,6 +276,34 @@ public final class Worker implements WorkerView {
 		return new PartitionSnapshot(topicPartition.topic(), topicPartition.partition(), committed,
 				partition.committableOffset(), partition.position(), endOffset, lag, inFlight,
 				Math.max(0, partition.outstanding() - inFlight), pausedFor);
+	}
+
+	// Every consumer of the container received an assignment: as many sessions as
+	// consumers, all assigned. Once true it stays true, so readiness does not flap while
+	// a later rebalance moves partitions.
+	private boolean joined() {
+		if (this.joined) {
+			return true;
+		}
+		int assigned = 0;
+		for (ConsumerSession session : this.sessions.values()) {
+			if (session.assignmentReceived()) {
+				assigned++;
+			}
+		}
+		this.joined = assigned >= this.settings.consumers();
+		return this.joined;
+	}
+
+	private Duration sinceLastPoll() {
+		Duration longest = Duration.ZERO;
+		for (ConsumerSession session : this.sessions.values()) {
+			Duration since = session.sinceLastPoll();
+			if (since.compareTo(longest) > 0) {
+				longest = since;
+			}
+		}
+		return longest;
 	}
 
 	private WorkerSnapshot.State state() {

@@ -2,7 +2,7 @@ package io.kafkaworker.container;
 
 import java.util.function.Function;
 
-import io.kafkaworker.commit.CommitListener;
+import io.kafkaworker.runtime.WorkerObserver;
 import io.kafkaworker.runtime.WorkerRegistry;
 import org.jspecify.annotations.Nullable;
 
@@ -16,15 +16,16 @@ import org.springframework.scheduling.TaskScheduler;
  *
  * @param executors creates the executor of a worker's lanes
  * @param registry where workers are registered once created
- * @param commitListener told about each commit
+ * @param observer told what workers do, for metrics
  * @param eventPublisher publishes the workers' application events, or null
  * @param deadLetterTemplate publishes dead letters, or null if none is available
  * @param admin creates missing dead-letter topics, or null
  * @param taskScheduler runs delayed retries of frozen records, or null
+ * @param bootstrapServers the brokers consumers connect to, for messages
  */
 public record WorkerServices(Function<WorkerSettings, WorkerExecutor> executors, WorkerRegistry registry,
-		CommitListener commitListener, @Nullable ApplicationEventPublisher eventPublisher,
+		WorkerObserver observer, @Nullable ApplicationEventPublisher eventPublisher,
 		@Nullable KafkaOperations<Object, Object> deadLetterTemplate, @Nullable KafkaAdmin admin,
-		@Nullable TaskScheduler taskScheduler) {
+		@Nullable TaskScheduler taskScheduler, String bootstrapServers) {
 
 }

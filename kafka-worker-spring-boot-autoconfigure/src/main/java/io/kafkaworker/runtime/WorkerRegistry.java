@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -14,6 +16,8 @@ public final class WorkerRegistry {
 
 	private final Map<String, WorkerView> workers = new ConcurrentSkipListMap<>();
 
+	private final List<Consumer<WorkerView>> listeners = new CopyOnWriteArrayList<>();
+
 	/**
 	 * Add a worker.
 	 * @param worker the worker
@@ -23,6 +27,23 @@ public final class WorkerRegistry {
 		WorkerView previous = this.workers.putIfAbsent(worker.id(), worker);
 		if (previous != null && previous != worker) {
 			throw new IllegalStateException("A worker with id '" + worker.id() + "' is already registered");
+		}
+		if (previous == null) {
+			for (Consumer<WorkerView> listener : this.listeners) {
+				listener.accept(worker);
+			}
+		}
+	}
+
+	/**
+	 * Call a listener for every worker registered so far and every worker registered
+	 * later.
+	 * @param listener the listener
+	 */
+	public void onRegistration(Consumer<WorkerView> listener) {
+		this.listeners.add(listener);
+		for (WorkerView worker : all()) {
+			listener.accept(worker);
 		}
 	}
 

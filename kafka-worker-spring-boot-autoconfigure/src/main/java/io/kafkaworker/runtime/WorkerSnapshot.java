@@ -1,5 +1,6 @@
 package io.kafkaworker.runtime;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -12,6 +13,7 @@ import java.util.List;
  * @param mode the ordering contract, as the name of its {@code Mode}
  * @param delivery the delivery guarantee, as the name of its {@code Delivery}
  * @param state whether the worker runs, is paused or stopped
+ * @param autoStartup whether the worker starts with the application
  * @param consumers the number of consumers (the container's concurrency)
  * @param concurrency the most handler calls at once
  * @param runningCalls handler calls running now
@@ -21,10 +23,16 @@ import java.util.List;
  * @param maxBufferedRecords the bound on records held, buffered or in flight
  * @param partitions the assigned partitions
  * @param frozenRecords the records that froze a partition or key, oldest first
+ * @param joined whether every consumer of the worker joined its group and received an
+ * assignment (possibly empty)
+ * @param sinceLastPoll the longest time any of the worker's consumers has not come back
+ * to poll
+ * @param longestRunningCall how long the longest handler call running now has run
  */
 public record WorkerSnapshot(String id, String groupId, List<String> topics, String mode, String delivery, State state,
-		int consumers, int concurrency, int runningCalls, int lanes, int haltedLanes, int bufferedRecords,
-		long maxBufferedRecords, List<PartitionSnapshot> partitions, List<FrozenRecord> frozenRecords) {
+		boolean autoStartup, int consumers, int concurrency, int runningCalls, int lanes, int haltedLanes,
+		int bufferedRecords, long maxBufferedRecords, List<PartitionSnapshot> partitions,
+		List<FrozenRecord> frozenRecords, boolean joined, Duration sinceLastPoll, Duration longestRunningCall) {
 
 	/**
 	 * Create a snapshot.
@@ -41,6 +49,17 @@ public record WorkerSnapshot(String id, String groupId, List<String> topics, Str
 	 */
 	public int inFlightRecords() {
 		return this.partitions.stream().mapToInt(PartitionSnapshot::inFlight).sum();
+	}
+
+	/**
+	 * Return the number of partitions with at least one frozen record.
+	 * @return the frozen partitions
+	 */
+	public long frozenPartitions() {
+		return this.frozenRecords.stream()
+			.map((record) -> record.topic() + "-" + record.partition())
+			.distinct()
+			.count();
 	}
 
 	/**

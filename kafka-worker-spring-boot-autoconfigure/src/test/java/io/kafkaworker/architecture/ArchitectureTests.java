@@ -77,6 +77,17 @@ class ArchitectureTests {
 	}
 
 	@Test
+	void operatorAdaptersShouldSeeWorkersOnlyThroughTheReadModel() {
+		check(ArchRuleDefinition.noClasses()
+			.that()
+			.resideInAnyPackage("io.kafkaworker.metrics..", "io.kafkaworker.health..", "io.kafkaworker.actuate..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.kafkaworker.container..", "io.kafkaworker.dispatch..", "io.kafkaworker.lane..",
+					"io.kafkaworker.offset..", "io.kafkaworker.commit..", "io.kafkaworker.annotation.."));
+	}
+
+	@Test
 	void onlyTheAutoConfigurationShouldDependOnTheAutoConfiguration() {
 		check(ArchRuleDefinition.noClasses()
 			.that()

@@ -1,0 +1,232 @@
+package io.kafkaworker.metrics;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import io.kafkaworker.runtime.PartitionSnapshot;
+import io.kafkaworker.runtime.WorkerObserver;
+import io.kafkaworker.runtime.WorkerRegistry;
+import io.kafkaworker.runtime.WorkerSnapshot;
+import io.kafkaworker.runtime.WorkerView;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The metrics of every worker. Counters and timers follow what the engine reports through
+ * {@link WorkerObserver}; gauges read the workers' snapshots, cached for a moment so that
+ * one scrape does not build a snapshot per gauge. Nothing here is stored in the engine's
+ * state classes.
+ *
+ * <p>
+ * Meters, all tagged {@code worker}:
+ * <ul>
+ * <li>{@code kafka.worker.records} (counter; {@code topic}, {@code outcome}: success,
+ * failure, retry, skipped, dead_lettered)</li>
+ * <li>{@code kafka.worker.record.duration} (timer with percentile histogram;
+ * {@code topic}, {@code outcome}: success, failure): handler time per call</li>
+ * <li>{@code kafka.worker.batch.size} (distribution summary): records per handler
+ * call</li>
+ * <li>{@code kafka.worker.in.flight}, {@code kafka.worker.buffered},
+ * {@code kafka.worker.frozen.partitions} (gauges)</li>
+ * <li>{@code kafka.worker.lag} (gauge; {@code topic}, {@code partition}): log end minus
+ * committed offset</li>
+ * <li>{@code kafka.worker.commits} (counter; {@code result}: success, failure) and
+ * {@code kafka.worker.commit.duration} (timer)</li>
+ * <li>{@code kafka.worker.rebalances} (counter; {@code change}: assigned, revoked,
+ * lost)</li>
+ * </ul>
+ */
+public class KafkaWorkerMetrics implements MeterBinder, WorkerObserver {
+
+	private static final long SNAPSHOT_TTL_NANOS = Duration.ofMillis(500).toNanos();
+
+	private final WorkerRegistry workers;
+
+	private final Map<MeterKey, Counter> counters = new ConcurrentHashMap<>();
+
+	private final Map<MeterKey, Timer> timers = new ConcurrentHashMap<>();
+
+	private final Map<MeterKey, DistributionSummary> batchSizes = new ConcurrentHashMap<>();
+
+	private final Map<String, MultiGauge> lagGauges = new ConcurrentHashMap<>();
+
+	private final Map<String, CachedSnapshot> snapshots = new ConcurrentHashMap<>();
+
+	private volatile @Nullable MeterRegistry registry;
+
+	/**
+	 * Create the metrics of the application's workers.
+	 * @param workers the workers
+	 */
+	public KafkaWorkerMetrics(WorkerRegistry workers) {
+		this.workers = workers;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		this.registry = registry;
+		// Workers are created when Spring Kafka registers listener containers, which may
+		// happen after this binder is bound: gauges of later workers follow.
+		this.workers.onRegistration((worker) -> registerGauges(registry, worker));
+	}
+
+	private void registerGauges(MeterRegistry registry, WorkerView worker) {
+		String id = worker.id();
+		Tags tags = Tags.of("worker", id);
+		Gauge.builder("kafka.worker.in.flight", this, (metrics) -> metrics.snapshot(worker).inFlightRecords())
+			.tags(tags)
+			.description("Records inside handler calls")
+			.register(registry);
+		Gauge.builder("kafka.worker.buffered", this, (metrics) -> metrics.snapshot(worker).bufferedRecords())
+			.tags(tags)
+			.description("Records fetched and waiting for a handler")
+			.register(registry);
+		Gauge.builder("kafka.worker.frozen.partitions", this, (metrics) -> metrics.snapshot(worker).frozenPartitions())
+			.tags(tags)
+			.description("Partitions with a frozen record")
+			.register(registry);
+		this.lagGauges.computeIfAbsent(id,
+				(key) -> MultiGauge.builder("kafka.worker.lag")
+					.tags(tags)
+					.description("Records between the committed offset and the log end, per partition")
+					.register(registry));
+		refreshLag(worker);
+	}
+
+	@Override
+	public void recordsHandled(String workerId, String topic, RecordOutcome outcome, int records) {
+		String name = outcome.name().toLowerCase(Locale.ROOT);
+		Counter counter = meter(this.counters, new MeterKey("records", workerId, topic, name),
+				(registry) -> Counter.builder("kafka.worker.records")
+					.tags("worker", workerId, "topic", topic, "outcome", name)
+					.description("Records by outcome")
+					.register(registry));
+		if (counter != null) {
+			counter.increment(records);
+		}
+	}
+
+	@Override
+	public void handlerCalled(String workerId, String topic, int records, Duration duration, boolean success) {
+		String outcome = success ? "success" : "failure";
+		Timer timer = meter(this.timers, new MeterKey("call", workerId, topic, outcome),
+				(registry) -> Timer.builder("kafka.worker.record.duration")
+					.tags("worker", workerId, "topic", topic, "outcome", outcome)
+					.description("Time spent in the handler per call")
+					.publishPercentileHistogram()
+					.register(registry));
+		if (timer != null) {
+			timer.record(duration);
+		}
+		DistributionSummary batchSize = meter(this.batchSizes, new MeterKey("batch", workerId, "", ""),
+				(registry) -> DistributionSummary.builder("kafka.worker.batch.size")
+					.tags("worker", workerId)
+					.description("Records per handler call")
+					.register(registry));
+		if (batchSize != null) {
+			batchSize.record(records);
+		}
+	}
+
+	@Override
+	public void committed(String workerId, boolean success, Duration duration) {
+		String result = success ? "success" : "failure";
+		Counter commits = meter(this.counters, new MeterKey("commits", workerId, "", result),
+				(registry) -> Counter.builder("kafka.worker.commits")
+					.tags("worker", workerId, "result", result)
+					.description("Offset commits by result")
+					.register(registry));
+		if (commits != null) {
+			commits.increment();
+		}
+		Timer timer = meter(this.timers, new MeterKey("commit", workerId, "", ""),
+				(registry) -> Timer.builder("kafka.worker.commit.duration")
+					.tags("worker", workerId)
+					.description("Time an offset commit takes")
+					.register(registry));
+		if (timer != null) {
+			timer.record(duration);
+		}
+	}
+
+	@Override
+	public void rebalanced(String workerId, RebalanceChange change, int partitions) {
+		String name = change.name().toLowerCase(Locale.ROOT);
+		Counter counter = meter(this.counters, new MeterKey("rebalances", workerId, "", name),
+				(registry) -> Counter.builder("kafka.worker.rebalances")
+					.tags("worker", workerId, "change", name)
+					.description("Partition assignments, revocations and losses")
+					.register(registry));
+		if (counter != null) {
+			counter.increment();
+		}
+		WorkerView worker = this.workers.find(workerId);
+		if (worker != null) {
+			this.snapshots.remove(workerId);
+			refreshLag(worker);
+		}
+	}
+
+	// The partitions a worker holds change on rebalances: the lag rows follow them.
+	private void refreshLag(WorkerView worker) {
+		MultiGauge lag = this.lagGauges.get(worker.id());
+		if (lag == null) {
+			return;
+		}
+		List<MultiGauge.Row<?>> rows = new ArrayList<>();
+		for (PartitionSnapshot partition : worker.snapshot().partitions()) {
+			String topic = partition.topic();
+			int number = partition.partition();
+			rows.add(MultiGauge.Row.of(Tags.of("topic", topic, "partition", Integer.toString(number)), this,
+					(metrics) -> metrics.lag(worker, topic, number)));
+		}
+		lag.register(rows, true);
+	}
+
+	private double lag(WorkerView worker, String topic, int partition) {
+		for (PartitionSnapshot snapshot : snapshot(worker).partitions()) {
+			if (snapshot.partition() == partition && snapshot.topic().equals(topic)) {
+				return (snapshot.lag() >= 0) ? snapshot.lag() : Double.NaN;
+			}
+		}
+		return Double.NaN;
+	}
+
+	private WorkerSnapshot snapshot(WorkerView worker) {
+		long now = System.nanoTime();
+		CachedSnapshot cached = this.snapshots.get(worker.id());
+		if (cached == null || now - cached.takenAt > SNAPSHOT_TTL_NANOS) {
+			cached = new CachedSnapshot(worker.snapshot(), now);
+			this.snapshots.put(worker.id(), cached);
+		}
+		return cached.snapshot;
+	}
+
+	private <M> @Nullable M meter(Map<MeterKey, M> cache, MeterKey key, Function<MeterRegistry, M> create) {
+		MeterRegistry current = this.registry;
+		if (current == null) {
+			return null;
+		}
+		M meter = cache.get(key);
+		return (meter != null) ? meter : cache.computeIfAbsent(key, (ignored) -> create.apply(current));
+	}
+
+	private record MeterKey(String meter, String worker, String topic, String tag) {
+	}
+
+	private record CachedSnapshot(WorkerSnapshot snapshot, long takenAt) {
+	}
+
+}

@@ -1,0 +1,62 @@
+package io.kafkaworker.runtime;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Tells several observers, in order.
+ */
+public final class CompositeWorkerObserver implements WorkerObserver {
+
+	private final List<WorkerObserver> observers;
+
+	/**
+	 * Create a composite.
+	 * @param observers the observers
+	 */
+	public CompositeWorkerObserver(List<WorkerObserver> observers) {
+		this.observers = List.copyOf(observers);
+	}
+
+	/**
+	 * Return one observer for a list: the single one, a composite, or one that ignores
+	 * everything.
+	 * @param observers the observers
+	 * @return the observer to give the engine
+	 */
+	public static WorkerObserver of(List<WorkerObserver> observers) {
+		if (observers.isEmpty()) {
+			return WorkerObserver.NONE;
+		}
+		return (observers.size() == 1) ? observers.get(0) : new CompositeWorkerObserver(observers);
+	}
+
+	@Override
+	public void recordsHandled(String workerId, String topic, RecordOutcome outcome, int records) {
+		for (WorkerObserver observer : this.observers) {
+			observer.recordsHandled(workerId, topic, outcome, records);
+		}
+	}
+
+	@Override
+	public void handlerCalled(String workerId, String topic, int records, Duration duration, boolean success) {
+		for (WorkerObserver observer : this.observers) {
+			observer.handlerCalled(workerId, topic, records, duration, success);
+		}
+	}
+
+	@Override
+	public void committed(String workerId, boolean success, Duration duration) {
+		for (WorkerObserver observer : this.observers) {
+			observer.committed(workerId, success, duration);
+		}
+	}
+
+	@Override
+	public void rebalanced(String workerId, RebalanceChange change, int partitions) {
+		for (WorkerObserver observer : this.observers) {
+			observer.rebalanced(workerId, change, partitions);
+		}
+	}
+
+}

@@ -1,0 +1,112 @@
+package io.kafkaworker.runtime;
+
+import java.time.Duration;
+
+/**
+ * Told what workers do, for metrics: the engine calls it on the thread where things
+ * happen, so implementations must be quick and thread-safe. Every method does nothing by
+ * default.
+ */
+public interface WorkerObserver {
+
+	/**
+	 * An observer that ignores everything.
+	 */
+	WorkerObserver NONE = new WorkerObserver() {
+	};
+
+	/**
+	 * Records reached an outcome.
+	 * @param workerId the worker
+	 * @param topic the records' topic
+	 * @param outcome what happened to them
+	 * @param records how many
+	 */
+	default void recordsHandled(String workerId, String topic, RecordOutcome outcome, int records) {
+	}
+
+	/**
+	 * A call of the user's method returned or threw.
+	 * @param workerId the worker
+	 * @param topic the topic of the call's first record
+	 * @param records the records the call received
+	 * @param duration how long the call took
+	 * @param success whether it returned normally
+	 */
+	default void handlerCalled(String workerId, String topic, int records, Duration duration, boolean success) {
+	}
+
+	/**
+	 * A commit of offsets was attempted.
+	 * @param workerId the worker
+	 * @param success whether the broker accepted it
+	 * @param duration how long it took
+	 */
+	default void committed(String workerId, boolean success, Duration duration) {
+	}
+
+	/**
+	 * Partitions changed hands.
+	 * @param workerId the worker
+	 * @param change assigned, revoked or lost
+	 * @param partitions how many partitions
+	 */
+	default void rebalanced(String workerId, RebalanceChange change, int partitions) {
+	}
+
+	/**
+	 * What happened to records.
+	 */
+	enum RecordOutcome {
+
+		/**
+		 * The handler returned normally.
+		 */
+		SUCCESS,
+
+		/**
+		 * The handler failed for good: the records froze, stopped the worker, or were
+		 * dropped under at-most-once.
+		 */
+		FAILURE,
+
+		/**
+		 * An attempt failed and will be retried.
+		 */
+		RETRY,
+
+		/**
+		 * The records failed and were skipped, by policy or by an operator.
+		 */
+		SKIPPED,
+
+		/**
+		 * The records failed and were published to the dead-letter topic.
+		 */
+		DEAD_LETTERED
+
+	}
+
+	/**
+	 * How partitions changed hands.
+	 */
+	enum RebalanceChange {
+
+		/**
+		 * Partitions were assigned to one of the worker's consumers.
+		 */
+		ASSIGNED,
+
+		/**
+		 * Partitions were revoked, after a commit.
+		 */
+		REVOKED,
+
+		/**
+		 * Partitions were lost, without a commit.
+		 */
+		LOST
+
+	}
+
+}
