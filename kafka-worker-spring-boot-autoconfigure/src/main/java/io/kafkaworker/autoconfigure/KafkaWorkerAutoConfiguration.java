@@ -1,13 +1,17 @@
 package io.kafkaworker.autoconfigure;
 
+import java.time.Duration;
 import java.util.Collection;
 
 import io.kafkaworker.annotation.KafkaBatchWorker;
 import io.kafkaworker.annotation.KafkaBatchWorkerAnnotationBeanPostProcessor;
 import io.kafkaworker.container.WorkerServices;
+import io.kafkaworker.container.WorkersShutdown;
 import io.kafkaworker.runtime.CompositeWorkerObserver;
 import io.kafkaworker.runtime.WorkerObserver;
 import io.kafkaworker.runtime.WorkerRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -52,6 +56,11 @@ public final class KafkaWorkerAutoConfiguration {
 	 */
 	public static final String TASK_SCHEDULER_BEAN_NAME = "kafkaWorkerTaskScheduler";
 
+	// Spring Boot's default for spring.lifecycle.timeout-per-shutdown-phase.
+	private static final Duration DEFAULT_PHASE_TIMEOUT = Duration.ofSeconds(30);
+
+	private static final Log logger = LogFactory.getLog(KafkaWorkerAutoConfiguration.class);
+
 	@Bean
 	@ConditionalOnMissingBean
 	static KafkaBatchWorkerAnnotationBeanPostProcessor kafkaBatchWorkerAnnotationBeanPostProcessor() {
@@ -83,6 +92,21 @@ public final class KafkaWorkerAutoConfiguration {
 		scheduler.setRemoveOnCancelPolicy(true);
 		scheduler.initialize();
 		return scheduler;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WorkersShutdown kafkaWorkersShutdown(WorkerRegistry registry, KafkaWorkerProperties properties,
+			Environment environment) {
+		KafkaWorkerProperties.Shutdown shutdown = properties.getShutdown();
+		Duration phaseTimeout = environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase", Duration.class,
+				DEFAULT_PHASE_TIMEOUT);
+		if (shutdown.getTimeout().compareTo(phaseTimeout) >= 0) {
+			logger.warn("kafka.worker.shutdown.timeout (" + shutdown.getTimeout()
+					+ ") is not below spring.lifecycle.timeout-per-shutdown-phase (" + phaseTimeout
+					+ "): Spring may stop waiting for the workers before they committed and left their groups");
+		}
+		return new WorkersShutdown(registry, shutdown.getDrain(), shutdown.getTimeout());
 	}
 
 	@Bean

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.kafkaworker.annotation.Delivery;
 import io.kafkaworker.annotation.Mode;
+import io.kafkaworker.container.DrainMode;
 import io.kafkaworker.error.FailurePolicy;
 import io.kafkaworker.error.FreezeScope;
 import org.jspecify.annotations.Nullable;
@@ -789,9 +790,10 @@ public class KafkaWorkerProperties {
 
 		/**
 		 * Which records to finish before the final commit: IN_FLIGHT, the records inside
-		 * handler calls, or ALL, every record already fetched.
+		 * handler calls (and those below the highest finished offset, so that nothing is
+		 * handled twice after restart), or ALL, every record already fetched.
 		 */
-		private Drain drain = Drain.IN_FLIGHT;
+		private DrainMode drain = DrainMode.IN_FLIGHT;
 
 		/**
 		 * Longest time the whole shutdown (stop fetching, drain, commit, leave the group)
@@ -799,11 +801,11 @@ public class KafkaWorkerProperties {
 		 */
 		private Duration timeout = Duration.ofSeconds(20);
 
-		public Drain getDrain() {
+		public DrainMode getDrain() {
 			return this.drain;
 		}
 
-		public void setDrain(Drain drain) {
+		public void setDrain(DrainMode drain) {
 			this.drain = drain;
 		}
 
@@ -813,24 +815,6 @@ public class KafkaWorkerProperties {
 
 		public void setTimeout(Duration timeout) {
 			this.timeout = timeout;
-		}
-
-		/**
-		 * Which records a shutdown finishes.
-		 */
-		public enum Drain {
-
-			/**
-			 * Finish the records inside handler calls; buffered records are redelivered
-			 * after restart.
-			 */
-			IN_FLIGHT,
-
-			/**
-			 * Finish every record already fetched.
-			 */
-			ALL
-
 		}
 
 	}

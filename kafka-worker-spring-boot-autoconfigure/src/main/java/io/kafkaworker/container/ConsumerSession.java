@@ -136,6 +136,32 @@ final class ConsumerSession {
 	}
 
 	/**
+	 * Ask the consumer thread to commit every partition's progress now, synchronously
+	 * with the commit timeout; the future completes when it did, before the next poll.
+	 * @return completes with the offsets committed last, by partition; exceptionally if
+	 * the commit failed
+	 */
+	CompletableFuture<Map<TopicPartition, Long>> commitNow() {
+		CompletableFuture<Map<TopicPartition, Long>> done = new CompletableFuture<>();
+		this.requests.add(() -> {
+			try {
+				if (!this.committer.commitNow(this.consumer, this.partitions.values())) {
+					throw new IllegalStateException("the broker did not accept the commit");
+				}
+				Map<TopicPartition, Long> committed = new HashMap<>();
+				for (TopicPartition topicPartition : this.partitions.keySet()) {
+					committed.put(topicPartition, this.committer.lastCommitted(topicPartition));
+				}
+				done.complete(committed);
+			}
+			catch (RuntimeException ex) {
+				done.completeExceptionally(ex);
+			}
+		});
+		return done;
+	}
+
+	/**
 	 * Ask the consumer thread to move a partition's position; the future completes when
 	 * it did, before the next poll.
 	 * @param topicPartition the partition

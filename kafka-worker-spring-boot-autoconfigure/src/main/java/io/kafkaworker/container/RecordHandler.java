@@ -38,6 +38,8 @@ final class RecordHandler implements CallHandler<WorkItem> {
 
 	private static final Log logger = LogFactory.getLog(RecordHandler.class);
 
+	private static final long DRAIN_CHECK_NANOS = Duration.ofMillis(100).toNanos();
+
 	private final WorkerSettings settings;
 
 	private final boolean batchSignature;
@@ -54,6 +56,9 @@ final class RecordHandler implements CallHandler<WorkItem> {
 
 	// When each running invocation started, by thread, for the liveness check.
 	private final Map<Thread, Long> runningSince = new ConcurrentHashMap<>();
+
+	// Set when a graceful shutdown drains the worker: failures stop retrying.
+	private volatile boolean draining;
 
 	RecordHandler(WorkerSettings settings, boolean batchSignature, HandlerMethodInvoker invoker,
 			Backpressure backpressure, FailureActions failureActions, Predicate<WorkItem> held,
@@ -129,6 +134,9 @@ final class RecordHandler implements CallHandler<WorkItem> {
 					this.failureActions.count(records, RecordOutcome.FAILURE);
 					return CallOutcome.DONE;
 				}
+				if (this.draining) {
+					return leaveForRedelivery(records, ex);
+				}
 				if (!retry.shouldRetry(ex, attempt)) {
 					return this.failureActions.exhausted(records, ex, attempt);
 				}
@@ -140,11 +148,45 @@ final class RecordHandler implements CallHandler<WorkItem> {
 							+ DurationFormatterUtils.print(wait, DurationFormat.Style.COMPOSITE));
 				}
 				this.failureActions.retrying(records, ex, attempt);
-				if (partition.awaitRevocation(wait)) {
+				if (awaitBackoff(partition, wait)) {
 					return CallOutcome.DONE;
+				}
+				if (this.draining) {
+					return leaveForRedelivery(records, ex);
 				}
 			}
 		}
+	}
+
+	/**
+	 * Stop retrying: from now on a failed call halts its lane and leaves its records
+	 * incomplete, and a call waiting to retry stops waiting, so a graceful shutdown is
+	 * not held up by back-offs. The records are redelivered after restart.
+	 */
+	void startDraining() {
+		this.draining = true;
+	}
+
+	void stopDraining() {
+		this.draining = false;
+	}
+
+	// Wait out a back-off in short steps, so that a drain that starts meanwhile ends it
+	// soon; a revocation ends it at once.
+	private boolean awaitBackoff(PartitionOffsets partition, Duration wait) {
+		long deadline = System.nanoTime() + wait.toNanos();
+		for (long left = wait.toNanos(); left > 0 && !this.draining; left = deadline - System.nanoTime()) {
+			if (partition.awaitRevocation(Duration.ofNanos(Math.min(left, DRAIN_CHECK_NANOS)))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private CallOutcome leaveForRedelivery(List<WorkItem> records, Throwable failure) {
+		logger.warn("Worker '" + this.settings.id() + "' is shutting down: " + records
+				+ " failed and is left for redelivery after restart (" + failure + ")");
+		return CallOutcome.HALT;
 	}
 
 	/**

@@ -2,6 +2,7 @@ package io.kafkaworker.container;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -159,6 +160,33 @@ public final class Worker implements WorkerView {
 		return new ConsumerSession(this.settings, consumer, this.dispatcher, this.scheduler, this.backpressure,
 				committer, this.freezes, this.pauses, this.events, observer, new JoinWatch(this.settings.id(),
 						this.settings.groupId(), this.services.bootstrapServers(), System::nanoTime));
+	}
+
+	/**
+	 * Shut the worker down gracefully: stop fetching, finish records, commit, leave the
+	 * group, all within the timeout. Does nothing if the worker does not run.
+	 * @param drain which records to finish
+	 * @param timeout the longest time the whole sequence may take
+	 * @throws InterruptedException if the thread is interrupted
+	 */
+	public void shutdown(DrainMode drain, Duration timeout) throws InterruptedException {
+		new WorkerDrain(this, drain, timeout).run();
+	}
+
+	@Nullable MessageListenerContainer listenerContainer() {
+		return this.container;
+	}
+
+	LaneScheduler<WorkItem> scheduler() {
+		return this.scheduler;
+	}
+
+	RecordHandler handler() {
+		return this.handler;
+	}
+
+	Collection<ConsumerSession> sessions() {
+		return this.sessions.values();
 	}
 
 	@Override

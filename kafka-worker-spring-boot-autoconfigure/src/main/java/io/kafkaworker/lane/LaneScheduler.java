@@ -1,13 +1,16 @@
 package io.kafkaworker.lane;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -35,9 +38,10 @@ import org.jspecify.annotations.Nullable;
  * every earlier item of the lane has finished.</li>
  * <li>A halted lane starts no call until {@link #release(Predicate)}; the items of the
  * call that halted it are back at its head, in their original order.</li>
- * <li>A lane whose head item matches a {@link #hold hold} starts no call, and no call
- * takes an item that matches a hold. Holds are rules, not flags: items that arrive later
- * are held too, and items ahead of the held ones still run.</li>
+ * <li>No call takes an item that matches a {@link #hold hold}. An exclusive lane whose
+ * head item matches a hold starts no call; a non-exclusive lane, which keeps no order,
+ * runs its other items. Holds are rules, not flags: items that arrive later are held too,
+ * and items ahead of the held ones still run.</li>
  * <li>A lane that has items to run and is not running waits in a FIFO ready queue; a
  * finished call takes the next ready lane before its own lane runs again, so one busy
  * lane cannot starve the others.</li>
@@ -58,6 +62,9 @@ public final class LaneScheduler<T> {
 	private static final Log logger = LogFactory.getLog(LaneScheduler.class);
 
 	private final ReentrantLock lock = new ReentrantLock();
+
+	// Signalled whenever the last running call finishes.
+	private final Condition idle = this.lock.newCondition();
 
 	private final Map<Object, Lane<T>> lanes = new HashMap<>();
 
@@ -449,6 +456,30 @@ public final class LaneScheduler<T> {
 	}
 
 	/**
+	 * Wait until no call runs. With the lanes that could still run held or halted, no
+	 * call starts after that.
+	 * @param timeout the longest time to wait
+	 * @return whether no call runs; false if the time passed first
+	 * @throws InterruptedException if the thread is interrupted while waiting
+	 */
+	public boolean awaitIdle(Duration timeout) throws InterruptedException {
+		long nanos = timeout.toNanos();
+		this.lock.lock();
+		try {
+			while (this.running > 0) {
+				if (nanos <= 0) {
+					return false;
+				}
+				nanos = this.idle.awaitNanos(nanos);
+			}
+			return true;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
 	 * Return a consistent view of the scheduler's state.
 	 * @return the snapshot
 	 */
@@ -479,6 +510,7 @@ public final class LaneScheduler<T> {
 				// Nothing runs after close: a halted call's items are dropped like the
 				// rest.
 				retireIfIdle(lane);
+				signalIfIdle();
 				return Collections.emptyList();
 			}
 			if (outcome.isPutBack()) {
@@ -488,10 +520,19 @@ public final class LaneScheduler<T> {
 			}
 			makeReady(lane);
 			retireIfIdle(lane);
-			return startCalls();
+			List<Call<T>> calls = startCalls();
+			signalIfIdle();
+			return calls;
 		}
 		finally {
 			this.lock.unlock();
+		}
+	}
+
+	// Requires the lock.
+	private void signalIfIdle() {
+		if (this.running == 0) {
+			this.idle.signalAll();
 		}
 	}
 
@@ -515,9 +556,7 @@ public final class LaneScheduler<T> {
 			}
 			int size = callSize(lane);
 			List<T> items = new ArrayList<>(size);
-			while (items.size() < size && !lane.items.isEmpty() && !isHeldLocked(lane.items.peekFirst())) {
-				items.add(lane.items.pollFirst());
-			}
+			takeItems(lane, size, items);
 			this.buffered -= items.size();
 			lane.running++;
 			this.running++;
@@ -560,10 +599,43 @@ public final class LaneScheduler<T> {
 		return false;
 	}
 
+	// An exclusive lane stops at its first held item, to keep its order. A non-exclusive
+	// lane has no order to keep (and calls that put items back may have mixed it up), so
+	// it passes held items and takes the others. Requires the lock.
+	private void takeItems(Lane<T> lane, int size, List<T> into) {
+		if (this.holds.isEmpty() || lane.exclusive) {
+			while (into.size() < size && !lane.items.isEmpty() && !isHeldLocked(lane.items.peekFirst())) {
+				into.add(lane.items.pollFirst());
+			}
+			return;
+		}
+		Iterator<T> items = lane.items.iterator();
+		while (into.size() < size && items.hasNext()) {
+			T item = items.next();
+			if (!isHeldLocked(item)) {
+				into.add(item);
+				items.remove();
+			}
+		}
+	}
+
 	// Requires the lock.
 	private boolean canStartCall(Lane<T> lane) {
-		return !lane.halted && !lane.items.isEmpty() && (!lane.exclusive || lane.running == 0)
-				&& !isHeldLocked(lane.items.peekFirst());
+		if (lane.halted || lane.items.isEmpty() || (lane.exclusive && lane.running > 0)) {
+			return false;
+		}
+		if (this.holds.isEmpty()) {
+			return true;
+		}
+		if (lane.exclusive) {
+			return !isHeldLocked(lane.items.peekFirst());
+		}
+		for (T item : lane.items) {
+			if (!isHeldLocked(item)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	// An idle lane leaves the map; a stale entry for it in the ready queue is skipped.
@@ -597,6 +669,7 @@ public final class LaneScheduler<T> {
 			}
 			pushBack(lane, call.items());
 			makeReady(lane);
+			signalIfIdle();
 		}
 		finally {
 			this.lock.unlock();

@@ -66,6 +66,9 @@ public final class PartitionOffsets {
 	/** The last offset received, or -1 before the first record. */
 	private long lastReceivedOffset = -1;
 
+	/** The highest offset completed, or -1. */
+	private long lastCompletedOffset = -1;
+
 	private boolean revoked;
 
 	// The consumer's view of the partition, refreshed by the consumer thread for the read
@@ -150,6 +153,7 @@ public final class PartitionOffsets {
 			return false;
 		}
 		this.complete[slot] = true;
+		this.lastCompletedOffset = Math.max(this.lastCompletedOffset, this.offsets[slot]);
 		this.outstanding--;
 		this.outstandingBytes -= this.bytes[slot];
 		while (this.size > 0 && this.complete[this.head]) {
@@ -202,6 +206,15 @@ public final class PartitionOffsets {
 	 */
 	public synchronized long oldestIncompleteOffset() {
 		return (this.size > 0) ? this.offsets[this.head] : -1;
+	}
+
+	/**
+	 * Return the highest offset whose record is complete. A graceful shutdown finishes
+	 * the records below it, so that its commit covers every record that was handled.
+	 * @return the offset, or -1 when no record received is complete
+	 */
+	public synchronized long lastCompletedOffset() {
+		return this.lastCompletedOffset;
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.kafkaworker.lane;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -267,6 +268,39 @@ class LaneSchedulerTests {
 		assertThat(scheduler.unhold("freeze")).isFalse();
 		this.executor.runAll();
 		assertThat(handled()).containsExactly("a1", "b1", "b2", "a2", "a3", "a4");
+	}
+
+	@Test
+	void nonExclusiveLanePassesHeldItemsAndRunsTheOthers() {
+		LaneScheduler<String> scheduler = new LaneScheduler<>(4, 2, this.executor, done());
+		// a put-back can leave a held item ahead of items that may run
+		scheduler.hold("above-5", (item) -> Integer.parseInt(item.substring(1)) > 5);
+		scheduler.submit("p", false, List.of("p7", "p3", "p9", "p4", "p5"));
+		this.executor.runAll();
+		assertThat(handled()).containsExactlyInAnyOrder("p3", "p4", "p5");
+		assertThat(this.calls).allSatisfy((call) -> assertThat(call).hasSizeLessThanOrEqualTo(2));
+		scheduler.unhold("above-5");
+		this.executor.runAll();
+		assertThat(handled()).containsExactlyInAnyOrder("p3", "p4", "p5", "p7", "p9");
+	}
+
+	@Test
+	void exclusiveLaneStopsAtItsFirstHeldItem() {
+		LaneScheduler<String> scheduler = new LaneScheduler<>(4, 2, this.executor, done());
+		scheduler.hold("above-5", (item) -> Integer.parseInt(item.substring(1)) > 5);
+		scheduler.submit("p", true, List.of("p1", "p7", "p3"));
+		this.executor.runAll();
+		assertThat(handled()).containsExactly("p1");
+	}
+
+	@Test
+	void awaitIdleReturnsOnceTheLastRunningCallFinished() throws InterruptedException {
+		LaneScheduler<String> scheduler = new LaneScheduler<>(2, 1, this.executor, done());
+		assertThat(scheduler.awaitIdle(Duration.ZERO)).isTrue();
+		scheduler.submit("a", true, List.of("a1", "a2"));
+		assertThat(scheduler.awaitIdle(Duration.ofMillis(10))).isFalse();
+		this.executor.runAll();
+		assertThat(scheduler.awaitIdle(Duration.ZERO)).isTrue();
 	}
 
 	@Test

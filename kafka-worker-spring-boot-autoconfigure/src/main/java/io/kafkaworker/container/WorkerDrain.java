@@ -1,0 +1,173 @@
+package io.kafkaworker.container;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.kafkaworker.annotation.Delivery;
+import io.kafkaworker.dispatch.WorkItem;
+import io.kafkaworker.lane.LaneScheduler;
+import io.kafkaworker.offset.PartitionOffsets;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.common.TopicPartition;
+
+import org.springframework.kafka.listener.MessageListenerContainer;
+
+/**
+ * The graceful shutdown of one worker, in order: stop fetching, finish records, commit on
+ * the consumer threads with the commit timeout, leave the group. Every step is bounded by
+ * one deadline; a step that runs out of time is cut short and the next one still runs, so
+ * the worker always commits what it finished and leaves its group.
+ *
+ * <p>
+ * With {@link DrainMode#IN_FLIGHT}, the drain holds every record that has not started,
+ * waits for the running calls, then lets run only the records below the highest finished
+ * offset of each partition (the gaps that out-of-order modes leave). The commit then
+ * covers exactly the records that were handled, so a restart handles nothing twice and
+ * loses nothing.
+ */
+final class WorkerDrain {
+
+	private static final Log logger = LogFactory.getLog(WorkerDrain.class);
+
+	private static final Duration PAUSE_WAIT = Duration.ofSeconds(5);
+
+	private static final Object HOLD_ALL = new Object();
+
+	private static final Object HOLD_ABOVE_CUT = new Object();
+
+	private final Worker worker;
+
+	private final DrainMode mode;
+
+	private final long deadline;
+
+	WorkerDrain(Worker worker, DrainMode mode, Duration timeout) {
+		this.worker = worker;
+		// At-most-once committed its fetched records before handling them: leaving them
+		// unhandled would lose them, so it finishes them all.
+		this.mode = (worker.settings().delivery() == Delivery.AT_MOST_ONCE) ? DrainMode.ALL : mode;
+		this.deadline = System.nanoTime() + timeout.toNanos();
+	}
+
+	/**
+	 * Run the shutdown. Returns when the worker left its group or the time is up.
+	 * @throws InterruptedException if the thread is interrupted
+	 */
+	void run() throws InterruptedException {
+		MessageListenerContainer container = this.worker.listenerContainer();
+		if (container == null || !container.isRunning()) {
+			return;
+		}
+		String id = this.worker.id();
+		long started = System.nanoTime();
+		LaneScheduler<WorkItem> scheduler = this.worker.scheduler();
+		container.pause();
+		this.worker.handler().startDraining();
+		if (this.mode == DrainMode.IN_FLIGHT) {
+			scheduler.hold(HOLD_ALL, (item) -> true);
+		}
+		else {
+			// Finishing everything means nothing may arrive after the lanes went idle.
+			awaitPaused(container);
+		}
+		boolean finished = scheduler.awaitIdle(remaining());
+		if (finished && this.mode == DrainMode.IN_FLIGHT) {
+			finished = finishGaps(scheduler);
+		}
+		if (!finished) {
+			logger.warn("Worker '" + id + "' did not finish its in-flight records within the shutdown timeout; "
+					+ "it commits what finished, and the rest is redelivered after restart");
+		}
+		Map<TopicPartition, Long> committed = commit();
+		int left = scheduler.snapshot().bufferedItems();
+		stop(container);
+		logger.info("Worker '" + id + "' shut down in " + Duration.ofNanos(System.nanoTime() - started).toMillis()
+				+ " ms (drain " + this.mode + "): committed " + committed + "; " + left
+				+ " fetched records were not started and are redelivered after restart");
+	}
+
+	// Let the records below each partition's highest finished offset run, and wait for
+	// them. Nothing above that offset has started, so afterwards the committable offset
+	// of every partition is just past the last record handled.
+	private boolean finishGaps(LaneScheduler<WorkItem> scheduler) throws InterruptedException {
+		Map<PartitionOffsets, Long> cuts = new IdentityHashMap<>();
+		for (ConsumerSession session : this.worker.sessions()) {
+			for (PartitionOffsets partition : session.partitions()) {
+				cuts.put(partition, partition.lastCompletedOffset());
+			}
+		}
+		scheduler.hold(HOLD_ABOVE_CUT, (item) -> item.record().offset() > cuts.getOrDefault(item.partition(), -1L));
+		scheduler.unhold(HOLD_ALL);
+		return scheduler.awaitIdle(remaining());
+	}
+
+	private Map<TopicPartition, Long> commit() throws InterruptedException {
+		List<CompletableFuture<Map<TopicPartition, Long>>> commits = new ArrayList<>();
+		for (ConsumerSession session : this.worker.sessions()) {
+			commits.add(session.commitNow());
+		}
+		Map<TopicPartition, Long> committed = new TreeMap<>((a, b) -> (a.topic().equals(b.topic()))
+				? Integer.compare(a.partition(), b.partition()) : a.topic().compareTo(b.topic()));
+		for (CompletableFuture<Map<TopicPartition, Long>> commit : commits) {
+			try {
+				committed.putAll(commit.get(remaining().toNanos(), TimeUnit.NANOSECONDS));
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				logger.warn("Worker '" + this.worker.id() + "' could not commit before leaving its group ("
+						+ ((ex instanceof ExecutionException) ? ex.getCause() : "timed out")
+						+ "); its consumers commit again as they close");
+			}
+		}
+		return committed;
+	}
+
+	// A consumer pauses before its next poll, within the poll timeout; one without
+	// partitions never reports paused, and has nothing to deliver.
+	private void awaitPaused(MessageListenerContainer container) throws InterruptedException {
+		long until = System.nanoTime() + Math.min(remaining().toNanos(), PAUSE_WAIT.toNanos());
+		while (!container.isContainerPaused() && hasPartitions() && System.nanoTime() - until < 0) {
+			Thread.sleep(10);
+		}
+	}
+
+	private boolean hasPartitions() {
+		for (ConsumerSession session : this.worker.sessions()) {
+			if (session.hasPartitions()) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	// Leave the group: the consumers close, which commits once more (nothing new) and
+	// releases the partitions.
+	private void stop(MessageListenerContainer container) throws InterruptedException {
+		CountDownLatch stopped = new CountDownLatch(1);
+		container.stop(stopped::countDown);
+		if (!stopped.await(remaining().toNanos(), TimeUnit.NANOSECONDS)) {
+			logger.warn("Worker '" + this.worker.id() + "' has not left its group within the shutdown timeout");
+			return;
+		}
+		// Stopped: the consumers released their partitions and dropped what was held. A
+		// context that starts again finds the worker as it was before the drain.
+		container.resume();
+		this.worker.scheduler().unhold(HOLD_ABOVE_CUT);
+		this.worker.scheduler().unhold(HOLD_ALL);
+		this.worker.handler().stopDraining();
+	}
+
+	private Duration remaining() {
+		return Duration.ofNanos(Math.max(0, this.deadline - System.nanoTime()));
+	}
+
+}
