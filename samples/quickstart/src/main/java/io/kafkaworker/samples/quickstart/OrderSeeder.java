@@ -1,5 +1,6 @@
 package io.kafkaworker.samples.quickstart;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,7 +18,8 @@ import org.springframework.stereotype.Component;
  * Produces {@code demo.seed} records to {@code demo.orders} once the application has
  * started: record {@code i} has key {@code key-(i % keys)} and, as its value, its
  * sequence number within that key (0, 1, 2, ...), so the output shows whether each key
- * was processed in order.
+ * was processed in order. Halfway through (or alone, with no seed), it produces one
+ * failing record, {@value DemoProperties#FAIL_VALUE}, for each key of {@code demo.fail}.
  */
 @Component
 class OrderSeeder implements ApplicationRunner {
@@ -37,30 +39,50 @@ class OrderSeeder implements ApplicationRunner {
 	public void run(ApplicationArguments args) {
 		int count = this.properties.seed();
 		int keys = this.properties.keys();
-		if (count == 0) {
+		List<String> failingKeys = this.properties.fail();
+		if (count == 0 && failingKeys.isEmpty()) {
 			return;
 		}
 		long startNanos = System.nanoTime();
 		AtomicInteger failures = new AtomicInteger();
 		AtomicReference<@Nullable Throwable> firstFailure = new AtomicReference<>();
 		// Asynchronous sends let the producer batch records; flush() then waits until
-		// every one of them is acknowledged (or has failed).
-		for (int i = 0; i < count; i++) {
-			String key = "key-" + (i % keys);
-			String value = Integer.toString(i / keys);
-			this.kafkaTemplate.send(QuickstartApplication.ORDERS_TOPIC, key, value).whenComplete((result, ex) -> {
-				if (ex != null && failures.getAndIncrement() == 0) {
-					firstFailure.set(ex);
-				}
-			});
+		// every one of them is acknowledged (or has failed). One producer keeps the
+		// order of the sends within each partition.
+		for (int i = 0; i <= count; i++) {
+			if (i == count / 2) {
+				failingKeys.forEach((key) -> send(key, DemoProperties.FAIL_VALUE, failures, firstFailure));
+			}
+			if (i < count) {
+				send("key-" + (i % keys), Integer.toString(i / keys), failures, firstFailure);
+			}
 		}
 		this.kafkaTemplate.flush();
 		if (failures.get() > 0) {
-			throw new IllegalStateException("Could not produce " + failures.get() + " of " + count + " seed records to "
-					+ QuickstartApplication.ORDERS_TOPIC, firstFailure.get());
+			throw new IllegalStateException("Could not produce " + failures.get() + " of "
+					+ (count + failingKeys.size()) + " records to " + QuickstartApplication.ORDERS_TOPIC,
+					firstFailure.get());
 		}
-		logger.info(String.format("Produced %,d records over %,d keys to %s in %,d ms", count, Math.min(keys, count),
-				QuickstartApplication.ORDERS_TOPIC, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos)));
+		long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+		if (count > 0) {
+			logger.info(String.format("Produced %,d records over %,d keys to %s in %,d ms", count,
+					Math.min(keys, count), QuickstartApplication.ORDERS_TOPIC, elapsedMs));
+		}
+		if (!failingKeys.isEmpty()) {
+			logger.info(String.format("Produced %s with key%s %s to %s (demo.fail): %s", DemoProperties.FAIL_VALUE,
+					(failingKeys.size() > 1) ? "s" : "", String.join(", ", failingKeys),
+					QuickstartApplication.ORDERS_TOPIC,
+					"it fails every attempt, so its partition freezes; see /actuator/kafkaworkers"));
+		}
+	}
+
+	private void send(String key, String value, AtomicInteger failures,
+			AtomicReference<@Nullable Throwable> firstFailure) {
+		this.kafkaTemplate.send(QuickstartApplication.ORDERS_TOPIC, key, value).whenComplete((result, ex) -> {
+			if (ex != null && failures.getAndIncrement() == 0) {
+				firstFailure.set(ex);
+			}
+		});
 	}
 
 }

@@ -17,8 +17,8 @@ import org.springframework.stereotype.Component;
 /**
  * Counts the records the worker has processed and logs the count and rate every 5
  * seconds, with what the worker is doing right now: records in flight, partitions,
- * concurrency. When a seeded run is complete, logs the elapsed time and average rate
- * since the first record.
+ * concurrency, frozen records. When a seeded run is complete, logs the elapsed time and
+ * average rate since the first record.
  *
  * <p>
  * The count is also a Micrometer counter, {@code quickstart.records.processed}, which
@@ -111,9 +111,11 @@ class ProgressReporter {
 			return "";
 		}
 		WorkerSnapshot snapshot = worker.snapshot();
-		return String.format("; now %d in flight on %d partitions, %,d buffered (concurrency %d)",
+		int frozen = snapshot.frozenRecords().size();
+		return String.format("; now %d in flight on %d partitions, %,d buffered (concurrency %d)%s",
 				snapshot.runningCalls(), snapshot.partitions().size(), snapshot.bufferedRecords(),
-				snapshot.concurrency());
+				snapshot.concurrency(), (frozen > 0) ? String.format("; %d frozen record%s, see /actuator/kafkaworkers",
+						frozen, (frozen > 1) ? "s" : "") : "");
 	}
 
 	private void logCompletion(long count) {
