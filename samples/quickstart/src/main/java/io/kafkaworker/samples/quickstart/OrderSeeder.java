@@ -1,16 +1,25 @@
 package io.kafkaworker.samples.quickstart;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
@@ -30,9 +39,12 @@ class OrderSeeder implements ApplicationRunner {
 
 	private final DemoProperties properties;
 
-	OrderSeeder(KafkaTemplate<String, String> kafkaTemplate, DemoProperties properties) {
+	private final KafkaAdmin kafkaAdmin;
+
+	OrderSeeder(KafkaTemplate<String, String> kafkaTemplate, DemoProperties properties, KafkaAdmin kafkaAdmin) {
 		this.kafkaTemplate = kafkaTemplate;
 		this.properties = properties;
+		this.kafkaAdmin = kafkaAdmin;
 	}
 
 	@Override
@@ -43,6 +55,7 @@ class OrderSeeder implements ApplicationRunner {
 		if (count == 0 && failingKeys.isEmpty()) {
 			return;
 		}
+		awaitPartitionsServed();
 		long startNanos = System.nanoTime();
 		AtomicInteger failures = new AtomicInteger();
 		AtomicReference<@Nullable Throwable> firstFailure = new AtomicReference<>();
@@ -73,6 +86,36 @@ class OrderSeeder implements ApplicationRunner {
 					(failingKeys.size() > 1) ? "s" : "", String.join(", ", failingKeys),
 					QuickstartApplication.ORDERS_TOPIC,
 					"it fails every attempt, so its partition freezes; see /actuator/kafkaworkers"));
+		}
+	}
+
+	// The topics were created a moment ago. Until the broker serves a new partition, it
+	// answers produce requests with a retriable NOT_LEADER_OR_FOLLOWER; a later request
+	// of
+	// the same producer that arrives once it does is appended, and the retried first one
+	// is then rejected as out of sequence until it times out (KAFKA-15591). Listing the
+	// partitions' offsets succeeds only once the broker serves every one of them (the
+	// admin client retries until then), so the seed starts on ready partitions.
+	private void awaitPartitionsServed() {
+		List<String> topics = List.of(QuickstartApplication.ORDERS_TOPIC, QuickstartApplication.PROCESSED_TOPIC);
+		try (Admin admin = Admin.create(this.kafkaAdmin.getConfigurationProperties())) {
+			Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+			for (TopicDescription topic : admin.describeTopics(topics)
+				.allTopicNames()
+				.get(30, TimeUnit.SECONDS)
+				.values()) {
+				topic.partitions()
+					.forEach((partition) -> partitions.put(new TopicPartition(topic.name(), partition.partition()),
+							OffsetSpec.latest()));
+			}
+			admin.listOffsets(partitions).all().get(30, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for " + topics, ex);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new IllegalStateException("The broker does not serve every partition of " + topics, ex);
 		}
 	}
 
