@@ -28,7 +28,8 @@ import org.springframework.stereotype.Component;
  * started: record {@code i} has key {@code key-(i % keys)} and, as its value, its
  * sequence number within that key (0, 1, 2, ...), so the output shows whether each key
  * was processed in order. Halfway through (or alone, with no seed), it produces one
- * failing record, {@value DemoProperties#FAIL_VALUE}, for each key of {@code demo.fail}.
+ * failing record for each key of {@code demo.fail} ({@value DemoProperties#FAIL_VALUE})
+ * and of {@code demo.flaky} ({@value DemoProperties#FLAKY_VALUE}).
  */
 @Component
 class OrderSeeder implements ApplicationRunner {
@@ -52,7 +53,8 @@ class OrderSeeder implements ApplicationRunner {
 		int count = this.properties.seed();
 		int keys = this.properties.keys();
 		List<String> failingKeys = this.properties.fail();
-		if (count == 0 && failingKeys.isEmpty()) {
+		List<String> flakyKeys = this.properties.flaky();
+		if (count == 0 && failingKeys.isEmpty() && flakyKeys.isEmpty()) {
 			return;
 		}
 		awaitPartitionsServed();
@@ -65,6 +67,7 @@ class OrderSeeder implements ApplicationRunner {
 		for (int i = 0; i <= count; i++) {
 			if (i == count / 2) {
 				failingKeys.forEach((key) -> send(key, DemoProperties.FAIL_VALUE, failures, firstFailure));
+				flakyKeys.forEach((key) -> send(key, DemoProperties.FLAKY_VALUE, failures, firstFailure));
 			}
 			if (i < count) {
 				send("key-" + (i % keys), Integer.toString(i / keys), failures, firstFailure);
@@ -72,8 +75,9 @@ class OrderSeeder implements ApplicationRunner {
 		}
 		this.kafkaTemplate.flush();
 		if (failures.get() > 0) {
-			throw new IllegalStateException("Could not produce " + failures.get() + " of "
-					+ (count + failingKeys.size()) + " records to " + QuickstartApplication.ORDERS_TOPIC,
+			throw new IllegalStateException(
+					"Could not produce " + failures.get() + " of " + (count + failingKeys.size() + flakyKeys.size())
+							+ " records to " + QuickstartApplication.ORDERS_TOPIC,
 					firstFailure.get());
 		}
 		long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
@@ -81,12 +85,8 @@ class OrderSeeder implements ApplicationRunner {
 			logger.info(String.format("Produced %,d records over %,d keys to %s in %,d ms", count,
 					Math.min(keys, count), QuickstartApplication.ORDERS_TOPIC, elapsedMs));
 		}
-		if (!failingKeys.isEmpty()) {
-			logger.info(String.format("Produced %s with key%s %s to %s (demo.fail): %s", DemoProperties.FAIL_VALUE,
-					(failingKeys.size() > 1) ? "s" : "", String.join(", ", failingKeys),
-					QuickstartApplication.ORDERS_TOPIC,
-					"it fails every attempt, so its partition freezes; see /actuator/kafkaworkers"));
-		}
+		logFailing(failingKeys, DemoProperties.FAIL_VALUE, "demo.fail", "it fails every attempt");
+		logFailing(flakyKeys, DemoProperties.FLAKY_VALUE, "demo.flaky", "it fails its first 3 attempts, then succeeds");
 	}
 
 	// The topics were created a moment ago. Until the broker serves a new partition, it
@@ -116,6 +116,16 @@ class OrderSeeder implements ApplicationRunner {
 		}
 		catch (ExecutionException | TimeoutException ex) {
 			throw new IllegalStateException("The broker does not serve every partition of " + topics, ex);
+		}
+	}
+
+	private static void logFailing(List<String> keys, String value, String property, String behavior) {
+		if (!keys.isEmpty()) {
+			logger.info(String.format(
+					"Produced %s with key%s %s to %s (%s): %s, so its partition freezes; see "
+							+ "/actuator/kafkaworkers",
+					value, (keys.size() > 1) ? "s" : "", String.join(", ", keys), QuickstartApplication.ORDERS_TOPIC,
+					property, behavior));
 		}
 	}
 

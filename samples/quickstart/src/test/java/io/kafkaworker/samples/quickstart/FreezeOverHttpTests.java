@@ -17,11 +17,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The README's walkthrough, checked over real HTTP: a {@code fail:} record freezes its
- * partition, {@code GET /actuator/kafkaworkers} shows it while the other partitions keep
- * flowing, {@code skip-frozen} moves past it, and a {@code fail-3:} record, which fails
- * its three attempts and then heals, goes through once {@code resume-frozen} retries it.
- * Committed offsets are read from the broker with an admin client.
+ * The README's walkthrough, checked over real HTTP. {@code --demo.fail} and
+ * {@code --demo.flaky} produce a record that always fails and one that fails its three
+ * attempts and then heals; each freezes its partition, and
+ * {@code GET /actuator/kafkaworkers} shows them while the other partitions keep flowing.
+ * {@code resume-frozen} gets the healed one through, but only freezes the other again;
+ * {@code skip-frozen} moves past it. Committed offsets are read from the broker with an
+ * admin client.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class FreezeOverHttpTests {
@@ -30,121 +32,142 @@ class FreezeOverHttpTests {
 
 	private static final int KEYS = 30;
 
-	private static final String FAILING_KEY = "key-7";
-
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	@Test
-	void frozenRecordIsShownThenSkippedAndAHealedRecordIsResumed(CapturedOutput output) {
-		int partition;
-		long failed;
-		long healing;
+	void frozenRecordsAreShownThenOneIsResumedAndTheOtherSkipped(CapturedOutput output) {
+		ConsumerRecord<String, String> failing;
+		ConsumerRecord<String, String> flaky;
 		try (RunningQuickstart quickstart = RunningQuickstart.start("--demo.seed=" + RECORDS, "--demo.keys=" + KEYS,
-				"--demo.fail=" + FAILING_KEY)) {
-			// --demo.fail produced one fail:boom record, halfway through the seed
-			ConsumerRecord<String, String> failing = quickstart.findOrder(DemoProperties.FAIL_VALUE);
-			assertThat(failing.key()).isEqualTo(FAILING_KEY);
-			partition = failing.partition();
-			failed = failing.offset();
-			assertThat(failed).as("records before the failing one in its partition").isPositive();
+				"--demo.fail=key-7", "--demo.flaky=key-3")) {
+			failing = quickstart.findOrder(DemoProperties.FAIL_VALUE);
+			flaky = quickstart.findOrder(DemoProperties.FLAKY_VALUE);
+			int failingPartition = failing.partition();
+			int flakyPartition = flaky.partition();
+			assertThat(failing.key()).isEqualTo("key-7");
+			assertThat(flaky.key()).isEqualTo("key-3");
+			assertThat(failingPartition).as("key-7 and key-3 on different partitions").isNotEqualTo(flakyPartition);
+			assertThat(failing.offset()).as("records before the failing one in its partition").isPositive();
 
-			// The endpoint shows the frozen record and the paused partition.
-			JsonNode frozen = awaitFrozenRecord(quickstart, partition, failed);
-			assertThat(frozen.get("scope").asString()).isEqualTo("PARTITION");
-			assertThat(frozen.get("topic").asString()).isEqualTo(QuickstartApplication.ORDERS_TOPIC);
-			assertThat(frozen.get("key").asString()).isEqualTo(FAILING_KEY);
-			assertThat(frozen.get("exception").asString()).isEqualTo(IllegalStateException.class.getName());
-			assertThat(frozen.get("message").asString()).isEqualTo("Cannot process order 'fail:boom' of key key-7: "
-					+ "the quickstart fails every value that starts with 'fail:'");
-			assertThat(frozen.get("attempts").asInt()).isEqualTo(3);
-			awaitCommitted(quickstart, partition, failed);
-			JsonNode frozenPartition = RunningQuickstart.partition(quickstart.worker(), partition);
-			assertThat(frozenPartition.get("pausedFor").values()).extracting(JsonNode::asString)
-				.containsExactly("FROZEN");
-			assertThat(frozenPartition.get("committedOffset").asLong()).isEqualTo(failed);
+			// The endpoint shows both frozen records, and their partitions paused.
+			List<JsonNode> frozen = awaitFrozenRecords(quickstart, 2);
+			JsonNode frozenFailing = frozenAt(frozen, failing);
+			assertThat(frozenFailing.get("scope").asString()).isEqualTo("PARTITION");
+			assertThat(frozenFailing.get("topic").asString()).isEqualTo(QuickstartApplication.ORDERS_TOPIC);
+			assertThat(frozenFailing.get("key").asString()).isEqualTo("key-7");
+			assertThat(frozenFailing.get("exception").asString()).isEqualTo(IllegalStateException.class.getName());
+			assertThat(frozenFailing.get("message").asString()).isEqualTo("Cannot process order 'fail:boom' of key "
+					+ "key-7: the quickstart fails every value that starts with 'fail:'");
+			assertThat(frozenFailing.get("attempts").asInt()).isEqualTo(3);
+			JsonNode frozenFlaky = frozenAt(frozen, flaky);
+			assertThat(frozenFlaky.get("key").asString()).isEqualTo("key-3");
+			assertThat(frozenFlaky.get("attempts").asInt()).isEqualTo(3);
+			assertThat(frozenFlaky.get("message").asString()).isEqualTo("Cannot process order 'fail-3:flaky' of key "
+					+ "key-3 yet: attempt 3 fails, as 'fail-3:' asks for its first 3 attempts");
+			awaitCommitted(quickstart, failingPartition, failing.offset());
+			awaitCommitted(quickstart, flakyPartition, flaky.offset());
+			JsonNode worker = quickstart.worker();
+			for (ConsumerRecord<String, String> record : List.of(failing, flaky)) {
+				JsonNode partition = RunningQuickstart.partition(worker, record.partition());
+				assertThat(partition.get("pausedFor").values()).extracting(JsonNode::asString)
+					.containsExactly("FROZEN");
+				assertThat(partition.get("committedOffset").asLong()).isEqualTo(record.offset());
+			}
 
-			// Every other partition finishes the seed, and goes on with new records.
+			// Every other partition finishes the seed, and goes on with new records...
+			List<Integer> frozenPartitions = List.of(failingPartition, flakyPartition);
 			Map<Integer, Long> seeded = quickstart.endOffsets();
-			awaitOtherPartitionsCommitted(quickstart, partition, seeded);
-			long held = quickstart.produce(partition, "key-held", "held");
-			for (int other = 0; other < QuickstartApplication.PARTITIONS; other++) {
-				if (other != partition) {
+			awaitCommitted(quickstart, seeded, frozenPartitions);
+			long held = quickstart.produce(failingPartition, "key-held", "held");
+			for (int partition = 0; partition < QuickstartApplication.PARTITIONS; partition++) {
+				if (!frozenPartitions.contains(partition)) {
 					for (int i = 0; i < 10; i++) {
-						quickstart.produce(other, "more-" + i, "more-" + i);
+						quickstart.produce(partition, "more-" + i, "more-" + i);
 					}
 				}
 			}
 			Map<Integer, Long> more = quickstart.endOffsets();
-			more.forEach((other, end) -> {
-				if (other != partition) {
-					assertThat(end).as("end of partition %d", other).isEqualTo(seeded.get(other) + 10);
-				}
-			});
-			awaitOtherPartitionsCommitted(quickstart, partition, more);
-			// ... while the frozen partition stays exactly at the failed record, and a
-			// record produced to it after the freeze waits.
-			assertThat(quickstart.committedOffsets()).containsEntry(partition, failed);
-			assertThat(quickstart.worker().get("frozenRecords").values())
-				.extracting((record) -> record.get("offset").asLong())
-				.containsExactly(failed);
-			assertThat(quickstart.processed()).doesNotContain(partition + ":" + held + ":held");
+			awaitCommitted(quickstart, more, frozenPartitions);
+			// ... while the frozen partitions stay exactly at their failed records, and a
+			// record produced to one of them after the freeze waits.
+			assertThat(quickstart.committedOffsets()).containsEntry(failingPartition, failing.offset())
+				.containsEntry(flakyPartition, flaky.offset());
+			assertThat(quickstart.worker().get("frozenRecords").values()).hasSize(2);
+			assertThat(quickstart.processed()).doesNotContain(failingPartition + ":" + held + ":held");
+
+			// resume-frozen gets the healed record through, and its partition goes on.
+			RunningQuickstart.Response resumeFlaky = quickstart.post("/actuator/kafkaworkers/orders/resume-frozen",
+					"{\"topic\":\"demo.orders\",\"partition\":" + flakyPartition + "}");
+			assertThat(resumeFlaky.status()).as("resume-frozen: %s", resumeFlaky.body()).isEqualTo(200);
+			assertThat(resumeFlaky.json().get("message").asString()).isEqualTo("1 frozen record(s) retried");
+			assertThat(resumeFlaky.json().get("records").values()).extracting((record) -> record.get("offset").asLong())
+				.containsExactly(flaky.offset());
+			awaitCommitted(quickstart, flakyPartition, more.get(flakyPartition));
+			assertThat(quickstart.processed()).contains(flakyPartition + ":" + flaky.offset() + ":fail-3:flaky");
+
+			// resume-frozen on a record that still fails: fresh retries, then frozen
+			// again.
+			String firstFreeze = frozenFailing.get("since").asString();
+			RunningQuickstart.Response resumeFailing = quickstart.post("/actuator/kafkaworkers/orders/resume-frozen",
+					"{\"topic\":\"demo.orders\",\"partition\":" + failingPartition + "}");
+			assertThat(resumeFailing.status()).as("resume-frozen: %s", resumeFailing.body()).isEqualTo(200);
+			JsonNode frozenAgain = await().atMost(TIMEOUT)
+				.until(() -> awaitFrozenRecords(quickstart, 1).get(0),
+						(record) -> !record.get("since").asString().equals(firstFreeze));
+			assertThat(frozenAgain.get("offset").asLong()).isEqualTo(failing.offset());
+			assertThat(frozenAgain.get("attempts").asInt()).isEqualTo(3);
+			assertThat(quickstart.committedOffsets()).containsEntry(failingPartition, failing.offset());
 
 			// skip-frozen moves past it: the partition goes on, the committed offset
-			// passes it, and it is never processed.
+			// passes
+			// it, and it is never processed.
 			RunningQuickstart.Response skip = quickstart.post("/actuator/kafkaworkers/orders/skip-frozen",
-					"{\"topic\":\"demo.orders\",\"partition\":" + partition + "}");
+					"{\"topic\":\"demo.orders\",\"partition\":" + failingPartition + "}");
 			assertThat(skip.status()).as("skip-frozen: %s", skip.body()).isEqualTo(200);
 			assertThat(skip.json().get("message").asString()).isEqualTo("1 frozen record(s) skipped");
-			assertThat(skip.json().get("records").values()).singleElement()
-				.satisfies((record) -> assertThat(record.get("offset").asLong()).isEqualTo(failed));
-			awaitCommitted(quickstart, partition, held + 1);
-			assertThat(quickstart.processed()).contains(partition + ":" + held + ":held")
-				.noneMatch((value) -> value.startsWith(partition + ":" + failed + ":"));
+			assertThat(skip.json().get("records").values()).extracting((record) -> record.get("offset").asLong())
+				.containsExactly(failing.offset());
+			awaitCommitted(quickstart, failingPartition, held + 1);
+			assertThat(quickstart.processed()).contains(failingPartition + ":" + held + ":held")
+				.noneMatch((value) -> value.startsWith(failingPartition + ":" + failing.offset() + ":"));
 			JsonNode afterSkip = quickstart.worker();
 			assertThat(afterSkip.get("frozenRecords").isEmpty()).isTrue();
-			assertThat(RunningQuickstart.partition(afterSkip, partition).get("pausedFor").isEmpty()).isTrue();
-
-			// A record that fails its first three attempts freezes too; resume-frozen
-			// retries it, and it goes through with the record behind it.
-			healing = quickstart.produce(partition, FAILING_KEY, "fail-3:healed");
-			long behind = quickstart.produce(partition, FAILING_KEY, "behind-healed");
-			JsonNode healingFrozen = awaitFrozenRecord(quickstart, partition, healing);
-			assertThat(healingFrozen.get("attempts").asInt()).isEqualTo(3);
-			assertThat(healingFrozen.get("message").asString()).contains("attempt 3 fails");
-			awaitCommitted(quickstart, partition, healing);
-			assertThat(quickstart.processed()).doesNotContain(partition + ":" + behind + ":behind-healed");
-			RunningQuickstart.Response resume = quickstart.post("/actuator/kafkaworkers/orders/resume-frozen",
-					"{\"topic\":\"demo.orders\",\"partition\":" + partition + "}");
-			assertThat(resume.status()).as("resume-frozen: %s", resume.body()).isEqualTo(200);
-			assertThat(resume.json().get("message").asString()).isEqualTo("1 frozen record(s) retried");
-			awaitCommitted(quickstart, partition, behind + 1);
-			assertThat(quickstart.processed()).containsSubsequence(partition + ":" + healing + ":fail-3:healed",
-					partition + ":" + behind + ":behind-healed");
-			assertThat(quickstart.worker().get("frozenRecords").isEmpty()).isTrue();
+			assertThat(afterSkip.get("partitions").values())
+				.allSatisfy((partition) -> assertThat(partition.get("pausedFor").isEmpty()).isTrue());
 
 			// Every record but the skipped one was processed exactly once.
 			long inputs = quickstart.endOffsets().values().stream().mapToLong(Long::longValue).sum();
-			List<String> processed = quickstart.processed();
-			assertThat(processed).doesNotHaveDuplicates().hasSize((int) inputs - 1);
+			assertThat(quickstart.processed()).doesNotHaveDuplicates().hasSize((int) inputs - 1);
 		}
-		assertThat(output).contains("Worker 'orders' froze demo.orders-" + partition + "@" + failed + " (key 'key-7')")
-			.contains("Worker 'orders' skipped demo.orders-" + partition + "@" + failed
-					+ " (key 'key-7') [freeze scope PARTITION] at an operator's request")
-			.contains("Worker 'orders' retries demo.orders-" + partition + "@" + healing
-					+ " (key 'key-7') [freeze scope PARTITION] (RESUMED)");
+		String failingRecord = "demo.orders-" + failing.partition() + "@" + failing.offset() + " (key 'key-7')";
+		String flakyRecord = "demo.orders-" + flaky.partition() + "@" + flaky.offset() + " (key 'key-3')";
+		assertThat(output)
+			.contains("Worker 'orders' attempt 1 of 3 for [demo.orders-" + failing.partition() + "@" + failing.offset()
+					+ "] failed (java.lang.IllegalStateException: Cannot process order 'fail:boom'")
+			.contains("Worker 'orders' froze " + failingRecord + " [freeze scope PARTITION] after 3 attempts")
+			.contains("Worker 'orders' froze " + flakyRecord + " [freeze scope PARTITION] after 3 attempts")
+			.contains("Worker 'orders' retries " + flakyRecord + " [freeze scope PARTITION] (RESUMED)")
+			.contains(
+					"Worker 'orders' skipped " + failingRecord + " [freeze scope PARTITION] at an operator's request");
 	}
 
-	private static JsonNode awaitFrozenRecord(RunningQuickstart quickstart, int partition, long offset) {
-		AtomicReference<JsonNode> found = new AtomicReference<>();
+	private static List<JsonNode> awaitFrozenRecords(RunningQuickstart quickstart, int count) {
+		AtomicReference<List<JsonNode>> found = new AtomicReference<>();
 		await().atMost(TIMEOUT).untilAsserted(() -> {
 			List<JsonNode> frozen = List.copyOf(quickstart.worker().get("frozenRecords").values());
-			assertThat(frozen).singleElement().satisfies((record) -> {
-				assertThat(record.get("partition").asInt()).isEqualTo(partition);
-				assertThat(record.get("offset").asLong()).isEqualTo(offset);
-			});
-			found.set(frozen.get(0));
+			assertThat(frozen).hasSize(count);
+			found.set(frozen);
 		});
 		return found.get();
+	}
+
+	private static JsonNode frozenAt(List<JsonNode> frozen, ConsumerRecord<String, String> record) {
+		return frozen.stream()
+			.filter((candidate) -> candidate.get("partition").asInt() == record.partition()
+					&& candidate.get("offset").asLong() == record.offset())
+			.findFirst()
+			.orElseThrow(() -> new AssertionError(
+					"No frozen record at " + record.partition() + "@" + record.offset() + " in " + frozen));
 	}
 
 	private static void awaitCommitted(RunningQuickstart quickstart, int partition, long offset) {
@@ -152,12 +175,12 @@ class FreezeOverHttpTests {
 			.untilAsserted(() -> assertThat(quickstart.committedOffsets()).containsEntry(partition, offset));
 	}
 
-	private static void awaitOtherPartitionsCommitted(RunningQuickstart quickstart, int frozen,
-			Map<Integer, Long> endOffsets) {
+	private static void awaitCommitted(RunningQuickstart quickstart, Map<Integer, Long> endOffsets,
+			List<Integer> except) {
 		await().atMost(TIMEOUT).untilAsserted(() -> {
 			Map<Integer, Long> committed = quickstart.committedOffsets();
 			endOffsets.forEach((partition, end) -> {
-				if (partition != frozen) {
+				if (!except.contains(partition)) {
 					assertThat(committed).as("committed offsets").containsEntry(partition, end);
 				}
 			});
