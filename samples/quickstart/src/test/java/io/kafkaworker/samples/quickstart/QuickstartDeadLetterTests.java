@@ -3,7 +3,10 @@ package io.kafkaworker.samples.quickstart;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -66,6 +69,38 @@ class QuickstartDeadLetterTests {
 			assertThat(output).contains("Worker 'orders' dead-lettered demo.orders-" + failing.partition() + "@"
 					+ failing.offset() + " after 3 attempts");
 		}
+	}
+
+	// Fails: the engine builds the dead-letter KafkaTemplate on a
+	// DefaultKafkaProducerFactory
+	// of its own (DeadLetterTemplates.from), which is not a bean and which nothing
+	// destroys, so its producer outlives the application context.
+	@Test
+	void closingTheApplicationClosesTheDeadLetterProducer() {
+		Set<Thread> before = producerThreads();
+		try (RunningQuickstart quickstart = RunningQuickstart
+			.start("--kafka.worker.workers.orders.on-failure=DEAD_LETTER", "--demo.fail=key-7")) {
+			await().atMost(Duration.ofSeconds(30))
+				.untilAsserted(
+						() -> assertThat(QuickstartOutput.readAll(quickstart.bootstrapServers(), DEAD_LETTER_TOPIC))
+							.hasSize(1));
+			assertThat(producerThreads()).as("the dead-letter producer's thread while the application runs")
+				.hasSizeGreaterThan(before.size());
+		}
+		// Closing a producer joins its network thread, so nothing is left to wait for.
+		Set<Thread> left = producerThreads();
+		left.removeAll(before);
+		assertThat(left).as("producer threads left running after the application closed")
+			.extracting(Thread::getName)
+			.isEmpty();
+	}
+
+	private static Set<Thread> producerThreads() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.isAlive() && thread.getName().startsWith("kafka-producer-network-thread"))
+			.collect(Collectors.toCollection(HashSet::new));
 	}
 
 	private static byte[] header(ConsumerRecord<?, ?> record, String name) {
