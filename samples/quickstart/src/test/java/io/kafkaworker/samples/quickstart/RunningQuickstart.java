@@ -113,6 +113,16 @@ final class RunningQuickstart implements AutoCloseable {
 			.POST(HttpRequest.BodyPublishers.ofString(json)));
 	}
 
+	/**
+	 * Send a POST request without a body or a {@code Content-Type}, as
+	 * {@code curl -X POST} does.
+	 * @param path the path
+	 * @return the response
+	 */
+	Response postWithoutContentType(String path) {
+		return send(HttpRequest.newBuilder(this.baseUri.resolve(path)).POST(HttpRequest.BodyPublishers.noBody()));
+	}
+
 	private Response send(HttpRequest.Builder request) {
 		try {
 			HttpResponse<String> response = this.http.send(request.timeout(HTTP_TIMEOUT).build(),
