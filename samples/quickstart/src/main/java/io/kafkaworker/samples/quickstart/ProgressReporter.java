@@ -17,8 +17,8 @@ import org.springframework.stereotype.Component;
 /**
  * Counts the records the worker has processed and logs the count and rate every 5
  * seconds, with what the worker is doing right now: records in flight, partitions,
- * concurrency. When a seeded run is complete, logs the elapsed time and average rate
- * since the first record.
+ * concurrency, frozen records. When a seeded run is complete, logs the elapsed time and
+ * average rate since the first record.
  *
  * <p>
  * The count is also a Micrometer counter, {@code quickstart.records.processed}, which
@@ -74,7 +74,9 @@ class ProgressReporter {
 	void recordProcessed() {
 		this.counter.increment();
 		long count = this.processed.incrementAndGet();
-		if (count == this.properties.seed()) {
+		// demo.flaky records are processed too, once resumed; demo.fail records never
+		// are.
+		if (this.properties.seed() > 0 && count == this.properties.seed() + this.properties.flaky().size()) {
 			logCompletion(count);
 		}
 	}
@@ -111,9 +113,11 @@ class ProgressReporter {
 			return "";
 		}
 		WorkerSnapshot snapshot = worker.snapshot();
-		return String.format("; now %d in flight on %d partitions, %,d buffered (concurrency %d)",
+		int frozen = snapshot.frozenRecords().size();
+		return String.format("; now %d in flight on %d partitions, %,d buffered (concurrency %d)%s",
 				snapshot.runningCalls(), snapshot.partitions().size(), snapshot.bufferedRecords(),
-				snapshot.concurrency());
+				snapshot.concurrency(), (frozen > 0) ? String.format("; %d frozen record%s, see /actuator/kafkaworkers",
+						frozen, (frozen > 1) ? "s" : "") : "");
 	}
 
 	private void logCompletion(long count) {
@@ -126,7 +130,7 @@ class ProgressReporter {
 					this.properties.workMs(), concurrency * 1000L / this.properties.workMs());
 		}
 		String message = "All %,d seeded records processed in %.2f s since the first record: %,.0f/s on average%s";
-		logger.info(String.format(message, count, seconds, count / seconds, limit));
+		logger.info(String.format(message, this.properties.seed(), seconds, count / seconds, limit));
 	}
 
 }
