@@ -9,6 +9,7 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.util.StringUtils;
@@ -35,15 +36,38 @@ final class DeadLetterTemplates {
 		configs.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
 		Supplier<? extends @Nullable Serializer<?>> keys = source.getKeySerializerSupplier();
 		Supplier<? extends @Nullable Serializer<?>> values = source.getValueSerializerSupplier();
-		DefaultKafkaProducerFactory<Object, Object> factory = new DefaultKafkaProducerFactory<>(configs,
+		DefaultKafkaProducerFactory<Object, Object> factory = new OwnProducerFactory(configs,
 				() -> new DeadLetterSerializer((keys != null) ? (Serializer<Object>) keys.get() : null),
-				() -> new DeadLetterSerializer((values != null) ? (Serializer<Object>) values.get() : null), true);
+				() -> new DeadLetterSerializer((values != null) ? (Serializer<Object>) values.get() : null));
 		String prefix = source.getTransactionIdPrefix();
 		if (StringUtils.hasText(prefix)) {
 			// Transactional ids must not collide with the application's own producers.
 			factory.setTransactionIdPrefix(prefix + "kafka-worker-dlt-");
 		}
 		return new KafkaTemplate<>(factory);
+	}
+
+	/**
+	 * Close the producer of a template this class built; templates over the application's
+	 * own producer factory are left alone.
+	 * @param template the template, or null
+	 */
+	static void close(@Nullable KafkaOperations<?, ?> template) {
+		if (template instanceof KafkaTemplate<?, ?> kafkaTemplate
+				&& kafkaTemplate.getProducerFactory() instanceof OwnProducerFactory factory) {
+			factory.destroy();
+		}
+	}
+
+	// The dead-letter producer factory is not a bean (a second ProducerFactory bean would
+	// change which one Boot's KafkaTemplate uses), so nothing else closes it.
+	private static final class OwnProducerFactory extends DefaultKafkaProducerFactory<Object, Object> {
+
+		OwnProducerFactory(Map<String, Object> configs, Supplier<Serializer<Object>> keys,
+				Supplier<Serializer<Object>> values) {
+			super(configs, keys, values, true);
+		}
+
 	}
 
 }

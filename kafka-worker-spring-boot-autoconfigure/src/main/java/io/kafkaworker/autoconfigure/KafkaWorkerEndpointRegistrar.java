@@ -108,8 +108,9 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 	}
 
 	/**
-	 * Close every worker's lanes and executor. The listener containers stopped before, in
-	 * the lifecycle phase, so no record is dispatched any more.
+	 * Close every worker's lanes and executor, and the dead-letter producer. The listener
+	 * containers stopped before, in the lifecycle phase, so no record is dispatched any
+	 * more.
 	 */
 	@Override
 	public void destroy() {
@@ -118,6 +119,7 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 				worker.close();
 			}
 		}
+		DeadLetterTemplates.close(this.services.deadLetterTemplate());
 	}
 
 	private void warnAboutUnknownWorkers(Set<String> ids) {

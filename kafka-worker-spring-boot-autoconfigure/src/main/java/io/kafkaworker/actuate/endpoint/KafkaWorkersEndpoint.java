@@ -85,7 +85,8 @@ public class KafkaWorkersEndpoint {
 			@Nullable Integer partition, @Nullable String key, @Nullable Long offset, @Nullable Boolean deadLetter) {
 		WorkerView worker = this.registry.find(id);
 		if (worker == null) {
-			throw new InvalidEndpointRequestException("No worker '" + id + "'", "Unknown worker id");
+			String message = "No worker '" + id + "'";
+			throw new InvalidEndpointRequestException(message, message);
 		}
 		try {
 			return switch (action) {
@@ -106,13 +107,16 @@ public class KafkaWorkersEndpoint {
 					yield new ActionDescriptor(id, action, List.of(),
 							"Partition " + topic + "-" + partition + " moved to offset " + offset);
 				}
-				default -> throw new InvalidEndpointRequestException(
-						"Unknown action '" + action + "'; use pause, resume, resume-frozen, skip-frozen or seek",
-						"Unknown action");
+				default -> {
+					String message = "Unknown action '" + action
+							+ "'; use pause, resume, resume-frozen, skip-frozen or seek";
+					throw new InvalidEndpointRequestException(message, message);
+				}
 			};
 		}
 		catch (IllegalStateException | IllegalArgumentException ex) {
-			throw new InvalidEndpointRequestException(String.valueOf(ex.getMessage()), "Action not possible");
+			String message = String.valueOf(ex.getMessage());
+			throw new InvalidEndpointRequestException(message, message);
 		}
 	}
 
@@ -124,7 +128,8 @@ public class KafkaWorkersEndpoint {
 
 	private static <T> T required(@Nullable T value, String name) {
 		if (value == null) {
-			throw new InvalidEndpointRequestException("Missing '" + name + "'", "Missing parameter");
+			String message = "Missing parameter '" + name + "'";
+			throw new InvalidEndpointRequestException(message, message);
 		}
 		return value;
 	}

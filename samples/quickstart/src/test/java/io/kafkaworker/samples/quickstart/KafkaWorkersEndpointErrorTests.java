@@ -39,10 +39,8 @@ class KafkaWorkersEndpointErrorTests {
 		assertThat(quickstart.worker().get("state").asString()).isEqualTo("RUNNING");
 	}
 
-	// Fails: KafkaWorkersEndpoint puts the explanation in the message of its
-	// InvalidEndpointRequestException and a generic text in the reason ("Action not
-	// possible", "Missing parameter", "Unknown action"), and over HTTP Spring Boot
-	// answers with the reason only, so the explanation never reaches the operator.
+	// Over HTTP Spring Boot answers a bad request with the reason of the endpoint's
+	// InvalidEndpointRequestException only: the reason must say what is wrong.
 	@Test
 	void badRequestsSayWhatIsWrong() {
 		RunningQuickstart.Response seek = quickstart.post("/actuator/kafkaworkers/orders/seek",
