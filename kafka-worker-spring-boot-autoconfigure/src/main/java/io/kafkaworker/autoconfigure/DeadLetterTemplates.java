@@ -63,8 +63,8 @@ final class DeadLetterTemplates {
 	// change which one Boot's KafkaTemplate uses), so nothing else closes it.
 	private static final class OwnProducerFactory extends DefaultKafkaProducerFactory<Object, Object> {
 
-		OwnProducerFactory(Map<String, Object> configs, Supplier<Serializer<Object>> keys,
-				Supplier<Serializer<Object>> values) {
+		OwnProducerFactory(Map<String, Object> configs, Supplier<@Nullable Serializer<Object>> keys,
+				Supplier<@Nullable Serializer<Object>> values) {
 			super(configs, keys, values, true);
 		}
 
