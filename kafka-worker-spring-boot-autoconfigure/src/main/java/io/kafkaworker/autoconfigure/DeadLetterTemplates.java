@@ -63,8 +63,11 @@ final class DeadLetterTemplates {
 	// change which one Boot's KafkaTemplate uses), so nothing else closes it.
 	private static final class OwnProducerFactory extends DefaultKafkaProducerFactory<Object, Object> {
 
-		OwnProducerFactory(Map<String, Object> configs, Supplier<@Nullable Serializer<Object>> keys,
-				Supplier<@Nullable Serializer<Object>> values) {
+		// javac 17 and 25 read the nullness of the super constructor's type arguments
+		// differently, so NullAway accepts no single declaration on both.
+		@SuppressWarnings("NullAway")
+		OwnProducerFactory(Map<String, Object> configs, Supplier<Serializer<Object>> keys,
+				Supplier<Serializer<Object>> values) {
 			super(configs, keys, values, true);
 		}
 
