@@ -48,18 +48,21 @@ class GracefulShutdownIntegrationTests {
 		ContractRecorder recorder = new ContractRecorder(mode, 32, true);
 		String workerId = handler + "-worker";
 
-		long handledBeforeClose;
+		long handledWhenCloseBegan;
 		long closeMillis;
 		try (ConfigurableApplicationContext first = start(recorder, topic, workerId, mode, drain)) {
 			await().atMost(Duration.ofSeconds(60))
 				.pollInterval(Duration.ofMillis(2))
 				.until(() -> recorder.distinctHandled() >= RECORDS / 10);
 			long closeStart = System.nanoTime();
+			handledWhenCloseBegan = recorder.distinctHandled();
 			first.close();
 			closeMillis = Duration.ofNanos(System.nanoTime() - closeStart).toMillis();
-			handledBeforeClose = recorder.distinctHandled();
 		}
-		assertThat(handledBeforeClose).as("records handled before the close (seed %d)", seed).isLessThan(RECORDS);
+		// The close began under load. (Drain ALL may still finish every record, when all
+		// of them were fetched before the close.)
+		assertThat(handledWhenCloseBegan).as("records handled when the close began (seed %d)", seed)
+			.isLessThan(RECORDS);
 		assertThat(closeMillis).as("close time").isLessThan(SHUTDOWN_TIMEOUT.toMillis());
 		// Nothing the first run handled is left uncommitted, and nothing it did not
 		// handle
