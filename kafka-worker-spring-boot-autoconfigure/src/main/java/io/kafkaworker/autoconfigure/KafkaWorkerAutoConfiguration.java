@@ -7,9 +7,12 @@ import io.kafkaworker.annotation.KafkaBatchWorker;
 import io.kafkaworker.annotation.KafkaBatchWorkerAnnotationBeanPostProcessor;
 import io.kafkaworker.container.WorkerServices;
 import io.kafkaworker.container.WorkersShutdown;
+import io.kafkaworker.observation.CallObservations;
+import io.kafkaworker.observation.KafkaWorkerObservationConvention;
 import io.kafkaworker.runtime.CompositeWorkerObserver;
 import io.kafkaworker.runtime.WorkerObserver;
 import io.kafkaworker.runtime.WorkerRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -117,9 +120,14 @@ public final class KafkaWorkerAutoConfiguration {
 			WorkerRegistry registry, ApplicationEventPublisher eventPublisher,
 			ObjectProvider<ProducerFactory<?, ?>> producerFactory, ObjectProvider<KafkaAdmin> kafkaAdmin,
 			@Qualifier(TASK_SCHEDULER_BEAN_NAME) ThreadPoolTaskScheduler taskScheduler,
-			ObjectProvider<WorkerObserver> observers) {
+			ObjectProvider<WorkerObserver> observers, ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<KafkaWorkerObservationConvention> observationConvention) {
+		CallObservations observations = properties.getObservation().isEnabled()
+				? new CallObservations(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP),
+						observationConvention.getIfUnique())
+				: CallObservations.NONE;
 		WorkerServices services = new WorkerServices(new WorkerExecutors(Threading.VIRTUAL.isActive(environment)),
-				registry, CompositeWorkerObserver.of(observers.orderedStream().toList()), eventPublisher,
+				registry, CompositeWorkerObserver.of(observers.orderedStream().toList()), observations, eventPublisher,
 				DeadLetterTemplates.from(producerFactory.getIfUnique()), kafkaAdmin.getIfUnique(), taskScheduler,
 				bootstrapServers(kafkaWorkerContainerFactory));
 		return new KafkaWorkerEndpointRegistrar(methods, new WorkerSettingsResolver(properties, environment),

@@ -12,11 +12,15 @@ import io.kafkaworker.dispatch.WorkItem;
 import io.kafkaworker.error.RetryPolicy;
 import io.kafkaworker.lane.CallHandler;
 import io.kafkaworker.lane.CallOutcome;
+import io.kafkaworker.observation.CallObservations;
+import io.kafkaworker.observation.RecordLogContext;
 import io.kafkaworker.offset.PartitionOffsets;
 import io.kafkaworker.runtime.WorkerObserver;
 import io.kafkaworker.runtime.WorkerObserver.RecordOutcome;
+import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import org.springframework.format.annotation.DurationFormat;
 import org.springframework.format.datetime.standard.DurationFormatterUtils;
@@ -27,6 +31,13 @@ import org.springframework.format.datetime.standard.DurationFormatterUtils;
  * (the scheduler gives such calls several records only when no other lane is waiting).
  * Each invocation is retried in place with back-off; once retries are exhausted the
  * worker's failure policy decides what happens.
+ *
+ * <p>
+ * Each invocation is observed from its first attempt to its outcome: its span (parented
+ * from the record's trace headers) is current and the records' coordinates are in the MDC
+ * while the handler, its back-offs and the failure policy run, so the handler's own
+ * spans, sends and log lines belong to the record. Retries are events on the span; a
+ * failure that exhausts them is its error.
  *
  * <p>
  * Records are completed before they leave the in-flight count, so that a revocation
@@ -54,6 +65,8 @@ final class RecordHandler implements CallHandler<WorkItem> {
 
 	private final WorkerObserver observer;
 
+	private final CallObservations observations;
+
 	// When each running invocation started, by thread, for the liveness check.
 	private final Map<Thread, Long> runningSince = new ConcurrentHashMap<>();
 
@@ -61,8 +74,8 @@ final class RecordHandler implements CallHandler<WorkItem> {
 	private volatile boolean draining;
 
 	RecordHandler(WorkerSettings settings, boolean batchSignature, HandlerMethodInvoker invoker,
-			Backpressure backpressure, FailureActions failureActions, Predicate<WorkItem> held,
-			WorkerObserver observer) {
+			Backpressure backpressure, FailureActions failureActions, Predicate<WorkItem> held, WorkerObserver observer,
+			CallObservations observations) {
 		this.settings = settings;
 		this.batchSignature = batchSignature;
 		this.invoker = invoker;
@@ -70,6 +83,7 @@ final class RecordHandler implements CallHandler<WorkItem> {
 		this.failureActions = failureActions;
 		this.held = held;
 		this.observer = observer;
+		this.observations = observations;
 	}
 
 	@Override
@@ -96,10 +110,21 @@ final class RecordHandler implements CallHandler<WorkItem> {
 
 	private CallOutcome handleInvocation(List<WorkItem> records) {
 		forEachPartition(records, PartitionOffsets::started);
-		try {
-			return invokeWithRetries(records);
+		List<ConsumerRecord<?, ?>> consumerRecords = records.stream()
+			.<ConsumerRecord<?, ?>>map(WorkItem::record)
+			.toList();
+		Observation observation = this.observations.start(this.settings.id(), this.settings.groupId(), consumerRecords,
+				this.batchSignature);
+		try (RecordLogContext logContext = RecordLogContext.open(this.settings.id(), consumerRecords);
+				Observation.Scope scope = observation.openScope()) {
+			return invokeWithRetries(records, observation);
+		}
+		catch (RuntimeException | Error ex) {
+			observation.error(ex);
+			throw ex;
 		}
 		finally {
+			observation.stop();
 			forEachPartition(records, (partition, count) -> {
 				partition.ended(count);
 				this.backpressure.progressed(partition);
@@ -107,7 +132,7 @@ final class RecordHandler implements CallHandler<WorkItem> {
 		}
 	}
 
-	private CallOutcome invokeWithRetries(List<WorkItem> records) {
+	private CallOutcome invokeWithRetries(List<WorkItem> records, Observation observation) {
 		RetryPolicy retry = this.settings.failure().retry();
 		RetryPolicy.Backoffs backoffs = null;
 		PartitionOffsets partition = records.get(0).partition();
@@ -125,37 +150,49 @@ final class RecordHandler implements CallHandler<WorkItem> {
 				rethrowIfFatal(ex);
 				called(records, start, false);
 				if (partition.isRevoked()) {
-					return CallOutcome.DONE;
+					return failed(observation, ex, CallOutcome.DONE);
 				}
 				if (this.settings.delivery() == Delivery.AT_MOST_ONCE) {
 					logger.error("Worker '" + this.settings.id() + "' failed to handle " + records
 							+ "; skipped (at-most-once)", ex);
 					completeAll(records);
 					this.failureActions.count(records, RecordOutcome.FAILURE);
-					return CallOutcome.DONE;
+					return failed(observation, ex, CallOutcome.DONE);
 				}
 				if (this.draining) {
-					return leaveForRedelivery(records, ex);
+					return failed(observation, ex, leaveForRedelivery(records, ex));
 				}
 				if (!retry.shouldRetry(ex, attempt)) {
+					// Before the failure policy, so that a dead letter's send is traced
+					// under a span that already shows the failure.
+					observation.error(ex);
 					return this.failureActions.exhausted(records, ex, attempt);
 				}
 				backoffs = (backoffs != null) ? backoffs : retry.start();
 				Duration wait = backoffs.next();
+				String waitText = DurationFormatterUtils.print(wait, DurationFormat.Style.COMPOSITE);
 				if (logger.isDebugEnabled()) {
 					logger.debug("Worker '" + this.settings.id() + "' attempt " + attempt + " of " + retry.maxAttempts()
-							+ " for " + records + " failed (" + ex + "); retrying in "
-							+ DurationFormatterUtils.print(wait, DurationFormat.Style.COMPOSITE));
+							+ " for " + records + " failed (" + ex + "); retrying in " + waitText);
 				}
 				this.failureActions.retrying(records, ex, attempt);
+				observation.event(Observation.Event.of("kafka.worker.retry", "attempt " + attempt + " of "
+						+ retry.maxAttempts() + " failed (" + ex + "); retrying in " + waitText));
 				if (awaitBackoff(partition, wait)) {
-					return CallOutcome.DONE;
+					return failed(observation, ex, CallOutcome.DONE);
 				}
 				if (this.draining) {
-					return leaveForRedelivery(records, ex);
+					return failed(observation, ex, leaveForRedelivery(records, ex));
 				}
 			}
 		}
+	}
+
+	// An attempt's error becomes the call's only when no later attempt follows: a retry
+	// that succeeds leaves only its event on the span.
+	private static CallOutcome failed(Observation observation, Throwable failure, CallOutcome outcome) {
+		observation.error(failure);
+		return outcome;
 	}
 
 	/**

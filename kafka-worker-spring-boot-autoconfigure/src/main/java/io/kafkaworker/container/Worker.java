@@ -105,7 +105,8 @@ public final class Worker implements WorkerView {
 		FailureActions failureActions = new FailureActions(settings, this.freezes, deadLetters, this.events,
 				this::stopAsync, services.observer());
 		this.handler = new RecordHandler(settings, batch, new HandlerMethodInvoker(method, converter),
-				this.backpressure, failureActions, this.scheduler::isHeld, services.observer());
+				this.backpressure, failureActions, this.scheduler::isHeld, services.observer(),
+				services.observations());
 		holder.handler = this.handler;
 		this.dispatcher = new Dispatcher(ordering, this.scheduler);
 	}

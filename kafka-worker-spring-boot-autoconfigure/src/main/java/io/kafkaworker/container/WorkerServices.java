@@ -2,6 +2,7 @@ package io.kafkaworker.container;
 
 import java.util.function.Function;
 
+import io.kafkaworker.observation.CallObservations;
 import io.kafkaworker.runtime.WorkerObserver;
 import io.kafkaworker.runtime.WorkerRegistry;
 import org.jspecify.annotations.Nullable;
@@ -17,6 +18,7 @@ import org.springframework.scheduling.TaskScheduler;
  * @param executors creates the executor of a worker's lanes
  * @param registry where workers are registered once created
  * @param observer told what workers do, for metrics
+ * @param observations observes each handler call, for traces
  * @param eventPublisher publishes the workers' application events, or null
  * @param deadLetterTemplate publishes dead letters, or null if none is available
  * @param admin creates missing dead-letter topics, or null
@@ -24,7 +26,7 @@ import org.springframework.scheduling.TaskScheduler;
  * @param bootstrapServers the brokers consumers connect to, for messages
  */
 public record WorkerServices(Function<WorkerSettings, WorkerExecutor> executors, WorkerRegistry registry,
-		WorkerObserver observer, @Nullable ApplicationEventPublisher eventPublisher,
+		WorkerObserver observer, CallObservations observations, @Nullable ApplicationEventPublisher eventPublisher,
 		@Nullable KafkaOperations<Object, Object> deadLetterTemplate, @Nullable KafkaAdmin admin,
 		@Nullable TaskScheduler taskScheduler, String bootstrapServers) {
 

@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of the workers' tracing.
+ */
+@NullMarked
+package io.kafkaworker.autoconfigure.observation;
+
+import org.jspecify.annotations.NullMarked;
