@@ -176,8 +176,8 @@ final class RecordHandler implements CallHandler<WorkItem> {
 							+ " for " + records + " failed (" + ex + "); retrying in " + waitText);
 				}
 				this.failureActions.retrying(records, ex, attempt);
-				observation.event(Observation.Event.of("kafka.worker.retry", "attempt " + attempt + " of "
-						+ retry.maxAttempts() + " failed (" + ex + "); retrying in " + waitText));
+				observation.event(Observation.Event.of("retry", "attempt " + attempt + " of " + retry.maxAttempts()
+						+ " failed (" + ex + "); retrying in " + waitText));
 				if (awaitBackoff(partition, wait)) {
 					return failed(observation, ex, CallOutcome.DONE);
 				}

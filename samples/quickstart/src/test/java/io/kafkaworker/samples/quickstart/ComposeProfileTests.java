@@ -59,8 +59,10 @@ class ComposeProfileTests {
 							+ OTLP_ENDPOINT + "=http://localhost:" + collector.getAddress().getPort() + "/v1/traces",
 							"--demo.seed=20", "--demo.work-ms=1")) {
 			assertThat(context.containsBean("inProcessKafkaBroker")).as("in-process broker started").isFalse();
-			// The worker's sends to demo.orders.processed, observed by the profile's
-			// spring.kafka.template.observation-enabled, each end a span.
+			// The worker's span of each record, and its sends to demo.orders.processed,
+			// observed by the profile's spring.kafka.template.observation-enabled.
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> requests.stream().anyMatch((request) -> request.contains("process demo.orders")));
 			await().atMost(Duration.ofSeconds(30))
 				.until(() -> requests.stream().anyMatch((request) -> request.contains("demo.orders.processed send")));
 			assertThat(requests).allSatisfy((request) -> {
