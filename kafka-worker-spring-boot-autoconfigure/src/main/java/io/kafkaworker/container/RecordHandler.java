@@ -163,8 +163,8 @@ final class RecordHandler implements CallHandler<WorkItem> {
 					return failed(observation, ex, leaveForRedelivery(records, ex));
 				}
 				if (!retry.shouldRetry(ex, attempt)) {
-					// Before the failure policy, so that a dead letter's send is traced
-					// under a span that already shows the failure.
+					// Before the failure policy, so that what the policy logs or sends
+					// belongs to a span that already shows the failure.
 					observation.error(ex);
 					return this.failureActions.exhausted(records, ex, attempt);
 				}
