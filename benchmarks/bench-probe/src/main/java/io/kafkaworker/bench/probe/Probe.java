@@ -39,7 +39,10 @@ import java.util.concurrent.atomic.LongAdder;
  * its records from {@code bench.fail.from} on: each does the same work as any other record
  * and then throws {@link FailingRecordException}; those records are never complete, and
  * the probe does not wait for them;</li>
- * <li>the age of each record at handler start (now minus the record's timestamp);</li>
+ * <li>the age of each record at handler start (now minus the record's timestamp), less
+ * the time between {@code bench.seedStartMillis} (the timestamp every record carries) and
+ * this contender's first record: how long the record waited in the backlog once this
+ * contender started, however long after seeding it started;</li>
  * <li>the peak heap, sampled, and the peak resident set size of the process.</li>
  * </ul>
  * The cost per record is a few atomic operations, the same in every contender.
@@ -78,6 +81,8 @@ public final class Probe {
 	 * every record but still measures only the other partitions.
 	 */
 	private final boolean failThrows;
+
+	private final long seedStartMillis;
 
 	private final long budgetNanos;
 
@@ -145,6 +150,7 @@ public final class Probe {
 		}
 		this.expected = total - failingRecords;
 		this.expectedMeasured = total - Long.getLong("bench.expectedHot", 0) - failingPartitionRecords;
+		this.seedStartMillis = Long.getLong("bench.seedStartMillis", -1);
 		this.budgetNanos = TimeUnit.SECONDS.toNanos(Long.getLong("bench.budget.seconds", 600));
 		this.startupTimeoutNanos = TimeUnit.SECONDS.toNanos(Long.getLong("bench.startup.timeout.seconds", 120));
 		this.resultFile = Path.of(System.getProperty("bench.result.file", "bench-result.properties"));
@@ -178,7 +184,7 @@ public final class Probe {
 		if (measured && this.firstMeasuredBeginNanos.get() == 0) {
 			this.firstMeasuredBeginNanos.compareAndSet(0, now);
 		}
-		long age = System.currentTimeMillis() - timestampMillis;
+		long age = age(timestampMillis);
 		this.latency.record(age);
 		if (measured) {
 			this.measuredLatency.record(age);
@@ -194,6 +200,19 @@ public final class Probe {
 		}
 		this.duplicates.increment();
 		return flags;
+	}
+
+	// The record's age, less the contender's start as seen from the seeding (the
+	// histograms are bounded: records of a contender started long after seeding would
+	// otherwise all land in the overflow bucket).
+	private long age(long timestampMillis) {
+		long nowWall = System.currentTimeMillis();
+		if (this.seedStartMillis < 0) {
+			return nowWall - timestampMillis;
+		}
+		long firstWall = this.firstBeginWallMillis.get();
+		long started = (firstWall != 0) ? firstWall : nowWall;
+		return nowWall - timestampMillis - Math.max(0, started - this.seedStartMillis);
 	}
 
 	/**
