@@ -51,6 +51,10 @@ public final class Harness {
 
 	private static final int MAX_ATTEMPTS = 3;
 
+	/** Where kafka-worker's own jars sit in a Maven repository. */
+	private static final String ENGINE_JARS = File.separator + String.join(File.separator, "io", "kafkaworker", "")
+			+ "kafka-worker-";
+
 	private final Path home;
 
 	private final boolean quick;
@@ -201,6 +205,7 @@ public final class Harness {
 		}
 		Files.createDirectories(this.workDir);
 		Files.createDirectories(this.resultsDir);
+		pinEngineJars();
 		String environment = environment();
 		System.out.println(environment);
 		Report report = new Report(this.runId, this.quick, environment);
@@ -467,12 +472,38 @@ public final class Harness {
 
 	private String classpath(String module) throws IOException {
 		Path moduleDir = this.home.resolve(module);
-		Path classpathFile = moduleDir.resolve("target/classpath.txt");
+		return moduleDir.resolve("target/classes") + File.pathSeparator
+				+ String.join(File.pathSeparator, dependencies(module).stream().map(this::pinned).toList());
+	}
+
+	private List<String> dependencies(String module) throws IOException {
+		Path classpathFile = this.home.resolve(module).resolve("target/classpath.txt");
 		if (!Files.exists(classpathFile)) {
 			throw new IllegalStateException(classpathFile + " is missing: build with benchmarks/run.sh");
 		}
-		return moduleDir.resolve("target/classes") + File.pathSeparator
-				+ Files.readString(classpathFile, StandardCharsets.UTF_8).trim();
+		return List.of(Files.readString(classpathFile, StandardCharsets.UTF_8).trim().split(File.pathSeparator));
+	}
+
+	// Copy kafka-worker's jars, as run.sh just installed them into ~/.m2, into the run's
+	// work directory, and start every contender JVM with the copies: ~/.m2 is shared, and
+	// another build installing there during a run would otherwise change the engine
+	// between one contender and the next.
+	private void pinEngineJars() throws IOException {
+		for (String entry : dependencies("contender-kafka-worker")) {
+			if (entry.contains(ENGINE_JARS) && entry.endsWith(".jar")) {
+				Path copy = this.workDir.resolve("engine").resolve(Path.of(entry).getFileName());
+				Files.createDirectories(copy.getParent());
+				Files.copy(Path.of(entry), copy);
+			}
+		}
+	}
+
+	private String pinned(String entry) {
+		if (!entry.contains(ENGINE_JARS)) {
+			return entry;
+		}
+		Path copy = this.workDir.resolve("engine").resolve(Path.of(entry).getFileName());
+		return Files.exists(copy) ? copy.toString() : entry;
 	}
 
 	private String environment() throws Exception {
@@ -485,8 +516,28 @@ public final class Harness {
 		text.append(String.format("CPU: %s%n", cpuModel()));
 		text.append(String.format("JDK (harness, broker, contenders): %s %s; JDK 25 for P6: %s%n",
 				System.getProperty("java.vendor"), System.getProperty("java.version"), this.java25));
+		text.append(String.format("kafka-worker: built from %s, commit %s%n", this.home.getParent(), engineCommit()));
 		text.append(String.format("Load average at start: %s%n", loadAverage()));
 		return text.toString();
+	}
+
+	// The commit of the tree run.sh built kafka-worker from, "-dirty" with changes.
+	private String engineCommit() {
+		try {
+			Process git = new ProcessBuilder("git", "-C", this.home.getParent().toString(), "describe", "--always",
+					"--dirty")
+				.redirectErrorStream(true)
+				.start();
+			String commit = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+			return (git.waitFor() == 0) ? commit : "unknown";
+		}
+		catch (IOException ex) {
+			return "unknown";
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return "unknown";
+		}
 	}
 
 	private static double totalMemoryGiB() {
