@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -93,6 +94,10 @@ final class Broker implements AutoCloseable {
 		return this.jvm.pid();
 	}
 
+	ChildJvm jvm() {
+		return this.jvm;
+	}
+
 	Admin admin() {
 		return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrap,
 				AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000));
@@ -163,6 +168,33 @@ final class Broker implements AutoCloseable {
 				.get()
 				.forEach((partition, info) -> ends[partition.partition()] = info.offset());
 			return ends;
+		}
+	}
+
+	/**
+	 * Read a consumer group's committed offset of one partition with an admin client.
+	 * @param group the consumer group
+	 * @param topic the topic
+	 * @param partition the partition
+	 * @return the committed offset, {@link Outcome#NONE_COMMITTED} if the group committed
+	 * none for the partition, or {@link Outcome#NOT_READ} if it could not be read
+	 */
+	long committedOffset(String group, String topic, int partition) {
+		TopicPartition topicPartition = new TopicPartition(topic, partition);
+		try (Admin admin = admin()) {
+			OffsetAndMetadata committed = admin.listConsumerGroupOffsets(group)
+				.partitionsToOffsetAndMetadata()
+				.get()
+				.get(topicPartition);
+			return (committed != null) ? committed.offset() : Outcome.NONE_COMMITTED;
+		}
+		catch (ExecutionException ex) {
+			System.err.println("Could not read the committed offsets of " + group + ": " + ex.getCause());
+			return Outcome.NOT_READ;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return Outcome.NOT_READ;
 		}
 	}
 

@@ -55,7 +55,8 @@ final class Chart {
 				28);
 		g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
 		g.drawString("Bar = rate / limit (limit = min(concurrency / work time, zero-work raw consumer rate)); "
-				+ "pale = DNF (rate when stopped); P3 = rate of the non-hot keys.", 16, 46);
+				+ "pale = DNF (rate when stopped); P3 = rate of the non-hot keys; P4 = rate of the partitions that do not fail.",
+				16, 46);
 		int y = 60;
 		int barLeft = LABEL_WIDTH + 16;
 		int barMaxWidth = WIDTH - barLeft - 260;

@@ -32,6 +32,8 @@ final class ChildJvm {
 
 	private volatile long peakRssKb = -1;
 
+	private volatile long cpuTicks;
+
 	private ChildJvm(String name, Process process, Path log) {
 		this.name = name;
 		this.process = process;
@@ -112,6 +114,15 @@ final class ChildJvm {
 	}
 
 	/**
+	 * Return the CPU time the JVM used so far, as last sampled (every 200 ms while it
+	 * runs, so up to 200 ms short once it exited).
+	 * @return user plus system time in clock ticks
+	 */
+	long cpuTicks() {
+		return this.cpuTicks;
+	}
+
+	/**
 	 * Kill the JVM and its descendants: SIGTERM, then SIGKILL after a few seconds.
 	 */
 	void kill() {
@@ -145,8 +156,13 @@ final class ChildJvm {
 
 	private void sampleRss() {
 		Path status = Path.of("/proc", Long.toString(this.process.pid()), "status");
+		Path stat = Path.of("/proc", Long.toString(this.process.pid()), "stat");
 		while (this.process.isAlive()) {
 			try {
+				long ticks = CpuUse.processTicks(stat);
+				if (ticks > 0) {
+					this.cpuTicks = ticks;
+				}
 				for (String line : Files.readAllLines(status, StandardCharsets.UTF_8)) {
 					if (line.startsWith("VmHWM:")) {
 						long kb = Long.parseLong(line.substring(6).trim().split("\\s+")[0]);

@@ -1,7 +1,9 @@
 package io.kafkaworker.bench.harness;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One contender: a module, a main class, and how the harness configures it for a
@@ -17,6 +19,15 @@ import java.util.List;
 record Contender(String id, String family, String module, String mainClass, String mode, String comparableTo) {
 
 	static final String RAW_ZERO = "raw-zero-work";
+
+	/**
+	 * Retries of a failing record (P4) where a contender has a bound on them: attempts,
+	 * the first included. kafka-worker's default; the raw consumer uses the same.
+	 */
+	static final int RETRY_ATTEMPTS = 3;
+
+	/** Growth of the wait between attempts (P4), kafka-worker's default. */
+	static final double RETRY_MULTIPLIER = 2.0;
 
 	static List<Contender> standard() {
 		List<Contender> contenders = new ArrayList<>();
@@ -71,6 +82,15 @@ record Contender(String id, String family, String module, String mainClass, Stri
 		if ("raw".equals(this.family) || "parallel-consumer".equals(this.family)) {
 			properties.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
 		}
+		if (scenario.hasFailingPartition() && !isLimit()) {
+			properties.add("-Dbench.retry.attempts=" + RETRY_ATTEMPTS);
+			// The first wait is the scenario's (10 ms), for every contender; the contenders
+			// that retry forever (Parallel Consumer, Spring Kafka) wait at most
+			// retryMaxMs (1 s: Parallel Consumer's own default retry delay).
+			properties.add("-Dbench.retry.initial.ms=" + scenario.retryInitialMs());
+			properties.add("-Dbench.retry.multiplier=" + RETRY_MULTIPLIER);
+			properties.add("-Dbench.retry.max.ms=" + scenario.retryMaxMs());
+		}
 		return properties;
 	}
 
@@ -97,13 +117,26 @@ record Contender(String id, String family, String module, String mainClass, Stri
 			arguments.add("--spring.kafka.listener.concurrency=" + scenario.partitions());
 		}
 		if ("kafka-worker".equals(this.family)) {
-			arguments.add("--kafka.worker.workers.bench.mode=" + this.mode);
-			arguments.add("--kafka.worker.workers.bench.concurrency=" + scenario.concurrency());
-			if (scenario.java25()) {
-				arguments.add("--spring.threads.virtual.enabled=true");
+			// Mode and concurrency, and in P4 short retries (kafka-worker's default
+			// back-off starts at 1 s) before the default FREEZE; everything else at its
+			// default. A --worker.NAME=VALUE of the command line replaces a setting of the
+			// same name (Spring Boot would join two values of one argument with a comma).
+			Map<String, String> settings = new LinkedHashMap<>();
+			settings.put("mode", this.mode);
+			settings.put("concurrency", Integer.toString(scenario.concurrency()));
+			if (scenario.hasFailingPartition()) {
+				settings.put("retry.max-attempts", Integer.toString(RETRY_ATTEMPTS));
+				settings.put("retry.backoff.initial", scenario.retryInitialMs() + "ms");
 			}
 			for (String extra : workerExtras) {
-				arguments.add("--kafka.worker.workers.bench." + extra);
+				int equals = extra.indexOf('=');
+				settings.put((equals < 0) ? extra : extra.substring(0, equals),
+						(equals < 0) ? null : extra.substring(equals + 1));
+			}
+			settings.forEach((name, value) -> arguments
+				.add("--kafka.worker.workers.bench." + name + ((value != null) ? "=" + value : "")));
+			if (scenario.java25()) {
+				arguments.add("--spring.threads.virtual.enabled=true");
 			}
 		}
 		return arguments;

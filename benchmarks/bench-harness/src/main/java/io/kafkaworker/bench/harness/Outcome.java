@@ -24,10 +24,24 @@ package io.kafkaworker.bench.harness;
  * @param peakHeapMb peak heap used, sampled every 50 ms
  * @param peakHeapAfterGcMb peak heap used right after a collection (live data)
  * @param startupSeconds JVM start to first record handled
+ * @param failingCalls calls on the failing partition's failing records (P4), retries
+ * included
+ * @param failingTried failing records called at least once (P4)
+ * @param failingCommitted the group's committed offset of the failing partition once the
+ * contender stopped (P4), or {@link #NONE_COMMITTED} or {@link #NOT_READ}
+ * @param otherCores average cores other programs used while the contender ran (its
+ * start-up included), or -1 if unknown
  */
 record Outcome(String scenario, Contender contender, String status, String detail, String java, long expected,
 		long handled, long missing, long duplicates, double elapsedSeconds, double rate, double allRate, long p50Millis,
-		long p99Millis, double peakRssMb, double peakHeapMb, double peakHeapAfterGcMb, double startupSeconds) {
+		long p99Millis, double peakRssMb, double peakHeapMb, double peakHeapAfterGcMb, double startupSeconds,
+		long failingCalls, long failingTried, long failingCommitted, double otherCores) {
+
+	/** {@link #failingCommitted()} when the group committed no offset for the partition. */
+	static final long NONE_COMMITTED = -1;
+
+	/** {@link #failingCommitted()} when not read (no failing partition, or an error). */
+	static final long NOT_READ = -2;
 
 	static final String COMPLETED = "COMPLETED";
 

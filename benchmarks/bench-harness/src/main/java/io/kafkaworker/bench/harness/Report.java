@@ -26,6 +26,8 @@ final class Report {
 
 	private final Map<Scenario, String> notRun = new LinkedHashMap<>();
 
+	private final Map<Scenario, String> loadAtStart = new LinkedHashMap<>();
+
 	Report(String runId, boolean quick, String environment) {
 		this.runId = runId;
 		this.quick = quick;
@@ -34,6 +36,10 @@ final class Report {
 
 	void add(Scenario scenario, List<Outcome> scenarioOutcomes) {
 		this.outcomes.put(scenario, scenarioOutcomes);
+	}
+
+	void loadAtStart(Scenario scenario, String load) {
+		this.loadAtStart.put(scenario, load);
 	}
 
 	void placeholder(Scenario scenario, String reason) {
@@ -130,12 +136,23 @@ final class Report {
 		text.append(String.format("%s %s%n", scenario.id(), scenario.title()));
 		text.append(String.format("  %s%n", scenario.describe()));
 		text.append(String.format("  %s%n", limitText(scenario)));
+		if (this.loadAtStart.containsKey(scenario)) {
+			text.append(String.format("  load average at start: %s; other CPU = cores other programs used while each "
+					+ "contender ran, of %d%n", this.loadAtStart.get(scenario), Runtime.getRuntime().availableProcessors()));
+		}
 		if (scenario.hotPercent() > 0) {
 			text.append("  rate, p50 and p99 are those of the records whose key is not the hot key\n");
 		}
-		String format = "  %-19s %-32s %7s %-26s %8s %8s %7s %13s %8s %6s%n";
+		if (scenario.hasFailingPartition()) {
+			text.append(String.format("  rate, p50 and p99 are those of the records of the other partitions; every call on "
+					+ "a record of partition %d from offset %,d on throws after its work%n", scenario.failPartition(),
+					scenario.failFrom()));
+			text.append("  missing and dup count every other record (they must each be handled exactly once); "
+					+ "duplicates fail the check here\n");
+		}
+		String format = "  %-19s %-32s %7s %-26s %8s %8s %7s %13s %8s %6s %9s%n";
 		text.append(String.format(format, "contender", "rate", "x limit", "x Parallel Consumer", "p50 ms", "p99 ms",
-				"RSS MB", "heap MB pk/gc", "missing", "dup"));
+				"RSS MB", "heap MB pk/gc", "missing", "dup", "other CPU"));
 		for (Outcome outcome : this.outcomes.getOrDefault(scenario, List.of())) {
 			Double ratio = ratioToLimit(scenario, outcome);
 			text.append(String.format(format, outcome.contender().id(), outcome.rateText(),
@@ -143,9 +160,31 @@ final class Report {
 					ratioToParallelConsumerText(scenario, outcome), millis(outcome.p50Millis()),
 					millis(outcome.p99Millis()), String.format("%.0f", outcome.peakRssMb()),
 					String.format("%.0f/%.0f", outcome.peakHeapMb(), outcome.peakHeapAfterGcMb()),
-					String.format("%,d", outcome.missing()), String.format("%,d", outcome.duplicates())));
+					String.format("%,d", outcome.missing()), String.format("%,d", outcome.duplicates()),
+					(outcome.otherCores() < 0) ? "-" : String.format("%.2f", outcome.otherCores())));
+		}
+		if (scenario.hasFailingPartition()) {
+			text.append(String.format("  the failing partition %d: calls on its failing records (retries included), "
+					+ "failing records called, and the group's committed offset read from the broker after the "
+					+ "contender stopped (%,d = the first failing record)%n", scenario.failPartition(),
+					scenario.failFrom()));
+			String failingFormat = "  %-19s %14s %16s %17s%n";
+			text.append(String.format(failingFormat, "contender", "failing calls", "records called", "committed offset"));
+			for (Outcome outcome : this.outcomes.getOrDefault(scenario, List.of())) {
+				text.append(String.format(failingFormat, outcome.contender().id(),
+						outcome.contender().isLimit() ? "- (no failures)" : String.format("%,d", outcome.failingCalls()),
+						outcome.contender().isLimit() ? "-" : String.format("%,d", outcome.failingTried()),
+						committedText(outcome.failingCommitted())));
+			}
 		}
 		return text.toString();
+	}
+
+	private static String committedText(long committed) {
+		if (committed == Outcome.NONE_COMMITTED) {
+			return "none";
+		}
+		return (committed == Outcome.NOT_READ) ? "not read" : String.format("%,d", committed);
 	}
 
 	private static String millis(long value) {
@@ -173,7 +212,8 @@ final class Report {
 		csv.append("run,mode,scenario,contender,family,ordering,status,detail,java,records,handled,missing,duplicates,"
 				+ "elapsed_s,rate_per_s,all_records_rate_per_s,limit_per_s,ratio_to_limit,parallel_consumer_comparable,"
 				+ "ratio_to_parallel_consumer,p50_ms,p99_ms,peak_rss_mb,peak_heap_mb,peak_heap_after_gc_mb,"
-				+ "startup_s,scenario_parameters\n");
+				+ "startup_s,scenario_parameters,failing_calls,failing_records_called,failing_partition_committed,"
+				+ "other_programs_cores,load_average_at_scenario_start\n");
 		for (Map.Entry<Scenario, List<Outcome>> entry : this.outcomes.entrySet()) {
 			Scenario scenario = entry.getKey();
 			for (Outcome outcome : entry.getValue()) {
@@ -190,14 +230,19 @@ final class Report {
 						(pcRatio != null) ? number(pcRatio, 4) : "", Long.toString(outcome.p50Millis()),
 						Long.toString(outcome.p99Millis()), number(outcome.peakRssMb(), 1),
 						number(outcome.peakHeapMb(), 1), number(outcome.peakHeapAfterGcMb(), 1),
-						number(outcome.startupSeconds(), 2), quote(scenario.describe())));
+						number(outcome.startupSeconds(), 2), quote(scenario.describe()),
+						scenario.hasFailingPartition() ? Long.toString(outcome.failingCalls()) : "",
+						scenario.hasFailingPartition() ? Long.toString(outcome.failingTried()) : "",
+						scenario.hasFailingPartition() ? committedText(outcome.failingCommitted()).replace(",", "")
+								: "",
+						number(outcome.otherCores(), 2), quote(this.loadAtStart.getOrDefault(scenario, ""))));
 				csv.append('\n');
 			}
 		}
 		for (Map.Entry<Scenario, String> entry : this.notRun.entrySet()) {
 			csv.append(String.join(",", this.runId, this.quick ? "quick" : "full", entry.getKey().id(), "", "", "",
 					"NOT_RUN", quote(entry.getValue())));
-			csv.append(",".repeat(19)).append('\n');
+			csv.append(",".repeat(24)).append('\n');
 		}
 		return csv.toString();
 	}

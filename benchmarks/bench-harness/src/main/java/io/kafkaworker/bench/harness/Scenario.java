@@ -16,6 +16,13 @@ import java.util.Map;
  * @param workMillis per-record work (a sleep), 0 for none
  * @param concurrency kafka-worker's concurrency and Parallel Consumer's maxConcurrency
  * @param hotPercent percentage of records with the hot key, 0 for none
+ * @param failPartition the partition whose records fail from {@code failFrom} on, or -1
+ * for none
+ * @param failFrom the first failing offset of {@code failPartition}
+ * @param retryInitialMs the first wait between attempts at a failing record, for every
+ * contender that retries
+ * @param retryMaxMs the longest wait between attempts, for the contenders that retry
+ * forever
  * @param budgetSeconds longest time a contender may run from its first record
  * @param maxHeap -Xmx of every contender, or null for the JVM's default
  * @param java25 whether contenders run on JDK 25 with virtual threads
@@ -24,8 +31,9 @@ import java.util.Map;
  * @param reducedFrom the specified record count when the quick run uses fewer, else 0
  */
 record Scenario(String id, String title, int records, int partitions, int keys, int valueBytes, int workMillis,
-		int concurrency, int hotPercent, int budgetSeconds, String maxHeap, boolean java25, List<Contender> contenders,
-		String placeholder, int reducedFrom) {
+		int concurrency, int hotPercent, int failPartition, long failFrom, int retryInitialMs, int retryMaxMs,
+		int budgetSeconds, String maxHeap, boolean java25, List<Contender> contenders, String placeholder,
+		int reducedFrom) {
 
 	static final String HOT_KEY = "hot";
 
@@ -33,38 +41,52 @@ record Scenario(String id, String title, int records, int partitions, int keys, 
 	 * Every scenario, in order, for quick or full runs, with overrides applied.
 	 * @param quick quick defaults
 	 * @param overrides parameter overrides by name (records, partitions, keys,
-	 * value-bytes, work-ms, concurrency, hot-percent, budget, max-heap)
+	 * value-bytes, work-ms, concurrency, hot-percent, fail-partition, fail-from,
+	 * retry-initial-ms, retry-max-ms, budget, max-heap)
 	 * @return the scenarios
 	 */
 	static List<Scenario> all(boolean quick, Map<String, String> overrides) {
 		List<Contender> standard = Contender.standard();
 		return List.of(
-				scenario("P1", "I/O-bound: 10 ms per record", 50_000, 50_000, 6, 1_000, 100, 10, 256, 0,
+				scenario("P1", "I/O-bound: 10 ms per record", 50_000, 50_000, 6, 1_000, 100, 10, 256, 0, -1, 0,
 						quick ? 30 : 600, null, false, standard, null, overrides),
 				scenario("P2", "zero work: consumption and engine overhead", 1_000_000, 1_000_000, 8, 1_000, 100, 0, 16,
-						0, quick ? 120 : 600, null, false, standard, null, overrides),
+						0, -1, 0, quick ? 120 : 600, null, false, standard, null, overrides),
 				scenario("P3", "hot key: 50% of records on one key, rate of the other keys", quick ? 6_000 : 50_000,
-						50_000, 6, 1_000, 100, 10, 256, 50, quick ? 60 : 900, null, false, standard, null, overrides),
-				scenario("P4", "frozen partition", 0, 0, 6, 1_000, 100, 10, 256, 0, 0, null, false, List.of(),
-						"needs the failure-handling feature (a record that fails forever must not freeze the other "
-								+ "keys of its partition); added once that feature exists",
-						Map.of()),
-				scenario("P5", "bounded memory: P2 with -Xmx256m", 1_000_000, 1_000_000, 8, 1_000, 100, 0, 16, 0,
+						50_000, 6, 1_000, 100, 10, 256, 50, -1, 0, quick ? 60 : 900, null, false, standard, null,
+						overrides),
+				scenario("P4", "frozen partition: P1 with partition 0 failing for good, rate of the other partitions",
+						50_000, 50_000, 6, 1_000, 100, 10, 256, 0, 0, 100, quick ? 30 : 600, null, false, standard,
+						null, overrides),
+				scenario("P5", "bounded memory: P2 with -Xmx256m", 1_000_000, 1_000_000, 8, 1_000, 100, 0, 16, 0, -1, 0,
 						quick ? 120 : 600, "256m", false, standard, null, overrides),
 				scenario("P6", "virtual threads: P1 on JDK 25, concurrency 5,000, 10,000 keys",
-						quick ? 100_000 : 500_000, 500_000, 6, 10_000, 100, 10, 5_000, 0, quick ? 30 : 600, null, true,
-						standard, null, overrides));
+						quick ? 100_000 : 500_000, 500_000, 6, 10_000, 100, 10, 5_000, 0, -1, 0, quick ? 30 : 600, null,
+						true, standard, null, overrides));
 	}
 
 	private static Scenario scenario(String id, String title, int records, int specifiedRecords, int partitions,
-			int keys, int valueBytes, int workMillis, int concurrency, int hotPercent, int budgetSeconds,
-			String maxHeap, boolean java25, List<Contender> contenders, String placeholder,
-			Map<String, String> overrides) {
+			int keys, int valueBytes, int workMillis, int concurrency, int hotPercent, int failPartition,
+			long failFrom, int budgetSeconds, String maxHeap, boolean java25, List<Contender> contenders,
+			String placeholder, Map<String, String> overrides) {
 		int resolvedRecords = intOption(overrides, "records", records);
-		return new Scenario(id, title, resolvedRecords, intOption(overrides, "partitions", partitions),
-				intOption(overrides, "keys", keys), intOption(overrides, "value-bytes", valueBytes),
-				intOption(overrides, "work-ms", workMillis), intOption(overrides, "concurrency", concurrency),
-				intOption(overrides, "hot-percent", hotPercent), intOption(overrides, "budget", budgetSeconds),
+		int resolvedPartitions = intOption(overrides, "partitions", partitions);
+		int resolvedHotPercent = intOption(overrides, "hot-percent", hotPercent);
+		int resolvedFailPartition = intOption(overrides, "fail-partition", failPartition);
+		if (resolvedFailPartition >= resolvedPartitions) {
+			throw new IllegalArgumentException(id + ": fail-partition " + resolvedFailPartition + " does not exist ("
+					+ resolvedPartitions + " partitions)");
+		}
+		if (resolvedFailPartition >= 0 && resolvedHotPercent > 0) {
+			// The probe counts the measured records from the hot records and the failing
+			// partition's size; it cannot tell how many hot records the partition holds.
+			throw new IllegalArgumentException(id + ": a hot key and a failing partition cannot be combined");
+		}
+		return new Scenario(id, title, resolvedRecords, resolvedPartitions, intOption(overrides, "keys", keys),
+				intOption(overrides, "value-bytes", valueBytes), intOption(overrides, "work-ms", workMillis),
+				intOption(overrides, "concurrency", concurrency), resolvedHotPercent, resolvedFailPartition,
+				intOption(overrides, "fail-from", (int) failFrom), intOption(overrides, "retry-initial-ms", 10),
+				intOption(overrides, "retry-max-ms", 1_000), intOption(overrides, "budget", budgetSeconds),
 				overrides.getOrDefault("max-heap", maxHeap), java25, contenders, placeholder,
 				(resolvedRecords < specifiedRecords) ? specifiedRecords : 0);
 	}
@@ -88,6 +110,14 @@ record Scenario(String id, String title, int records, int partitions, int keys, 
 	}
 
 	/**
+	 * Return whether one partition fails from an offset on.
+	 * @return true in the frozen-partition scenario
+	 */
+	boolean hasFailingPartition() {
+		return this.failPartition >= 0;
+	}
+
+	/**
 	 * Return the number of records with the hot key.
 	 * @return the hot records
 	 */
@@ -104,6 +134,10 @@ record Scenario(String id, String title, int records, int partitions, int keys, 
 		text.append(String.format(", %d partitions, %,d keys", this.partitions, this.keys));
 		if (this.hotPercent > 0) {
 			text.append(String.format(" + hot key on %d%%", this.hotPercent));
+		}
+		if (hasFailingPartition()) {
+			text.append(String.format(", partition %d fails from offset %,d on (retry back-off from %d ms)",
+					this.failPartition, this.failFrom, this.retryInitialMs));
 		}
 		text.append(String.format(", %d B values, work %s, concurrency %,d, budget %d s", this.valueBytes,
 				(this.workMillis > 0) ? this.workMillis + " ms" : "none", this.concurrency, this.budgetSeconds));

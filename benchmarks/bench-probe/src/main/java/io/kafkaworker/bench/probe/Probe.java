@@ -33,8 +33,16 @@ import java.util.concurrent.atomic.LongAdder;
  * <li>how many times each (partition, offset) was handled, written to the seen file so
  * that the harness checks for missing and duplicate records itself;</li>
  * <li>the time from the first handler start to the end of the last record's work, for all
- * records and for the records whose key is not the hot key;</li>
- * <li>the age of each record at handler start (now minus the record's timestamp);</li>
+ * records and for the <em>measured</em> records: those whose key is not the hot key (P3)
+ * and that are not in the failing partition (P4);</li>
+ * <li>in a scenario with a failing partition ({@code bench.fail.partition}), the calls on
+ * its records from {@code bench.fail.from} on: each does the same work as any other record
+ * and then throws {@link FailingRecordException}; those records are never complete, and
+ * the probe does not wait for them;</li>
+ * <li>the age of each record at handler start (now minus the record's timestamp), less
+ * the time between {@code bench.seedStartMillis} (the timestamp every record carries) and
+ * this contender's first record: how long the record waited in the backlog once this
+ * contender started, however long after seeding it started;</li>
  * <li>the peak heap, sampled, and the peak resident set size of the process.</li>
  * </ul>
  * The cost per record is a few atomic operations, the same in every contender.
@@ -44,8 +52,11 @@ public final class Probe {
 	/** Flag returned by {@link #begin}: first time this record is handled. */
 	private static final int FIRST = 1;
 
-	/** Flag returned by {@link #begin}: the record has the hot key. */
-	private static final int HOT = 2;
+	/**
+	 * Flag returned by {@link #begin}: the record is not measured (hot key, or failing
+	 * partition).
+	 */
+	private static final int UNMEASURED = 2;
 
 	private static final Probe INSTANCE = new Probe();
 
@@ -55,9 +66,23 @@ public final class Probe {
 
 	private final long expected;
 
-	private final long expectedNonHot;
+	private final long expectedMeasured;
 
 	private final String hotKey;
+
+	/** The partition whose records fail from {@link #failFrom} on, or -1. */
+	private final int failPartition;
+
+	/** The first offset of {@link #failPartition} that fails. */
+	private final long failFrom;
+
+	/**
+	 * Whether the failing records throw: false for the zero-work limit, which handles
+	 * every record but still measures only the other partitions.
+	 */
+	private final boolean failThrows;
+
+	private final long seedStartMillis;
 
 	private final long budgetNanos;
 
@@ -73,25 +98,27 @@ public final class Probe {
 
 	private final AtomicLong firstBeginWallMillis = new AtomicLong();
 
-	private final AtomicLong firstNonHotBeginNanos = new AtomicLong();
+	private final AtomicLong firstMeasuredBeginNanos = new AtomicLong();
 
 	private final AtomicLong distinctBegun = new AtomicLong();
 
 	private final AtomicLong distinctDone = new AtomicLong();
 
-	private final AtomicLong distinctNonHotDone = new AtomicLong();
+	private final AtomicLong distinctMeasuredDone = new AtomicLong();
 
 	private final LongAdder duplicates = new LongAdder();
 
 	private final LongAdder outOfRange = new LongAdder();
 
+	private final LongAdder failedCalls = new LongAdder();
+
 	private volatile long lastEndNanos;
 
-	private volatile long lastNonHotEndNanos;
+	private volatile long lastMeasuredEndNanos;
 
 	private final LatencyHistogram latency = new LatencyHistogram();
 
-	private final LatencyHistogram nonHotLatency = new LatencyHistogram();
+	private final LatencyHistogram measuredLatency = new LatencyHistogram();
 
 	private final CountDownLatch complete = new CountDownLatch(1);
 
@@ -110,9 +137,20 @@ public final class Probe {
 			this.seen[i] = new AtomicIntegerArray((int) this.endOffsets[i]);
 			total += this.endOffsets[i];
 		}
-		this.expected = total;
-		this.expectedNonHot = total - Long.getLong("bench.expectedHot", 0);
 		this.hotKey = System.getProperty("bench.hotKey", "");
+		int failing = Integer.getInteger("bench.fail.partition", -1);
+		this.failPartition = (failing >= 0 && failing < parts.length) ? failing : -1;
+		this.failFrom = Long.getLong("bench.fail.from", 0);
+		this.failThrows = Boolean.parseBoolean(System.getProperty("bench.fail.throw", "true"));
+		long failingRecords = 0;
+		long failingPartitionRecords = 0;
+		if (this.failPartition >= 0) {
+			failingPartitionRecords = this.endOffsets[this.failPartition];
+			failingRecords = this.failThrows ? Math.max(0, failingPartitionRecords - this.failFrom) : 0;
+		}
+		this.expected = total - failingRecords;
+		this.expectedMeasured = total - Long.getLong("bench.expectedHot", 0) - failingPartitionRecords;
+		this.seedStartMillis = Long.getLong("bench.seedStartMillis", -1);
 		this.budgetNanos = TimeUnit.SECONDS.toNanos(Long.getLong("bench.budget.seconds", 600));
 		this.startupTimeoutNanos = TimeUnit.SECONDS.toNanos(Long.getLong("bench.startup.timeout.seconds", 120));
 		this.resultFile = Path.of(System.getProperty("bench.result.file", "bench-result.properties"));
@@ -142,16 +180,16 @@ public final class Probe {
 		if (this.firstBeginNanos.get() == 0 && this.firstBeginNanos.compareAndSet(0, now)) {
 			this.firstBeginWallMillis.set(System.currentTimeMillis());
 		}
-		boolean hot = !this.hotKey.isEmpty() && this.hotKey.equals(key);
-		if (!hot && this.firstNonHotBeginNanos.get() == 0) {
-			this.firstNonHotBeginNanos.compareAndSet(0, now);
+		boolean measured = (this.hotKey.isEmpty() || !this.hotKey.equals(key)) && partition != this.failPartition;
+		if (measured && this.firstMeasuredBeginNanos.get() == 0) {
+			this.firstMeasuredBeginNanos.compareAndSet(0, now);
 		}
-		long age = System.currentTimeMillis() - timestampMillis;
+		long age = age(timestampMillis);
 		this.latency.record(age);
-		if (!hot) {
-			this.nonHotLatency.record(age);
+		if (measured) {
+			this.measuredLatency.record(age);
 		}
-		int flags = hot ? HOT : 0;
+		int flags = measured ? 0 : UNMEASURED;
 		if (partition < 0 || partition >= this.seen.length || offset < 0 || offset >= this.endOffsets[partition]) {
 			this.outOfRange.increment();
 			return flags;
@@ -164,6 +202,19 @@ public final class Probe {
 		return flags;
 	}
 
+	// The record's age, less the contender's start as seen from the seeding (the
+	// histograms are bounded: records of a contender started long after seeding would
+	// otherwise all land in the overflow bucket).
+	private long age(long timestampMillis) {
+		long nowWall = System.currentTimeMillis();
+		if (this.seedStartMillis < 0) {
+			return nowWall - timestampMillis;
+		}
+		long firstWall = this.firstBeginWallMillis.get();
+		long started = (firstWall != 0) ? firstWall : nowWall;
+		return nowWall - timestampMillis - Math.max(0, started - this.seedStartMillis);
+	}
+
 	/**
 	 * Note that the work of a record is over.
 	 * @param flags what {@link #begin} returned for the record
@@ -173,8 +224,8 @@ public final class Probe {
 			return;
 		}
 		long now = System.nanoTime();
-		if ((flags & HOT) == 0 && this.distinctNonHotDone.incrementAndGet() == this.expectedNonHot) {
-			this.lastNonHotEndNanos = now;
+		if ((flags & UNMEASURED) == 0 && this.distinctMeasuredDone.incrementAndGet() == this.expectedMeasured) {
+			this.lastMeasuredEndNanos = now;
 		}
 		if (this.distinctDone.incrementAndGet() == this.expected) {
 			this.lastEndNanos = now;
@@ -183,16 +234,43 @@ public final class Probe {
 	}
 
 	/**
-	 * Handle a record: {@link #begin}, the work, {@link #end}.
+	 * Handle a record: {@link #begin}, the work, {@link #end}; or, for a record of the
+	 * failing partition at or after the first failing offset, the work and then a
+	 * {@link FailingRecordException}, every time it is called.
 	 * @param partition the record's partition
 	 * @param offset the record's offset
 	 * @param timestampMillis the record's timestamp
 	 * @param key the record's key, or null
+	 * @throws FailingRecordException if the record is one that fails
 	 */
 	public void handle(int partition, long offset, long timestampMillis, String key) {
+		if (fails(partition, offset)) {
+			fail(partition, offset);
+		}
 		int flags = begin(partition, offset, timestampMillis, key);
 		Work.perform();
 		end(flags);
+	}
+
+	/**
+	 * Return whether a record is one that fails every time it is handled.
+	 * @param partition the record's partition
+	 * @param offset the record's offset
+	 * @return true for the failing partition's records from the first failing offset on
+	 */
+	public boolean fails(int partition, long offset) {
+		return this.failThrows && partition == this.failPartition && offset >= this.failFrom;
+	}
+
+	// A failing record: counted (per offset in the seen file, which the harness reads as
+	// attempts, and in total), then the same work as any record, then the failure.
+	private void fail(int partition, long offset) {
+		this.failedCalls.increment();
+		if (offset < this.endOffsets[partition]) {
+			this.seen[partition].getAndIncrement((int) offset);
+		}
+		Work.perform();
+		throw new FailingRecordException(partition, offset);
 	}
 
 	/**
@@ -262,8 +340,8 @@ public final class Probe {
 	private void writeResults(String contender, String status, long stoppedNanos) throws IOException {
 		long first = this.firstBeginNanos.get();
 		long end = "COMPLETED".equals(status) ? this.lastEndNanos : stoppedNanos;
-		long firstNonHot = this.firstNonHotBeginNanos.get();
-		long nonHotEnd = (this.lastNonHotEndNanos != 0) ? this.lastNonHotEndNanos : stoppedNanos;
+		long firstMeasured = this.firstMeasuredBeginNanos.get();
+		long measuredEnd = (this.lastMeasuredEndNanos != 0) ? this.lastMeasuredEndNanos : stoppedNanos;
 		Properties result = new Properties();
 		result.setProperty("contender", contender);
 		result.setProperty("status", status);
@@ -273,15 +351,17 @@ public final class Probe {
 		result.setProperty("duplicates", Long.toString(this.duplicates.sum()));
 		result.setProperty("outOfRange", Long.toString(this.outOfRange.sum()));
 		result.setProperty("elapsedNanos", Long.toString((first != 0) ? end - first : 0));
-		result.setProperty("expectedNonHot", Long.toString(this.expectedNonHot));
-		result.setProperty("distinctNonHot", Long.toString(this.distinctNonHotDone.get()));
-		result.setProperty("nonHotElapsedNanos", Long.toString((firstNonHot != 0) ? nonHotEnd - firstNonHot : 0));
+		result.setProperty("expectedMeasured", Long.toString(this.expectedMeasured));
+		result.setProperty("distinctMeasured", Long.toString(this.distinctMeasuredDone.get()));
+		result.setProperty("measuredElapsedNanos",
+				Long.toString((firstMeasured != 0) ? measuredEnd - firstMeasured : 0));
+		result.setProperty("failedCalls", Long.toString(this.failedCalls.sum()));
 		result.setProperty("firstBeginWallMillis", Long.toString(this.firstBeginWallMillis.get()));
 		result.setProperty("startupNanos", Long.toString((first != 0) ? first - this.createdNanos : 0));
 		result.setProperty("ageP50Millis", Long.toString(this.latency.percentile(50)));
 		result.setProperty("ageP99Millis", Long.toString(this.latency.percentile(99)));
-		result.setProperty("nonHotAgeP50Millis", Long.toString(this.nonHotLatency.percentile(50)));
-		result.setProperty("nonHotAgeP99Millis", Long.toString(this.nonHotLatency.percentile(99)));
+		result.setProperty("measuredAgeP50Millis", Long.toString(this.measuredLatency.percentile(50)));
+		result.setProperty("measuredAgeP99Millis", Long.toString(this.measuredLatency.percentile(99)));
 		sampleHeap();
 		result.setProperty("peakHeapUsedBytes", Long.toString(this.peakHeapUsed));
 		result.setProperty("peakHeapAfterGcBytes", Long.toString(this.peakHeapAfterGc));

@@ -33,10 +33,50 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * <p>
  * With {@code bench.work.micros=0} and one consumer it is the consumption limit: the rate
  * at which one poll loop of this JVM takes records off the broker.
+ *
+ * <p>
+ * A record whose handling throws is tried again in place, {@code bench.retry.attempts}
+ * attempts in all (1 unless set), with waits from {@code bench.retry.initial.ms} growing
+ * by {@code bench.retry.multiplier}; after that its partition stops at it: the consumer
+ * seeks back to the record, pauses the partition, drops the rest of the poll for it, and
+ * the next commit records the record's offset. That is what a careful hand-written loop
+ * does to honour "never skip a record" without blocking its other partitions (with one
+ * partition per consumer, as here, there are none).
  */
 public final class RawConsumerMain {
 
+	private static final int RETRY_ATTEMPTS = Integer.getInteger("bench.retry.attempts", 1);
+
+	private static final long RETRY_INITIAL_MS = Long.getLong("bench.retry.initial.ms", 0);
+
+	private static final double RETRY_MULTIPLIER = Double
+		.parseDouble(System.getProperty("bench.retry.multiplier", "1"));
+
 	private RawConsumerMain() {
+	}
+
+	// Handle a record with retries in place; false if it failed every attempt.
+	private static boolean handle(Probe probe, ConsumerRecord<String, String> record) {
+		double wait = RETRY_INITIAL_MS;
+		for (int attempt = 1;; attempt++) {
+			try {
+				probe.handle(record.partition(), record.offset(), record.timestamp(), record.key());
+				return true;
+			}
+			catch (RuntimeException ex) {
+				if (attempt >= RETRY_ATTEMPTS) {
+					return false;
+				}
+			}
+			try {
+				Thread.sleep((long) wait);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+			wait *= RETRY_MULTIPLIER;
+		}
 	}
 
 	public static void main(String[] args) {
@@ -84,8 +124,16 @@ public final class RawConsumerMain {
 			});
 			while (true) {
 				ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(100));
-				for (ConsumerRecord<String, String> record : records) {
-					probe.handle(record.partition(), record.offset(), record.timestamp(), record.key());
+				for (TopicPartition partition : records.partitions()) {
+					for (ConsumerRecord<String, String> record : records.records(partition)) {
+						if (!handle(probe, record)) {
+							consumer.seek(partition, record.offset());
+							consumer.pause(List.of(partition));
+							System.out.printf("[raw] %s stopped at offset %d after %d attempts: paused%n", partition,
+									record.offset(), RETRY_ATTEMPTS);
+							break;
+						}
+					}
 				}
 				if (!records.isEmpty()) {
 					consumer.commitAsync();
