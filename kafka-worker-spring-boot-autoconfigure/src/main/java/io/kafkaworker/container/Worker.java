@@ -91,13 +91,17 @@ public final class Worker implements WorkerView {
 		this.executor = services.executors().apply(settings);
 		this.events = new WorkerEvents(services.eventPublisher());
 		this.events.setSource(this);
-		this.backpressure = new Backpressure(settings.maxBufferedRecords(), settings.maxBufferedBytes(),
-				this.pauses.forBackpressure());
 		Ordering ordering = Ordering.valueOf(settings.mode().name());
 		boolean batch = method.signature().isBatch();
 		HandlerHolder holder = new HandlerHolder();
 		this.scheduler = new LaneScheduler<>(settings.concurrency(), batch ? settings.batchSize() : MAX_CHUNK, !batch,
 				this.executor.executor(), (items) -> Objects.requireNonNull(holder.handler).handle(items));
+		LaneScheduler<WorkItem> lanes = this.scheduler;
+		this.backpressure = new Backpressure(settings.maxBufferedRecords(), settings.maxBufferedBytes(),
+				this.pauses.forBackpressure(),
+				(ordering == Ordering.KEY)
+						? (partition) -> lanes.deepestLane((key) -> partition.equals(Ordering.partitionOf(key)))
+						: (partition) -> 0);
 		DeadLetterPublisher deadLetters = (services.deadLetterTemplate() != null) ? new DeadLetterPublisher(
 				settings.failure(), settings.groupId(), services.deadLetterTemplate(), services.admin()) : null;
 		this.freezes = new FreezeControl(settings, ordering, this.scheduler, this.pauses, this.events, deadLetters,

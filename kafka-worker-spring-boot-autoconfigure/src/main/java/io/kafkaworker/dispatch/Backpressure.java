@@ -4,6 +4,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.ToIntFunction;
 
 import io.kafkaworker.offset.PartitionOffsets;
 import org.apache.kafka.common.TopicPartition;
@@ -29,6 +30,14 @@ import org.apache.kafka.common.TopicPartition;
  * poll ({@code max.poll.records}) more than the bound.
  *
  * <p>
+ * Where a partition runs in several lanes (KEY ordering), the records its deepest lane
+ * holds beyond half the partition's fair share do not count against the record bound:
+ * pausing the partition cannot make that lane (a hot or slow key) go faster, and it would
+ * stop fetching the partition's other keys, whose records lie behind that lane's in the
+ * log, although their lanes are idle. They still count against the byte bound, which
+ * keeps memory bounded.
+ *
+ * <p>
  * Pauses are decided on consumer threads, after a poll is dispatched. Resumes are decided
  * on lane threads as records complete, so a paused partition resumes without waiting for
  * a poll timeout, and again on consumer threads before each poll, as a safety net. Each
@@ -43,6 +52,8 @@ public final class Backpressure {
 	private final long maxBytes;
 
 	private final PauseControl control;
+
+	private final ToIntFunction<TopicPartition> deepestLane;
 
 	private final ConcurrentMap<TopicPartition, Flow> flows = new ConcurrentHashMap<>();
 
@@ -62,12 +73,26 @@ public final class Backpressure {
 	 * @param control pauses and resumes partitions at the consumer
 	 */
 	public Backpressure(long maxRecords, long maxBytes, PauseControl control) {
+		this(maxRecords, maxBytes, control, (partition) -> 0);
+	}
+
+	/**
+	 * Create the back-pressure of one worker whose partitions run in several lanes.
+	 * @param maxRecords the most records the worker should hold, buffered or in flight
+	 * @param maxBytes the most estimated bytes the worker should hold
+	 * @param control pauses and resumes partitions at the consumer
+	 * @param deepestLane the records waiting in a partition's deepest lane, or 0 when a
+	 * partition is one lane; called on consumer threads only
+	 */
+	public Backpressure(long maxRecords, long maxBytes, PauseControl control,
+			ToIntFunction<TopicPartition> deepestLane) {
 		if (maxRecords < 1 || maxBytes < 1) {
 			throw new IllegalArgumentException("maxRecords and maxBytes must be at least 1");
 		}
 		this.maxRecords = maxRecords;
 		this.maxBytes = maxBytes;
 		this.control = control;
+		this.deepestLane = deepestLane;
 	}
 
 	/**
@@ -116,9 +141,14 @@ public final class Backpressure {
 		}
 		Load share = fairShare();
 		for (Flow flow : this.flows.values()) {
+			// Looked up outside the flow's lock (it takes the lane scheduler's), and only
+			// for a partition whose records could pause it: the lookup scans the lanes.
+			boolean candidate = !flow.paused && flow.partition.outstanding() > share.records;
+			int deepestLane = candidate ? this.deepestLane.applyAsInt(flow.partition.topicPartition()) : 0;
 			synchronized (flow) {
-				if (!flow.paused && !flow.partition.isRevoked() && (flow.partition.outstanding() > share.records
-						|| flow.partition.outstandingBytes() > share.bytes)) {
+				if (!flow.paused && !flow.partition.isRevoked()
+						&& (countedRecords(flow, share, deepestLane) > share.records
+								|| flow.partition.outstandingBytes() > share.bytes)) {
 					flow.paused = true;
 					this.control.pause(flow.partition.topicPartition());
 				}
@@ -135,7 +165,9 @@ public final class Backpressure {
 	public void progressed(PartitionOffsets partition) {
 		Flow flow = this.flows.get(partition.topicPartition());
 		if (flow != null && flow.paused && flow.partition == partition) {
-			resumeIfDrained(flow, fairShare(), held());
+			// All its records, not only the counted ones: the deepest lane is looked up
+			// on consumer threads only, and reconcile resumes what this leaves paused.
+			resumeIfDrained(flow, fairShare(), held(), 0);
 		}
 	}
 
@@ -151,7 +183,7 @@ public final class Backpressure {
 				if (held == null) {
 					held = held();
 				}
-				resumeIfDrained(flow, share, held);
+				resumeIfDrained(flow, share, held, this.deepestLane.applyAsInt(flow.partition.topicPartition()));
 			}
 		}
 	}
@@ -203,9 +235,9 @@ public final class Backpressure {
 		return this.maxBytes;
 	}
 
-	private void resumeIfDrained(Flow flow, Load share, Load held) {
+	private void resumeIfDrained(Flow flow, Load share, Load held, int deepestLane) {
 		synchronized (flow) {
-			boolean partitionDrained = flow.partition.outstanding() <= share.records / 2
+			boolean partitionDrained = countedRecords(flow, share, deepestLane) <= share.records / 2
 					&& flow.partition.outstandingBytes() <= share.bytes / 2;
 			boolean workerDrained = held.records <= this.maxRecords / 2 && held.bytes <= this.maxBytes / 2;
 			if (flow.paused && (partitionDrained || workerDrained)) {
@@ -213,6 +245,12 @@ public final class Backpressure {
 				this.control.resume(flow.partition.topicPartition());
 			}
 		}
+	}
+
+	// The partition's records less what its deepest lane holds beyond half the fair
+	// share.
+	private static long countedRecords(Flow flow, Load share, int deepestLane) {
+		return flow.partition.outstanding() - Math.max(0, deepestLane - share.records / 2);
 	}
 
 	private Load held() {

@@ -413,6 +413,28 @@ public final class LaneScheduler<T> {
 	}
 
 	/**
+	 * Return the buffered items of the deepest lane whose key matches, for example the
+	 * deepest lane of one partition. Items inside a running call are not counted.
+	 * @param keyMatcher which lane keys to look at
+	 * @return the items waiting in the deepest matching lane, 0 if none
+	 */
+	public int deepestLane(Predicate<Object> keyMatcher) {
+		this.lock.lock();
+		try {
+			int deepest = 0;
+			for (Lane<T> lane : this.lanes.values()) {
+				if (lane.items.size() > deepest && keyMatcher.test(lane.key)) {
+					deepest = lane.items.size();
+				}
+			}
+			return deepest;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
 	 * Release halted lanes whose key matches, so they run again from their head.
 	 * @param keyMatcher which lane keys to release
 	 * @return the number of lanes released

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Random;
 import java.util.Set;
@@ -221,6 +222,59 @@ class BackpressureTests {
 		assertThat(backpressure.pausedPartitions()).as("the worker holds 10 of 20").isEmpty();
 		assertThat(this.control.events()).containsExactly("pause orders-0", "pause orders-1", "resume orders-0",
 				"resume orders-1");
+	}
+
+	@Test
+	void recordsWaitingInAPartitionsDeepestLaneBeyondHalfItsShareDoNotPauseIt() {
+		Map<TopicPartition, Integer> deepest = new ConcurrentHashMap<>();
+		Backpressure backpressure = new Backpressure(10, Long.MAX_VALUE, this.control,
+				(partition) -> deepest.getOrDefault(partition, 0));
+		PartitionOffsets p0 = tracked(backpressure, 0);
+		PartitionOffsets p1 = tracked(backpressure, 1);
+		receive(p0, 20);
+		receive(p1, 3);
+		deepest.put(partition(0), 18);
+		backpressure.afterDispatch();
+		assertThat(backpressure.pausedPartitions()).as("20 held, 16 of them beyond 2 in one lane: 4 of a share of 5")
+			.isEmpty();
+		receive(p0, 2);
+		backpressure.afterDispatch();
+		assertThat(backpressure.pausedPartitions()).as("6 counted of a share of 5").containsExactly(partition(0));
+	}
+
+	@Test
+	void recordsOfTheDeepestLaneStillCountAgainstTheByteBound() {
+		Backpressure backpressure = new Backpressure(10, 10 * 100, this.control, (partition) -> 20);
+		PartitionOffsets p0 = tracked(backpressure, 0);
+		tracked(backpressure, 1);
+		long[] offsets = new long[20];
+		int[] bytes = new int[20];
+		for (int i = 0; i < offsets.length; i++) {
+			offsets[i] = i;
+			bytes[i] = 100;
+		}
+		p0.receive(offsets, bytes, offsets.length);
+		backpressure.afterDispatch();
+		assertThat(backpressure.pausedPartitions()).containsExactly(partition(0));
+	}
+
+	@Test
+	void reconcileResumesAPartitionWhoseBacklogWaitsInOneLane() {
+		Map<TopicPartition, Integer> deepest = new ConcurrentHashMap<>();
+		Backpressure backpressure = new Backpressure(10, Long.MAX_VALUE, this.control,
+				(partition) -> deepest.getOrDefault(partition, 0));
+		PartitionOffsets p0 = tracked(backpressure, 0);
+		tracked(backpressure, 1);
+		receive(p0, 20);
+		backpressure.afterDispatch();
+		assertThat(backpressure.pausedPartitions()).containsExactly(partition(0));
+		backpressure.progressed(p0);
+		assertThat(backpressure.pausedPartitions()).containsExactly(partition(0));
+		deepest.put(partition(0), 20);
+		backpressure.progressed(p0);
+		assertThat(backpressure.pausedPartitions()).as("lane threads count every record").containsExactly(partition(0));
+		backpressure.reconcile();
+		assertThat(backpressure.pausedPartitions()).as("2 counted, at most half the share of 5").isEmpty();
 	}
 
 	@Test

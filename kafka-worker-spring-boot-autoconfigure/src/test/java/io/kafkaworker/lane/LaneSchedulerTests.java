@@ -387,6 +387,19 @@ class LaneSchedulerTests {
 	}
 
 	@Test
+	void deepestLaneCountsTheBufferedItemsOfTheDeepestMatchingLane() {
+		LaneScheduler<String> scheduler = new LaneScheduler<>(1, 1, this.executor, done());
+		scheduler.submit("a1", true, List.of("x1", "x2", "x3"));
+		scheduler.submit("a2", true, List.of("y1", "y2"));
+		scheduler.submit("b1", true, List.of("z1", "z2", "z3", "z4", "z5"));
+		assertThat(scheduler.deepestLane((key) -> ((String) key).startsWith("a")))
+			.as("a1's first item is in the running call")
+			.isEqualTo(2);
+		assertThat(scheduler.deepestLane((key) -> ((String) key).startsWith("b"))).isEqualTo(5);
+		assertThat(scheduler.deepestLane((key) -> ((String) key).startsWith("c"))).isZero();
+	}
+
+	@Test
 	void removeHeadLeavesALaneThatIsRunningACall() {
 		LaneScheduler<String> scheduler = new LaneScheduler<>(4, 1, this.executor, done());
 		scheduler.submit("a", true, List.of("a1", "a2"));
