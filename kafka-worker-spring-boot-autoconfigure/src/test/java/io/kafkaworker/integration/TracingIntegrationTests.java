@@ -243,7 +243,7 @@ class TracingIntegrationTests {
 			context.getBeanFactory().registerSingleton("handled", this.handled);
 		})
 			.run("--spring.kafka.bootstrap-servers=" + Broker.bootstrapServers(),
-					"--spring.kafka.consumer.auto-offset-reset=earliest",
+					"--spring.kafka.consumer.auto-offset-reset=earliest", "--kafka.worker.observation.enabled=true",
 					"--spring.kafka.template.observation-enabled=true", "--test.topic=" + this.topic,
 					"--test.batch-topic=" + this.batchTopic, "--test.output-topic=" + this.outputTopic,
 					"--kafka.worker.workers.traced.group-id=" + this.topic + "-group",

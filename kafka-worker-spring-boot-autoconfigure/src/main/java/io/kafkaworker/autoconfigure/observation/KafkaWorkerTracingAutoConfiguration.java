@@ -22,7 +22,7 @@ import org.springframework.core.annotation.Order;
 		"org.springframework.boot.micrometer.tracing.brave.autoconfigure.BraveAutoConfiguration" })
 @ConditionalOnClass(Tracer.class)
 @ConditionalOnBean(Tracer.class)
-@ConditionalOnBooleanProperty(name = "kafka.worker.observation.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty("kafka.worker.observation.enabled")
 public final class KafkaWorkerTracingAutoConfiguration {
 
 	@Bean

@@ -15,20 +15,21 @@ class KafkaWorkerTracingAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(KafkaWorkerTracingAutoConfiguration.class));
 
 	@Test
-	void linksLaneBatchSpansWhenATracerIsAvailable() {
+	void linksLaneBatchSpansWhenObservationIsOnAndATracerIsAvailable() {
 		this.runner.withBean(Tracer.class, () -> Tracer.NOOP)
+			.withPropertyValues("kafka.worker.observation.enabled=true")
 			.run((context) -> assertThat(context).hasSingleBean(BatchLinksTracingObservationHandler.class));
 	}
 
 	@Test
 	void backsOffWithoutATracer() {
-		this.runner.run((context) -> assertThat(context).doesNotHaveBean(BatchLinksTracingObservationHandler.class));
+		this.runner.withPropertyValues("kafka.worker.observation.enabled=true")
+			.run((context) -> assertThat(context).doesNotHaveBean(BatchLinksTracingObservationHandler.class));
 	}
 
 	@Test
-	void backsOffWhenObservationIsSwitchedOff() {
+	void backsOffByDefault() {
 		this.runner.withBean(Tracer.class, () -> Tracer.NOOP)
-			.withPropertyValues("kafka.worker.observation.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(BatchLinksTracingObservationHandler.class));
 	}
 
