@@ -1,7 +1,6 @@
 package io.kafkaworker.observation;
 
 import java.util.List;
-import java.util.Objects;
 
 import io.kafkaworker.observation.KafkaWorkerObservation.HighCardinalityKeys;
 import io.kafkaworker.observation.KafkaWorkerObservation.LowCardinalityKeys;
@@ -60,8 +59,8 @@ public class DefaultKafkaWorkerObservationConvention implements KafkaWorkerObser
 		if (records.stream().allMatch((record) -> record.partition() == first.partition())) {
 			values = values.and(HighCardinalityKeys.PARTITION.withValue(String.valueOf(first.partition())));
 		}
-		String key = RecordKeys.asText(first.key());
-		if (key != null && records.stream().allMatch((record) -> Objects.equals(record.key(), first.key()))) {
+		String key = RecordKeys.sharedKeyText(records);
+		if (key != null) {
 			values = values.and(HighCardinalityKeys.MESSAGE_KEY.withValue(key));
 		}
 		if (context instanceof BatchObservationContext) {

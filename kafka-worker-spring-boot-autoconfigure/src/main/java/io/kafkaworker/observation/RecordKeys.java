@@ -1,5 +1,9 @@
 package io.kafkaworker.observation;
 
+import java.util.List;
+import java.util.Objects;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -10,9 +14,12 @@ final class RecordKeys {
 	private RecordKeys() {
 	}
 
-	// Binary keys are left out: their bytes are rarely readable and may be large.
-	static @Nullable String asText(@Nullable Object key) {
-		if (key == null || key instanceof byte[]) {
+	// The key every record of a call shares, as text. Binary keys are left out: their
+	// bytes are rarely readable and may be large.
+	static @Nullable String sharedKeyText(List<ConsumerRecord<?, ?>> records) {
+		Object key = records.get(0).key();
+		if (key == null || key instanceof byte[]
+				|| !records.stream().allMatch((record) -> Objects.equals(record.key(), key))) {
 			return null;
 		}
 		return key.toString();

@@ -1,7 +1,6 @@
 package io.kafkaworker.observation;
 
 import java.util.List;
-import java.util.Objects;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.MDC;
@@ -64,8 +63,8 @@ public final class RecordLogContext implements AutoCloseable {
 			MDC.put(OFFSET,
 					(records.size() == 1) ? String.valueOf(first.offset()) : first.offset() + "-" + last.offset());
 		}
-		String key = RecordKeys.asText(first.key());
-		if (key != null && records.stream().allMatch((record) -> Objects.equals(record.key(), first.key()))) {
+		String key = RecordKeys.sharedKeyText(records);
+		if (key != null) {
 			MDC.put(KEY, key);
 		}
 		return new RecordLogContext();
