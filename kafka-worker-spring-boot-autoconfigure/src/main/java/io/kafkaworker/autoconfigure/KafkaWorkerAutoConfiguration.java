@@ -5,6 +5,8 @@ import java.util.Collection;
 
 import io.kafkaworker.annotation.KafkaBatchWorker;
 import io.kafkaworker.annotation.KafkaBatchWorkerAnnotationBeanPostProcessor;
+import io.kafkaworker.annotation.KafkaWorkerConfigurationException;
+import io.kafkaworker.container.InvocationDecorator;
 import io.kafkaworker.container.WorkerServices;
 import io.kafkaworker.container.WorkersShutdown;
 import io.kafkaworker.observation.CallObservations;
@@ -12,6 +14,8 @@ import io.kafkaworker.observation.KafkaWorkerObservationConvention;
 import io.kafkaworker.runtime.CompositeWorkerObserver;
 import io.kafkaworker.runtime.WorkerObserver;
 import io.kafkaworker.runtime.WorkerRegistry;
+import io.kafkaworker.transaction.BoundTransactionalSender;
+import io.kafkaworker.transaction.TransactionalSender;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -68,6 +72,12 @@ public final class KafkaWorkerAutoConfiguration {
 	@ConditionalOnMissingBean
 	static KafkaBatchWorkerAnnotationBeanPostProcessor kafkaBatchWorkerAnnotationBeanPostProcessor() {
 		return new KafkaBatchWorkerAnnotationBeanPostProcessor();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TransactionalSender kafkaWorkerTransactionalSender() {
+		return new BoundTransactionalSender();
 	}
 
 	@Bean
@@ -129,7 +139,18 @@ public final class KafkaWorkerAutoConfiguration {
 		WorkerServices services = new WorkerServices(new WorkerExecutors(Threading.VIRTUAL.isActive(environment)),
 				registry, CompositeWorkerObserver.of(observers.orderedStream().toList()), observations, eventPublisher,
 				DeadLetterTemplates.from(producerFactory.getIfUnique()), kafkaAdmin.getIfUnique(), taskScheduler,
-				bootstrapServers(kafkaWorkerContainerFactory));
+				bootstrapServers(kafkaWorkerContainerFactory),
+				TransactionalProducerFactory.from(producerFactory.getIfUnique(), TransactionalProducerFactory
+					.prefix(properties.getExactlyOnce().getTransactionalIdPrefix(), environment)),
+				(settings) -> {
+					if (settings.jdbcInbox()) {
+						throw new KafkaWorkerConfigurationException(
+								"Worker '" + settings.id()
+										+ "' uses exactly-once.store JDBC, which is not available yet.",
+								"Use store KAFKA.");
+					}
+					return InvocationDecorator.NONE;
+				});
 		return new KafkaWorkerEndpointRegistrar(methods, new WorkerSettingsResolver(properties, environment),
 				properties, kafkaWorkerContainerFactory, services);
 	}

@@ -11,6 +11,7 @@ import io.kafkaworker.annotation.Mode;
 import io.kafkaworker.container.DrainMode;
 import io.kafkaworker.error.FailurePolicy;
 import io.kafkaworker.error.FreezeScope;
+import io.kafkaworker.transaction.ExactlyOnceStore;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -47,6 +48,8 @@ public class KafkaWorkerProperties {
 
 	private final Observation observation = new Observation();
 
+	private final ExactlyOnce exactlyOnce = new ExactlyOnce();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -79,6 +82,10 @@ public class KafkaWorkerProperties {
 		return this.observation;
 	}
 
+	public ExactlyOnce getExactlyOnce() {
+		return this.exactlyOnce;
+	}
+
 	/**
 	 * Settings that apply to every worker that does not set them itself.
 	 */
@@ -90,9 +97,11 @@ public class KafkaWorkerProperties {
 		private Mode mode = Mode.PARTITION;
 
 		/**
-		 * Delivery guarantee: AT_LEAST_ONCE or AT_MOST_ONCE.
+		 * Delivery guarantee: AT_LEAST_ONCE, AT_MOST_ONCE or EXACTLY_ONCE.
 		 */
 		private Delivery delivery = Delivery.AT_LEAST_ONCE;
+
+		private final WorkerExactlyOnce exactlyOnce = new WorkerExactlyOnce(ExactlyOnceStore.KAFKA);
 
 		/**
 		 * Most handler calls that run at once per worker, across its partitions and
@@ -260,6 +269,10 @@ public class KafkaWorkerProperties {
 			return this.retry;
 		}
 
+		public WorkerExactlyOnce getExactlyOnce() {
+			return this.exactlyOnce;
+		}
+
 		public Freeze getFreeze() {
 			return this.freeze;
 		}
@@ -291,9 +304,11 @@ public class KafkaWorkerProperties {
 		private @Nullable Mode mode;
 
 		/**
-		 * Delivery guarantee: AT_LEAST_ONCE or AT_MOST_ONCE.
+		 * Delivery guarantee: AT_LEAST_ONCE, AT_MOST_ONCE or EXACTLY_ONCE.
 		 */
 		private @Nullable Delivery delivery;
+
+		private final WorkerExactlyOnce exactlyOnce = new WorkerExactlyOnce(null);
 
 		/**
 		 * Most handler calls that run at once for this worker.
@@ -466,6 +481,10 @@ public class KafkaWorkerProperties {
 
 		public Retry getRetry() {
 			return this.retry;
+		}
+
+		public WorkerExactlyOnce getExactlyOnce() {
+			return this.exactlyOnce;
 		}
 
 		public Freeze getFreeze() {
@@ -839,6 +858,85 @@ public class KafkaWorkerProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * Exactly-once delivery of one worker, or of every worker that does not set it.
+	 */
+	public static class WorkerExactlyOnce {
+
+		/**
+		 * Where delivery EXACTLY_ONCE keeps its proof: KAFKA (Kafka transactions around
+		 * what the handler sends with the TransactionalSender and the input offsets) or
+		 * JDBC (a database inbox table written in the handler's own transaction). KAFKA
+		 * unless configured.
+		 */
+		private @Nullable ExactlyOnceStore store;
+
+		WorkerExactlyOnce(@Nullable ExactlyOnceStore store) {
+			this.store = store;
+		}
+
+		public @Nullable ExactlyOnceStore getStore() {
+			return this.store;
+		}
+
+		public void setStore(@Nullable ExactlyOnceStore store) {
+			this.store = store;
+		}
+
+	}
+
+	/**
+	 * Application-wide settings of exactly-once delivery.
+	 */
+	public static class ExactlyOnce {
+
+		/**
+		 * Prefix of the transactional ids of the workers' producers, followed by the
+		 * worker id and the consumer's slot. Must be unique per application instance;
+		 * make it stable across restarts of the instance (for example the pod name of a
+		 * StatefulSet) so that a restarted instance aborts what its predecessor left open
+		 * at once, instead of consumers waiting for the transaction timeout. Defaults to
+		 * spring.kafka.producer.transaction-id-prefix if set, else to the application
+		 * name, the host name and the process id.
+		 */
+		private @Nullable String transactionalIdPrefix;
+
+		private final Jdbc jdbc = new Jdbc();
+
+		public @Nullable String getTransactionalIdPrefix() {
+			return this.transactionalIdPrefix;
+		}
+
+		public void setTransactionalIdPrefix(@Nullable String transactionalIdPrefix) {
+			this.transactionalIdPrefix = transactionalIdPrefix;
+		}
+
+		public Jdbc getJdbc() {
+			return this.jdbc;
+		}
+
+	}
+
+	/**
+	 * The database inbox of exactly-once workers with store JDBC.
+	 */
+	public static class Jdbc {
+
+		/**
+		 * Name of the inbox table.
+		 */
+		private String tableName = "kafka_worker_inbox";
+
+		public String getTableName() {
+			return this.tableName;
+		}
+
+		public void setTableName(String tableName) {
+			this.tableName = tableName;
 		}
 
 	}

@@ -15,6 +15,7 @@ import io.kafkaworker.container.WorkerSettings;
 import io.kafkaworker.error.FailurePolicy;
 import io.kafkaworker.error.FreezeScope;
 import io.kafkaworker.error.RetryPolicy;
+import io.kafkaworker.transaction.ExactlyOnceStore;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.env.PropertyResolver;
@@ -110,9 +111,22 @@ final class WorkerSettingsResolver {
 		Duration revokeTimeout = sources
 			.choose("revoke-timeout", null, worker.getRevokeTimeout(), null, defaults.getRevokeTimeout())
 			.require((value) -> !value.isNegative(), "a duration of zero or more");
+		ExactlyOnceStore store = sources
+			.choose("exactly-once.store", worker.getExactlyOnce().getStore(), defaults.getExactlyOnce().getStore(),
+					ExactlyOnceStore.KAFKA)
+			.value();
+		FailureSettings failure = failure(sources, defaults);
+		if (delivery == Delivery.EXACTLY_ONCE && store == ExactlyOnceStore.KAFKA
+				&& failure.freezeScope() == FreezeScope.KEY) {
+			sources
+				.choose("freeze.scope", worker.getFreeze().getScope(), defaults.getFreeze().getScope(),
+						FreezeScope.PARTITION)
+				.require((value) -> value != FreezeScope.KEY,
+						"PARTITION, since delivery is EXACTLY_ONCE with Kafka transactions (a transaction commits each "
+								+ "partition's offsets up to one point, so records after a frozen key could not commit)");
+		}
 		return new WorkerSettings(id, topics, groupId, mode, delivery, concurrency, consumers, batchSize, autoStartup,
-				maxBufferedRecords, maxBufferedBytes, commitInterval, commitTimeout, revokeTimeout,
-				failure(sources, defaults));
+				maxBufferedRecords, maxBufferedBytes, commitInterval, commitTimeout, revokeTimeout, failure, store);
 	}
 
 	private FailureSettings failure(Sources sources, KafkaWorkerProperties.Defaults defaults) {
@@ -188,12 +202,7 @@ final class WorkerSettingsResolver {
 	}
 
 	private static Delivery delivery(Setting<Delivery> setting) {
-		if (setting.value() == Delivery.EXACTLY_ONCE) {
-			throw new KafkaWorkerConfigurationException(
-					"Delivery EXACTLY_ONCE, set by " + setting.source() + ", is not supported yet.",
-					"Use AT_LEAST_ONCE (the default) or AT_MOST_ONCE.");
-		}
-		return setting.require((value) -> value != Delivery.DEFAULT, "AT_LEAST_ONCE or AT_MOST_ONCE");
+		return setting.require((value) -> value != Delivery.DEFAULT, "AT_LEAST_ONCE, AT_MOST_ONCE or EXACTLY_ONCE");
 	}
 
 	private static int positive(Setting<Integer> setting) {

@@ -16,6 +16,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Commits the committable offsets of one consumer's partitions, on that consumer's
@@ -133,6 +134,22 @@ public final class OffsetCommitter {
 					+ "; records after the last commit are committed later or redelivered: " + ex);
 			return false;
 		}
+	}
+
+	/**
+	 * Record offsets that were committed another way (inside a Kafka transaction), for
+	 * {@link #lastCommitted} and the listener.
+	 * @param offsets the offsets
+	 * @param duration how long the commit took
+	 * @param failure why it failed, or null if it succeeded
+	 */
+	public void recordCommitted(Map<TopicPartition, OffsetAndMetadata> offsets, Duration duration,
+			@Nullable Exception failure) {
+		this.lastAttemptNanos = this.nanoClock.getAsLong();
+		if (failure == null) {
+			offsets.forEach((partition, offset) -> this.lastCommitted.put(partition, offset.offset()));
+		}
+		this.listener.committed(offsets, duration, failure);
 	}
 
 	/**

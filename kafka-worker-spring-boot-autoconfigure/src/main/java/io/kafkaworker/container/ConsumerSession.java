@@ -19,6 +19,7 @@ import io.kafkaworker.annotation.Delivery;
 import io.kafkaworker.commit.OffsetCommitter;
 import io.kafkaworker.dispatch.Backpressure;
 import io.kafkaworker.dispatch.Dispatcher;
+import io.kafkaworker.dispatch.Ordering;
 import io.kafkaworker.dispatch.WorkItem;
 import io.kafkaworker.event.PartitionsAssignedEvent;
 import io.kafkaworker.event.PartitionsRevokedEvent;
@@ -34,6 +35,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.format.annotation.DurationFormat;
 import org.springframework.format.datetime.standard.DurationFormatterUtils;
@@ -71,6 +73,12 @@ final class ConsumerSession {
 
 	private final JoinWatch joinWatch;
 
+	/** Kafka transactions for exactly-once delivery, or null. */
+	private final @Nullable TransactionalUnits transactions;
+
+	/** Which consumer's transactions a partition's records belong to, for the lanes. */
+	private final Map<PartitionOffsets, TransactionalUnits> transactionRouting;
+
 	private volatile long lastPollNanos = System.nanoTime();
 
 	private volatile boolean assignmentReceived;
@@ -86,7 +94,8 @@ final class ConsumerSession {
 	ConsumerSession(WorkerSettings settings, Consumer<?, ?> consumer, Dispatcher dispatcher,
 			LaneScheduler<WorkItem> scheduler, Backpressure backpressure, OffsetCommitter committer,
 			FreezeControl freezes, PartitionPauses pauses, WorkerEvents events, WorkerObserver observer,
-			JoinWatch joinWatch) {
+			JoinWatch joinWatch, @Nullable TransactionalUnitsFactory transactionsFactory,
+			Map<PartitionOffsets, TransactionalUnits> transactionRouting) {
 		this.settings = settings;
 		this.consumer = consumer;
 		this.dispatcher = dispatcher;
@@ -98,6 +107,9 @@ final class ConsumerSession {
 		this.events = events;
 		this.observer = observer;
 		this.joinWatch = joinWatch;
+		this.transactionRouting = transactionRouting;
+		this.transactions = (transactionsFactory != null) ? transactionsFactory.create(this::rewind,
+				(offsets, duration, failure) -> committer.recordCommitted(offsets, duration, failure)) : null;
 	}
 
 	/**
@@ -109,12 +121,31 @@ final class ConsumerSession {
 		if (this.settings.delivery() == Delivery.AT_MOST_ONCE && !commitBeforeHandling(records)) {
 			return;
 		}
+		TransactionalUnits units = this.transactions;
+		if (units != null && !units.admit(records, this.consumer)) {
+			return;
+		}
 		for (TopicPartition topicPartition : records.partitions()) {
 			List<ConsumerRecord<Object, Object>> partitionRecords = records.records(topicPartition);
+			if (units != null) {
+				partitionRecords = units.cut(topicPartition, partitionRecords, this.consumer);
+				if (partitionRecords.isEmpty()) {
+					continue;
+				}
+			}
 			PartitionOffsets partition = partitionFor(topicPartition, partitionRecords.get(0).offset());
+			if (units != null) {
+				this.transactionRouting.put(partition, units);
+				units.enter(topicPartition, partition, partitionRecords.get(0).offset());
+			}
 			this.dispatcher.dispatch(topicPartition, track(partition, partitionRecords));
 		}
-		this.committer.commitIfDue(this.consumer, this.partitions.values());
+		if (units != null) {
+			units.afterDispatch(this.partitions.keySet());
+		}
+		else {
+			this.committer.commitIfDue(this.consumer, this.partitions.values());
+		}
 		this.backpressure.afterDispatch();
 		this.freezes.enforceBacklogLimit();
 	}
@@ -131,7 +162,12 @@ final class ConsumerSession {
 		runRequests();
 		this.backpressure.reconcile();
 		this.freezes.enforceBacklogLimit();
-		this.committer.commitIfDue(this.consumer, this.partitions.values());
+		if (this.transactions != null) {
+			this.transactions.beforePoll(this.consumer);
+		}
+		else {
+			this.committer.commitIfDue(this.consumer, this.partitions.values());
+		}
 		observePositions();
 	}
 
@@ -145,7 +181,7 @@ final class ConsumerSession {
 		CompletableFuture<Map<TopicPartition, Long>> done = new CompletableFuture<>();
 		this.requests.add(() -> {
 			try {
-				if (!this.committer.commitNow(this.consumer, this.partitions.values())) {
+				if (!commitEverything()) {
 					throw new IllegalStateException("the broker did not accept the commit");
 				}
 				Map<TopicPartition, Long> committed = new HashMap<>();
@@ -175,6 +211,9 @@ final class ConsumerSession {
 				if (!this.partitions.containsKey(topicPartition)) {
 					throw new IllegalStateException(topicPartition + " is no longer assigned to this consumer");
 				}
+				if (this.transactions != null) {
+					this.transactions.finish(this.consumer, this.settings.revokeTimeout());
+				}
 				this.consumer.seek(topicPartition, offset);
 				// Start tracking afresh: records fetched before the seek are dropped,
 				// and the next commit records the new position.
@@ -189,6 +228,30 @@ final class ConsumerSession {
 			}
 		});
 		return done;
+	}
+
+	private boolean commitEverything() {
+		if (this.transactions != null) {
+			return this.transactions.finish(this.consumer, this.settings.revokeTimeout());
+		}
+		return this.committer.commitNow(this.consumer, this.partitions.values());
+	}
+
+	/**
+	 * Return the transactions of this session.
+	 * @return the transactions, or null unless the worker uses Kafka transactions
+	 */
+	@Nullable TransactionalUnits transactions() {
+		return this.transactions;
+	}
+
+	/**
+	 * Close the session's transactional producer, if any.
+	 */
+	void close() {
+		if (this.transactions != null) {
+			this.transactions.close();
+		}
 	}
 
 	/**
@@ -252,7 +315,12 @@ final class ConsumerSession {
 	 * @param revoked the partitions
 	 */
 	void revoked(Collection<TopicPartition> revoked) {
-		if (release(revoked, true)) {
+		if (this.transactions != null && !revoked.isEmpty()) {
+			// A transaction covers all of the consumer's partitions: finish it while the
+			// consumer still owns them, so its offsets can still be committed.
+			this.transactions.finish(this.consumer, this.settings.revokeTimeout());
+		}
+		if (release(revoked, this.transactions == null)) {
 			this.observer.rebalanced(this.settings.id(), RebalanceChange.REVOKED, revoked.size());
 			this.events.publish(new PartitionsRevokedEvent(this.events.source(), this.settings.id(), revoked, false));
 		}
@@ -264,6 +332,9 @@ final class ConsumerSession {
 	 * @param lost the partitions
 	 */
 	void lost(Collection<TopicPartition> lost) {
+		if (this.transactions != null && !lost.isEmpty()) {
+			this.transactions.abandon(this.consumer);
+		}
 		if (release(lost, false)) {
 			this.observer.rebalanced(this.settings.id(), RebalanceChange.LOST, lost.size());
 			this.events.publish(new PartitionsRevokedEvent(this.events.source(), this.settings.id(), lost, true));
@@ -385,8 +456,46 @@ final class ConsumerSession {
 			this.committer.forget(partition.topicPartition());
 			this.freezes.forget(partition.topicPartition(), resolution);
 			this.pauses.forget(partition.topicPartition());
+			this.transactionRouting.remove(partition);
+			if (this.transactions != null) {
+				this.transactions.forget(partition.topicPartition(), resolution);
+			}
 		}
 		return true;
+	}
+
+	// After an aborted transaction: drop the progress of the unit's partitions (calls
+	// still running see it revoked and abandon their records) and what was fetched after
+	// their first record of the unit, then fetch again from there.
+	private void rewind(Map<TopicPartition, Long> firstOffsets) {
+		Set<PartitionOffsets> dropped = Collections.newSetFromMap(new IdentityHashMap<>());
+		Map<TopicPartition, Long> held = new HashMap<>();
+		firstOffsets.forEach((topicPartition, offset) -> {
+			PartitionOffsets partition = this.partitions.remove(topicPartition);
+			if (partition != null) {
+				partition.revoke();
+				dropped.add(partition);
+				held.put(topicPartition, offset);
+			}
+		});
+		this.scheduler.discard((item) -> dropped.contains(item.partition()));
+		this.scheduler.release((laneKey) -> {
+			TopicPartition lanePartition = Ordering.partitionOf(laneKey);
+			return lanePartition == null || held.containsKey(lanePartition);
+		});
+		for (PartitionOffsets partition : dropped) {
+			this.backpressure.untrack(partition);
+			this.transactionRouting.remove(partition);
+		}
+		held.forEach((topicPartition, offset) -> {
+			try {
+				this.consumer.seek(topicPartition, offset);
+			}
+			catch (IllegalStateException ex) {
+				// No longer assigned: the next owner starts from the last commit.
+			}
+			track(topicPartition);
+		});
 	}
 
 	private void awaitInFlight(List<PartitionOffsets> partitions) {
@@ -433,6 +542,16 @@ final class ConsumerSession {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Creates the transactions of a session, given what only the session can do.
+	 */
+	@FunctionalInterface
+	interface TransactionalUnitsFactory {
+
+		TransactionalUnits create(TransactionalUnits.Rewind rewind, TransactionalUnits.Committed committed);
+
 	}
 
 }

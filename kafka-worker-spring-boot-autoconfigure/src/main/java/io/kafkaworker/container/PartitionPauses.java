@@ -126,7 +126,13 @@ final class PartitionPauses {
 		/**
 		 * Too many records wait behind frozen keys of the partition (freeze scope KEY).
 		 */
-		FROZEN_KEYS_BACKLOG
+		FROZEN_KEYS_BACKLOG,
+
+		/**
+		 * A transaction of the partition's consumer runs or backs off before a retry
+		 * (exactly-once delivery).
+		 */
+		TRANSACTION
 
 	}
 

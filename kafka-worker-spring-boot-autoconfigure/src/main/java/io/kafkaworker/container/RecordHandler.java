@@ -1,14 +1,17 @@
 package io.kafkaworker.container;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import io.kafkaworker.annotation.Delivery;
 import io.kafkaworker.dispatch.Backpressure;
 import io.kafkaworker.dispatch.WorkItem;
+import io.kafkaworker.error.FailurePolicy;
 import io.kafkaworker.error.RetryPolicy;
 import io.kafkaworker.lane.CallHandler;
 import io.kafkaworker.lane.CallOutcome;
@@ -17,10 +20,12 @@ import io.kafkaworker.observation.RecordLogContext;
 import io.kafkaworker.offset.PartitionOffsets;
 import io.kafkaworker.runtime.WorkerObserver;
 import io.kafkaworker.runtime.WorkerObserver.RecordOutcome;
+import io.kafkaworker.transaction.TransactionBinding;
 import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.format.annotation.DurationFormat;
 import org.springframework.format.datetime.standard.DurationFormatterUtils;
@@ -55,7 +60,10 @@ final class RecordHandler implements CallHandler<WorkItem> {
 
 	private final boolean batchSignature;
 
-	private final HandlerMethodInvoker invoker;
+	private final HandlerInvocation invoker;
+
+	// Finds the Kafka transactions a record belongs to; null unless the worker uses them.
+	private final @Nullable Function<WorkItem, @Nullable TransactionalUnits> transactions;
 
 	private final Backpressure backpressure;
 
@@ -73,9 +81,9 @@ final class RecordHandler implements CallHandler<WorkItem> {
 	// Set when a graceful shutdown drains the worker: failures stop retrying.
 	private volatile boolean draining;
 
-	RecordHandler(WorkerSettings settings, boolean batchSignature, HandlerMethodInvoker invoker,
-			Backpressure backpressure, FailureActions failureActions, Predicate<WorkItem> held, WorkerObserver observer,
-			CallObservations observations) {
+	RecordHandler(WorkerSettings settings, boolean batchSignature, HandlerInvocation invoker, Backpressure backpressure,
+			FailureActions failureActions, Predicate<WorkItem> held, WorkerObserver observer,
+			CallObservations observations, @Nullable Function<WorkItem, @Nullable TransactionalUnits> transactions) {
 		this.settings = settings;
 		this.batchSignature = batchSignature;
 		this.invoker = invoker;
@@ -84,10 +92,18 @@ final class RecordHandler implements CallHandler<WorkItem> {
 		this.held = held;
 		this.observer = observer;
 		this.observations = observations;
+		this.transactions = transactions;
 	}
 
 	@Override
 	public CallOutcome handle(List<WorkItem> items) {
+		if (this.transactions != null) {
+			return handleInTransaction(items, this.transactions);
+		}
+		return handleCall(items);
+	}
+
+	private CallOutcome handleCall(List<WorkItem> items) {
 		if (this.batchSignature) {
 			return handleInvocation(items);
 		}
@@ -106,6 +122,63 @@ final class RecordHandler implements CallHandler<WorkItem> {
 			}
 		}
 		return CallOutcome.DONE;
+	}
+
+	// Exactly-once with Kafka transactions: the call runs with its consumer's transaction
+	// bound to the thread, so the handler's sends join it. Records whose retries are
+	// exhausted get the failure policy instead of the handler (see TransactionalUnits).
+	private CallOutcome handleInTransaction(List<WorkItem> items,
+			Function<WorkItem, @Nullable TransactionalUnits> routing) {
+		TransactionalUnits units = routing.apply(items.get(0));
+		if (units == null || items.get(0).partition().isRevoked()) {
+			return CallOutcome.DONE;
+		}
+		List<WorkItem> toHandle = new ArrayList<>(items.size());
+		try (TransactionBinding.Scope binding = TransactionBinding.bind(units.transaction())) {
+			for (WorkItem item : items) {
+				TransactionalUnits.Failure failure = units.exhaustedFailure(item);
+				if (failure == null) {
+					toHandle.add(item);
+				}
+				else if (!applyExhausted(units, item, failure)) {
+					units.fail(List.of(item), failure.last);
+					return CallOutcome.HALT;
+				}
+			}
+			return toHandle.isEmpty() ? CallOutcome.DONE : handleCall(toHandle);
+		}
+	}
+
+	// Skip or dead-letter a record whose retries were exhausted in earlier, aborted runs;
+	// the dead letter is sent inside the transaction. Returns false if that failed: the
+	// record then freezes on the next run, so nothing is lost.
+	private boolean applyExhausted(TransactionalUnits units, WorkItem item, TransactionalUnits.Failure failure) {
+		List<WorkItem> records = List.of(item);
+		if (failure.exhaustedPolicy == FailurePolicy.DEAD_LETTER) {
+			DeadLetterPublisher publisher = units.deadLetters();
+			try {
+				if (publisher == null) {
+					throw new IllegalStateException("no dead-letter publisher");
+				}
+				publisher.publish(item.record(), failure.last, failure.attempts);
+			}
+			catch (RuntimeException ex) {
+				logger.error("Worker '" + this.settings.id() + "' could not publish " + item
+						+ " to the dead-letter topic; freezing it instead so nothing is lost", ex);
+				failure.exhaustedPolicy = FailurePolicy.FREEZE;
+				return false;
+			}
+			logger.warn("Worker '" + this.settings.id() + "' dead-lettered " + item + " after " + failure.attempts
+					+ " attempts: " + failure.last);
+			completeAll(records);
+			this.failureActions.count(records, RecordOutcome.DEAD_LETTERED);
+			return true;
+		}
+		logger.error("Worker '" + this.settings.id() + "' skipped " + item + " after " + failure.attempts + " attempts",
+				failure.last);
+		completeAll(records);
+		this.failureActions.count(records, RecordOutcome.SKIPPED);
+		return true;
 	}
 
 	private CallOutcome handleInvocation(List<WorkItem> records) {
@@ -151,6 +224,14 @@ final class RecordHandler implements CallHandler<WorkItem> {
 				called(records, start, false);
 				if (partition.isRevoked()) {
 					return failed(observation, ex, CallOutcome.DONE);
+				}
+				TransactionalUnits units = (this.transactions != null) ? this.transactions.apply(records.get(0)) : null;
+				if (units != null) {
+					// No retry in place: the sends of this attempt are in the
+					// transaction,
+					// which must abort; the records run again in a new one.
+					units.fail(records, ex);
+					return failed(observation, ex, CallOutcome.HALT);
 				}
 				if (this.settings.delivery() == Delivery.AT_MOST_ONCE) {
 					logger.error("Worker '" + this.settings.id() + "' failed to handle " + records

@@ -19,6 +19,7 @@ import io.kafkaworker.dispatch.Backpressure;
 import io.kafkaworker.dispatch.Dispatcher;
 import io.kafkaworker.dispatch.Ordering;
 import io.kafkaworker.dispatch.WorkItem;
+import io.kafkaworker.event.Resolution;
 import io.kafkaworker.lane.LaneScheduler;
 import io.kafkaworker.lane.LaneSnapshot;
 import io.kafkaworker.offset.PartitionOffsets;
@@ -27,6 +28,9 @@ import io.kafkaworker.runtime.PartitionSnapshot;
 import io.kafkaworker.runtime.WorkerObserver;
 import io.kafkaworker.runtime.WorkerSnapshot;
 import io.kafkaworker.runtime.WorkerView;
+import io.kafkaworker.transaction.KafkaTransaction;
+import io.kafkaworker.transaction.TransactionalIds;
+import io.kafkaworker.transaction.TransactionalProducers;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -73,6 +77,14 @@ public final class Worker implements WorkerView {
 
 	private final Map<Consumer<?, ?>, ConsumerSession> sessions = new ConcurrentHashMap<>();
 
+	private final InvocationDecorator decorator;
+
+	/** Kafka transactions: the ids of the consumers' producers, or null. */
+	private final @Nullable TransactionalIds transactionalIds;
+
+	/** Kafka transactions: which consumer's transaction a partition's records use. */
+	private final Map<PartitionOffsets, TransactionalUnits> transactionRouting = new ConcurrentHashMap<>();
+
 	private volatile @Nullable MessageListenerContainer container;
 
 	private volatile boolean joined;
@@ -108,9 +120,19 @@ public final class Worker implements WorkerView {
 				services.taskScheduler(), services.observer());
 		FailureActions failureActions = new FailureActions(settings, this.freezes, deadLetters, this.events,
 				this::stopAsync, services.observer());
-		this.handler = new RecordHandler(settings, batch, new HandlerMethodInvoker(method, converter),
-				this.backpressure, failureActions, this.scheduler::isHeld, services.observer(),
-				services.observations());
+		this.decorator = services.invocationDecorators().apply(settings);
+		HandlerMethodInvoker invoker = new HandlerMethodInvoker(method, converter);
+		TransactionalProducers producers = services.transactionalProducers();
+		if (settings.kafkaTransactions() && producers == null) {
+			throw new IllegalStateException("Worker '" + settings.id() + "' uses delivery EXACTLY_ONCE with Kafka "
+					+ "transactions but the application has no ProducerFactory; configure spring.kafka.producer.*");
+		}
+		this.transactionalIds = (settings.kafkaTransactions() && producers != null)
+				? new TransactionalIds(producers.prefix(), settings.id()) : null;
+		Map<PartitionOffsets, TransactionalUnits> routing = this.transactionRouting;
+		this.handler = new RecordHandler(settings, batch, this.decorator.decorate(invoker::invoke), this.backpressure,
+				failureActions, this.scheduler::isHeld, services.observer(), services.observations(),
+				(this.transactionalIds != null) ? (item) -> routing.get(item.partition()) : null);
 		holder.handler = this.handler;
 		this.dispatcher = new Dispatcher(ordering, this.scheduler);
 	}
@@ -154,17 +176,40 @@ public final class Worker implements WorkerView {
 	 * @param consumer the consumer
 	 */
 	void endSessionIfIdle(Consumer<?, ?> consumer) {
-		this.sessions.computeIfPresent(consumer, (key, session) -> session.hasPartitions() ? session : null);
+		ConsumerSession session = this.sessions.get(consumer);
+		if (session != null && !session.hasPartitions() && this.sessions.remove(consumer, session)) {
+			session.close();
+		}
 	}
 
 	private ConsumerSession newSession(Consumer<?, ?> consumer) {
 		WorkerObserver observer = this.services.observer();
 		OffsetCommitter committer = new OffsetCommitter(this.settings.id(), this.settings.commitInterval(),
-				this.settings.commitTimeout(), System::nanoTime,
-				(offsets, duration, failure) -> observer.committed(this.settings.id(), failure == null, duration));
+				this.settings.commitTimeout(), System::nanoTime, (offsets, duration, failure) -> {
+					observer.committed(this.settings.id(), failure == null, duration);
+					if (failure == null) {
+						this.decorator.committed(this.settings.groupId(), offsets);
+					}
+				});
 		return new ConsumerSession(this.settings, consumer, this.dispatcher, this.scheduler, this.backpressure,
 				committer, this.freezes, this.pauses, this.events, observer, new JoinWatch(this.settings.id(),
-						this.settings.groupId(), this.services.bootstrapServers(), System::nanoTime));
+						this.settings.groupId(), this.services.bootstrapServers(), System::nanoTime),
+				transactionsFactory(), this.transactionRouting);
+	}
+
+	private ConsumerSession.@Nullable TransactionalUnitsFactory transactionsFactory() {
+		TransactionalIds ids = this.transactionalIds;
+		TransactionalProducers producers = this.services.transactionalProducers();
+		if (ids == null || producers == null) {
+			return null;
+		}
+		return (rewind, committed) -> {
+			int slot = ids.acquire();
+			KafkaTransaction transaction = new KafkaTransaction(ids.idOf(slot), producers.factory());
+			return new TransactionalUnits(this.settings, transaction, () -> ids.release(slot), this.pauses, this.events,
+					this.services.observer(), this::stopAsync, this.services.taskScheduler(), this.services.admin(),
+					rewind, committed);
+		};
 	}
 
 	/**
@@ -208,12 +253,37 @@ public final class Worker implements WorkerView {
 
 	@Override
 	public List<FrozenRecord> resumeFrozen(String topic, int partition, @Nullable String key) {
-		return this.freezes.resume(topic, partition, key);
+		List<FrozenRecord> resumed = new ArrayList<>(this.freezes.resume(topic, partition, key));
+		for (TransactionalUnits units : transactionalUnits()) {
+			FrozenRecord record = units.resume(new TopicPartition(topic, partition), Resolution.RESUMED);
+			if (record != null && (key == null || key.equals(record.key()))) {
+				resumed.add(record);
+			}
+		}
+		return resumed;
 	}
 
 	@Override
 	public List<FrozenRecord> skipFrozen(String topic, int partition, @Nullable String key, boolean toDeadLetter) {
-		return this.freezes.skip(topic, partition, key, toDeadLetter);
+		List<FrozenRecord> skipped = new ArrayList<>(this.freezes.skip(topic, partition, key, toDeadLetter));
+		for (TransactionalUnits units : transactionalUnits()) {
+			FrozenRecord record = units.skip(new TopicPartition(topic, partition), toDeadLetter);
+			if (record != null) {
+				skipped.add(record);
+			}
+		}
+		return skipped;
+	}
+
+	private List<TransactionalUnits> transactionalUnits() {
+		List<TransactionalUnits> all = new ArrayList<>();
+		for (ConsumerSession session : this.sessions.values()) {
+			TransactionalUnits units = session.transactions();
+			if (units != null) {
+				all.add(units);
+			}
+		}
+		return all;
 	}
 
 	@Override
@@ -258,7 +328,11 @@ public final class Worker implements WorkerView {
 	 * @return the frozen records, oldest first
 	 */
 	public List<FrozenRecord> frozenRecords() {
-		return this.freezes.frozenRecords();
+		List<FrozenRecord> frozen = new ArrayList<>(this.freezes.frozenRecords());
+		for (TransactionalUnits units : transactionalUnits()) {
+			frozen.addAll(units.frozenRecords());
+		}
+		return frozen;
 	}
 
 	private MessageListenerContainer container() {
@@ -292,7 +366,7 @@ public final class Worker implements WorkerView {
 				this.settings.mode().name(), this.settings.delivery().name(), state(), this.settings.autoStartup(),
 				this.settings.consumers(), lanes.concurrency(), lanes.runningCalls(), lanes.lanes(),
 				lanes.haltedLanes(), lanes.bufferedItems(), this.settings.maxBufferedRecords(), partitions,
-				this.freezes.frozenRecords(), joined(), sinceLastPoll(), this.handler.longestRunning());
+				frozenRecords(), joined(), sinceLastPoll(), this.handler.longestRunning());
 	}
 
 	private PartitionSnapshot snapshot(ConsumerSession session, PartitionOffsets partition) {
@@ -358,6 +432,9 @@ public final class Worker implements WorkerView {
 					+ " buffered records; they are redelivered after restart");
 		}
 		this.executor.close();
+		for (ConsumerSession session : this.sessions.values()) {
+			session.close();
+		}
 	}
 
 	// The scheduler needs the handler and the handler needs what the scheduler feeds:

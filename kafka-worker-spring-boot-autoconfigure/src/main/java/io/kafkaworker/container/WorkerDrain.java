@@ -55,7 +55,10 @@ final class WorkerDrain {
 		this.worker = worker;
 		// At-most-once committed its fetched records before handling them: leaving them
 		// unhandled would lose them, so it finishes them all.
-		this.mode = (worker.settings().delivery() == Delivery.AT_MOST_ONCE) ? DrainMode.ALL : mode;
+		// At-most-once committed what was fetched; a transaction commits only when all
+		// of its records finished: both finish everything fetched.
+		this.mode = (worker.settings().delivery() == Delivery.AT_MOST_ONCE || worker.settings().kafkaTransactions())
+				? DrainMode.ALL : mode;
 		this.deadline = System.nanoTime() + timeout.toNanos();
 	}
 

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.Properties;
 import java.util.regex.Pattern;
 
+import io.kafkaworker.annotation.Delivery;
 import io.kafkaworker.annotation.WorkerMethod;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.jspecify.annotations.Nullable;
@@ -120,6 +121,11 @@ public final class WorkerEndpoint implements KafkaListenerEndpoint {
 		properties.putAll(this.consumerOverrides);
 		// The engine commits; auto-commit would commit positions past unfinished records.
 		properties.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+		if (this.settings.delivery() == Delivery.EXACTLY_ONCE
+				&& !this.consumerOverrides.containsKey(ConsumerConfig.ISOLATION_LEVEL_CONFIG)) {
+			// Input written by transactional producers counts only once committed.
+			properties.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+		}
 		return properties;
 	}
 

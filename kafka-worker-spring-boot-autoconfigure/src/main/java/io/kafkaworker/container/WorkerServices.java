@@ -5,6 +5,7 @@ import java.util.function.Function;
 import io.kafkaworker.observation.CallObservations;
 import io.kafkaworker.runtime.WorkerObserver;
 import io.kafkaworker.runtime.WorkerRegistry;
+import io.kafkaworker.transaction.TransactionalProducers;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -24,10 +25,16 @@ import org.springframework.scheduling.TaskScheduler;
  * @param admin creates missing dead-letter topics, or null
  * @param taskScheduler runs delayed retries of frozen records, or null
  * @param bootstrapServers the brokers consumers connect to, for messages
+ * @param transactionalProducers creates the transactional producers of exactly-once
+ * workers, or null if no producer factory is available
+ * @param invocationDecorators wraps a worker's handler calls (the database inbox of
+ * exactly-once workers), given its settings
  */
 public record WorkerServices(Function<WorkerSettings, WorkerExecutor> executors, WorkerRegistry registry,
 		WorkerObserver observer, CallObservations observations, @Nullable ApplicationEventPublisher eventPublisher,
 		@Nullable KafkaOperations<Object, Object> deadLetterTemplate, @Nullable KafkaAdmin admin,
-		@Nullable TaskScheduler taskScheduler, String bootstrapServers) {
+		@Nullable TaskScheduler taskScheduler, String bootstrapServers,
+		@Nullable TransactionalProducers transactionalProducers,
+		Function<WorkerSettings, InvocationDecorator> invocationDecorators) {
 
 }

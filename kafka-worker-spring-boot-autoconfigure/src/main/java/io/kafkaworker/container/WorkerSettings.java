@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.kafkaworker.annotation.Delivery;
 import io.kafkaworker.annotation.Mode;
+import io.kafkaworker.transaction.ExactlyOnceStore;
 
 /**
  * The resolved, validated settings of one worker: annotation, properties and defaults
@@ -25,11 +26,13 @@ import io.kafkaworker.annotation.Mode;
  * @param commitTimeout the longest time one commit may block a consumer thread
  * @param revokeTimeout the longest time a revocation waits for in-flight records
  * @param failure what happens when the handler fails
+ * @param exactlyOnceStore where exactly-once delivery keeps its proof (only used with
+ * {@link Delivery#EXACTLY_ONCE})
  */
 public record WorkerSettings(String id, List<String> topics, String groupId, Mode mode, Delivery delivery,
 		int concurrency, int consumers, int batchSize, boolean autoStartup, int maxBufferedRecords,
 		long maxBufferedBytes, Duration commitInterval, Duration commitTimeout, Duration revokeTimeout,
-		FailureSettings failure) {
+		FailureSettings failure, ExactlyOnceStore exactlyOnceStore) {
 
 	/**
 	 * Create settings, checking the invariants that the resolver guarantees.
@@ -39,6 +42,22 @@ public record WorkerSettings(String id, List<String> topics, String groupId, Mod
 			throw new IllegalArgumentException("mode and delivery must be resolved");
 		}
 		topics = List.copyOf(topics);
+	}
+
+	/**
+	 * Return whether the worker handles records in Kafka transactions.
+	 * @return true for exactly-once delivery with the KAFKA store
+	 */
+	public boolean kafkaTransactions() {
+		return this.delivery == Delivery.EXACTLY_ONCE && this.exactlyOnceStore == ExactlyOnceStore.KAFKA;
+	}
+
+	/**
+	 * Return whether the worker records handled records in a database inbox.
+	 * @return true for exactly-once delivery with the JDBC store
+	 */
+	public boolean jdbcInbox() {
+		return this.delivery == Delivery.EXACTLY_ONCE && this.exactlyOnceStore == ExactlyOnceStore.JDBC;
 	}
 
 }

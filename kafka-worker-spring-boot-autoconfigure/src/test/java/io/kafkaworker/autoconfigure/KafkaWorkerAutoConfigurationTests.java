@@ -227,11 +227,27 @@ class KafkaWorkerAutoConfigurationTests {
 	}
 
 	@Test
-	void startupWhenDeliveryIsExactlyOnceShouldFailUntilSupported() {
+	void startupWhenExactlyOnceWithKafkaTransactionsHasKeyFreezeScopeShouldFail() {
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.withPropertyValues("kafka.worker.workers.orders.delivery=EXACTLY_ONCE",
+					"kafka.worker.workers.orders.mode=KEY", "kafka.worker.workers.orders.freeze.scope=KEY")
+			.run((context) -> assertThat(failure(context))
+				.hasMessageContaining("kafka.worker.workers.orders.freeze.scope")
+				.hasMessageContaining("PARTITION, since delivery is EXACTLY_ONCE with Kafka transactions"));
+	}
+
+	@Test
+	void exactlyOnceWorkerShouldReadCommittedAndExposeTheSender() {
 		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
 			.withPropertyValues("kafka.worker.workers.orders.delivery=EXACTLY_ONCE")
-			.run((context) -> assertThat(failure(context)).hasMessageContaining(
-					"Delivery EXACTLY_ONCE, set by kafka.worker.workers.orders.delivery, is not supported yet"));
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).hasSingleBean(io.kafkaworker.transaction.TransactionalSender.class);
+				org.assertj.core.api.Assertions.assertThatIllegalStateException()
+					.isThrownBy(() -> context.getBean(io.kafkaworker.transaction.TransactionalSender.class)
+						.send("out", "k", "v"))
+					.withMessageContaining("outside the handler of a worker with delivery EXACTLY_ONCE");
+			});
 	}
 
 	@Test
