@@ -109,7 +109,8 @@ final class ConsumerSession {
 		this.joinWatch = joinWatch;
 		this.transactionRouting = transactionRouting;
 		this.transactions = (transactionsFactory != null) ? transactionsFactory.create(this::rewind,
-				(offsets, duration, failure) -> committer.recordCommitted(offsets, duration, failure)) : null;
+				(offsets, duration, failure) -> committer.recordCommitted(offsets, duration, failure), consumer::wakeup)
+				: null;
 	}
 
 	/**
@@ -550,7 +551,8 @@ final class ConsumerSession {
 	@FunctionalInterface
 	interface TransactionalUnitsFactory {
 
-		TransactionalUnits create(TransactionalUnits.Rewind rewind, TransactionalUnits.Committed committed);
+		TransactionalUnits create(TransactionalUnits.Rewind rewind, TransactionalUnits.Committed committed,
+				Runnable wakeConsumer);
 
 	}
 

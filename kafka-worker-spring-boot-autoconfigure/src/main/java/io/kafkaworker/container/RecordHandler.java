@@ -147,6 +147,9 @@ final class RecordHandler implements CallHandler<WorkItem> {
 			}
 			return toHandle.isEmpty() ? CallOutcome.DONE : handleCall(toHandle);
 		}
+		finally {
+			units.afterCall();
+		}
 	}
 
 	// Skip or dead-letter a record whose retries were exhausted in earlier, aborted runs;

@@ -97,6 +97,8 @@ final class TransactionalUnits {
 
 	private final Committed committed;
 
+	private final Runnable wakeConsumer;
+
 	private final Map<RecordId, Failure> failures = new ConcurrentHashMap<>();
 
 	private final Map<TopicPartition, Frozen> frozen = new ConcurrentHashMap<>();
@@ -110,7 +112,7 @@ final class TransactionalUnits {
 
 	TransactionalUnits(WorkerSettings settings, KafkaTransaction transaction, Runnable onClose, PartitionPauses pauses,
 			WorkerEvents events, WorkerObserver observer, Runnable stopWorker, @Nullable TaskScheduler retryScheduler,
-			@Nullable KafkaAdmin admin, Rewind rewind, Committed committed) {
+			@Nullable KafkaAdmin admin, Rewind rewind, Committed committed, Runnable wakeConsumer) {
 		this.settings = settings;
 		this.transaction = transaction;
 		this.onClose = onClose;
@@ -121,6 +123,7 @@ final class TransactionalUnits {
 		this.retryScheduler = retryScheduler;
 		this.rewind = rewind;
 		this.committed = committed;
+		this.wakeConsumer = wakeConsumer;
 		ProducerFactory<Object, Object> sendingView = transaction::sendingView;
 		this.deadLetters = new DeadLetterPublisher(settings.failure(), settings.groupId(),
 				new KafkaTemplate<>(sendingView), admin);
@@ -335,7 +338,7 @@ final class TransactionalUnits {
 			logger.warn("Worker '" + this.settings.id() + "' could not commit the transaction of " + offsets
 					+ " (aborted; the records are handled again): " + failure);
 			rewind(current, consumer);
-			this.backoffUntilNanos = System.nanoTime() + this.settings.failure().retry().start().next().toNanos();
+			backOff(this.settings.failure().retry().start().next());
 			return false;
 		}
 		offsets.forEach((topicPartition, offset) -> this.failures.keySet()
@@ -370,7 +373,7 @@ final class TransactionalUnits {
 			for (int i = 0; i < attempts; i++) {
 				wait = backoffs.next();
 			}
-			this.backoffUntilNanos = System.nanoTime() + wait.toNanos();
+			backOff(wait);
 			FailureActions.countByTopic(this.observer, this.settings.id(), callFailure.items, RecordOutcome.RETRY);
 			if (logger.isDebugEnabled()) {
 				logger.debug("Worker '" + this.settings.id() + "' aborted a transaction: attempt " + attempts + " of "
@@ -395,6 +398,16 @@ final class TransactionalUnits {
 			logger.error("Worker '" + this.settings.id() + "' is stopping (on-failure STOP): " + callFailure.items
 					+ " failed after " + attempts + " attempts; nothing of its transaction was committed", ex);
 			this.stopWorker.run();
+		}
+	}
+
+	// The consumer waits in a poll of paused partitions: wake it when the back-off ends,
+	// so the records run again then rather than after the poll timeout.
+	private void backOff(Duration wait) {
+		this.backoffUntilNanos = System.nanoTime() + wait.toNanos();
+		TaskScheduler scheduler = this.retryScheduler;
+		if (scheduler != null && !wait.isZero()) {
+			scheduler.schedule(this.wakeConsumer, Instant.now().plus(wait));
 		}
 	}
 
@@ -492,6 +505,25 @@ final class TransactionalUnits {
 		Unit current = this.unit;
 		if (current != null && current.partitions.containsValue(items.get(0).partition())) {
 			current.failure.compareAndSet(null, new CallFailure(List.copyOf(items), failure));
+			wakeOnce(current);
+		}
+	}
+
+	/**
+	 * After a call: if it finished the unit, wake the consumer thread, which waits in a
+	 * poll of paused partitions, so the transaction commits now rather than after the
+	 * poll timeout.
+	 */
+	void afterCall() {
+		Unit current = this.unit;
+		if (current != null && !current.woken.get() && current.isComplete()) {
+			wakeOnce(current);
+		}
+	}
+
+	private void wakeOnce(Unit current) {
+		if (current.woken.compareAndSet(false, true)) {
+			this.wakeConsumer.run();
 		}
 	}
 
@@ -637,6 +669,8 @@ final class TransactionalUnits {
 		final Set<TopicPartition> frozenHere = new HashSet<>();
 
 		final AtomicReference<@Nullable CallFailure> failure = new AtomicReference<>();
+
+		final java.util.concurrent.atomic.AtomicBoolean woken = new java.util.concurrent.atomic.AtomicBoolean();
 
 		boolean isComplete() {
 			for (PartitionOffsets partition : this.partitions.values()) {

@@ -203,12 +203,12 @@ public final class Worker implements WorkerView {
 		if (ids == null || producers == null) {
 			return null;
 		}
-		return (rewind, committed) -> {
+		return (rewind, committed, wake) -> {
 			int slot = ids.acquire();
 			KafkaTransaction transaction = new KafkaTransaction(ids.idOf(slot), producers.factory());
 			return new TransactionalUnits(this.settings, transaction, () -> ids.release(slot), this.pauses, this.events,
 					this.services.observer(), this::stopAsync, this.services.taskScheduler(), this.services.admin(),
-					rewind, committed);
+					rewind, committed, wake);
 		};
 	}
 

@@ -187,6 +187,7 @@ public final class Broker {
 					current = new EmbeddedKafkaKraftBroker(1, 1);
 					current.brokerProperties(Map.of("group.initial.rebalance.delay.ms", "0",
 							"offsets.topic.num.partitions", "4", "transaction.state.log.num.partitions", "4",
+							"transaction.state.log.replication.factor", "1", "transaction.state.log.min.isr", "1",
 							"auto.create.topics.enable", "false", "group.min.session.timeout.ms", "1000"));
 					current.afterPropertiesSet();
 					Runtime.getRuntime().addShutdownHook(new Thread(current::destroy));

@@ -1,0 +1,400 @@
+package io.kafkaworker.integration;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import io.kafkaworker.actuate.endpoint.KafkaWorkersEndpoint;
+import io.kafkaworker.annotation.Mode;
+import io.kafkaworker.runtime.FrozenRecord;
+import io.kafkaworker.runtime.WorkerRegistry;
+import io.kafkaworker.runtime.WorkerSnapshot;
+import io.kafkaworker.testsupport.Broker;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code delivery = EXACTLY_ONCE} with Kafka transactions, on a real broker: a
+ * consume-process-produce worker ({@link TransactionalWorkerApplication}) sends one
+ * output per input, and a read_committed consumer of the output must see every input's
+ * output exactly once, in key order, whatever happens: handler failures after sending
+ * (their transactions abort), a frozen or dead-lettered record, a rebalance between two
+ * instances, and SIGKILL of the worker's JVM at random moments. Each test also reads the
+ * output read_uncommitted, to show that the aborted sends really happened and were hidden
+ * by the abort rather than never made.
+ */
+class ExactlyOnceIntegrationTests {
+
+	private static final String WORKER = "transactional";
+
+	@TempDir
+	Path directory;
+
+	@ParameterizedTest
+	@EnumSource(value = Mode.class, names = { "PARTITION", "KEY", "PARALLEL" })
+	void everyInputHasExactlyOneCommittedOutputDespiteAbortedAttempts(Mode mode) {
+		String topic = topics(3);
+		long seed = System.nanoTime();
+		Random random = new Random(seed);
+		int records = 900;
+		int[] flaky = { 0 };
+		Broker.produce(topic, records, (i) -> {
+			boolean fails = random.nextInt(40) == 0;
+			flaky[0] += fails ? 1 : 0;
+			return new String[] { "key-" + random.nextInt(30), (fails ? "flaky:" : "ok:") + i };
+		});
+		try (ConfigurableApplicationContext context = start(topic, mode.name(), "a-")) {
+			awaitAllCommitted(topic);
+		}
+		String context = mode + " (seed " + seed + ")";
+		List<ConsumerRecord<String, String>> committed = read(topic + ".out", "read_committed");
+		assertExactlyOnce(committed, inputs(topic), context);
+		if (mode != Mode.PARALLEL) {
+			assertKeyOrder(committed, context);
+		}
+		// An abort drops what the producer had not sent yet, so not every failed
+		// attempt's output reaches the log; but aborted units rerun, so some do.
+		assertThat(read(topic + ".out", "read_uncommitted"))
+			.as("%s: outputs including aborted ones; %d flaky records fail twice after sending", context, flaky[0])
+			.hasSizeGreaterThan(records);
+	}
+
+	@Test
+	void aRecordThatKeepsFailingFreezesItsPartitionAtItAndNothingOfItsAttemptsBecomesVisible() {
+		String topic = topics(3);
+		produceFailingAt(topic, "fail:");
+		try (ConfigurableApplicationContext context = start(topic, "KEY", "a-",
+				"--kafka.worker.workers.transactional.retry.max-attempts=3")) {
+			TopicPartition p1 = new TopicPartition(topic, 1);
+			await().atMost(Duration.ofSeconds(30))
+				.untilAsserted(() -> assertThat(Broker.committedOffsets(topic, topic)).containsEntry(p1, 10L)
+					.containsEntry(new TopicPartition(topic, 0), 30L)
+					.containsEntry(new TopicPartition(topic, 2), 30L));
+			WorkerSnapshot snapshot = endpoint(context).worker(WORKER);
+			assertThat(snapshot.frozenRecords()).singleElement().satisfies((frozen) -> {
+				assertThat(frozen.scope()).isEqualTo("PARTITION");
+				assertThat(frozen.partition()).isEqualTo(1);
+				assertThat(frozen.offset()).isEqualTo(10);
+				assertThat(frozen.attempts()).isEqualTo(3);
+			});
+			TransactionalWorkerApplication.TransactionalWorker worker = context
+				.getBean(TransactionalWorkerApplication.TransactionalWorker.class);
+			assertThat(worker.attempts(1, 10)).isEqualTo(3);
+			// Committed: everything but partition 1 from the failed record on.
+			assertExactlyOnce(read(topic + ".out", "read_committed"),
+					inputs(topic, (coordinates) -> !coordinates.startsWith("1@") || offsetOf(coordinates) < 10),
+					"while frozen");
+			// Skip it live: the rest of partition 1 commits, the failed record never
+			// does.
+			assertThat(endpoint(context).act(WORKER, "skip-frozen", topic, 1, null, null, null).records())
+				.extracting(FrozenRecord::offset)
+				.containsExactly(10L);
+			awaitAllCommitted(topic);
+			assertExactlyOnce(read(topic + ".out", "read_committed"),
+					inputs(topic, (coordinates) -> !coordinates.equals("1@10")), "after the skip");
+			assertThat(worker.attempts(1, 10)).isEqualTo(3);
+		}
+	}
+
+	@Test
+	void aDeadLetterIsSentInsideTheTransactionThatCommitsPastTheRecord() {
+		String topic = topics(3);
+		produceFailingAt(topic, "fail:");
+		try (ConfigurableApplicationContext context = start(topic, "PARTITION", "a-",
+				"--kafka.worker.workers.transactional.on-failure=DEAD_LETTER",
+				"--kafka.worker.workers.transactional.retry.max-attempts=2")) {
+			awaitAllCommitted(topic);
+			assertExactlyOnce(read(topic + ".out", "read_committed"),
+					inputs(topic, (coordinates) -> !coordinates.equals("1@10")), "dead letter");
+			List<ConsumerRecord<String, String>> deadLetters = read(topic + ".dlt", "read_committed");
+			assertThat(deadLetters).singleElement().satisfies((deadLetter) -> {
+				assertThat(deadLetter.value()).isEqualTo("fail:10");
+				assertThat(new String(deadLetter.headers().lastHeader("kafka_dlt-original-offset").value()))
+					.isNotEmpty();
+			});
+		}
+	}
+
+	@Test
+	void aRebalanceBetweenTwoInstancesDuringTransactionsLeavesNoDuplicateOutput() {
+		String topic = topics(6);
+		long seed = System.nanoTime();
+		Random random = new Random(seed);
+		int records = 3000;
+		Broker.produce(topic, records, (i) -> new String[] { "key-" + random.nextInt(100), "ok:" + i });
+		String[] slow = { "--test.max-delay-micros=20000", "--kafka.worker.workers.transactional.concurrency=4" };
+		ConfigurableApplicationContext first = start(topic, "KEY", "first-", slow);
+		ConfigurableApplicationContext second = null;
+		try {
+			awaitCommittedAtLeast(topic, records / 5);
+			second = start(topic, "KEY", "second-", slow);
+			awaitCommittedAtLeast(topic, records / 2);
+			first.close();
+			awaitAllCommitted(topic);
+			TransactionalWorkerApplication.TransactionalWorker late = second
+				.getBean(TransactionalWorkerApplication.TransactionalWorker.class);
+			assertThat(countAttempts(late, topic)).as("the second instance handled records").isPositive();
+		}
+		finally {
+			first.close();
+			if (second != null) {
+				second.close();
+			}
+		}
+		String context = "rebalance (seed " + seed + ")";
+		List<ConsumerRecord<String, String>> committed = read(topic + ".out", "read_committed");
+		assertExactlyOnce(committed, inputs(topic), context);
+		assertKeyOrder(committed, context);
+	}
+
+	@Test
+	void killingTheWorkerAtRandomMomentsNeverDuplicatesOrLosesCommittedOutput() throws Exception {
+		String topic = topics(4);
+		long seed = System.nanoTime();
+		Random random = new Random(seed);
+		int records = 5000;
+		int kills = 3;
+		Broker.produce(topic, records, (i) -> new String[] { "key-" + random.nextInt(200), "ok:" + i });
+		for (int run = 1; run <= kills + 1; run++) {
+			Process worker = startWorkerProcess(topic, run);
+			try {
+				if (run <= kills) {
+					long target = committedSum(topic) + 300 + random.nextInt(records / (2 * kills));
+					await().atMost(Duration.ofSeconds(90)).until(() -> committedSum(topic) >= target);
+					// a random moment inside the next transactions
+					Thread.sleep(random.nextInt(400));
+					worker.destroyForcibly();
+					assertThat(worker.waitFor(20, TimeUnit.SECONDS)).isTrue();
+				}
+				else {
+					await().atMost(Duration.ofSeconds(120))
+						.untilAsserted(() -> assertThat(Broker.committedOffsets(topic, topic))
+							.isEqualTo(Broker.endOffsets(topic)));
+				}
+			}
+			finally {
+				worker.destroyForcibly();
+				worker.waitFor(20, TimeUnit.SECONDS);
+			}
+		}
+		String context = "crashes (seed " + seed + ", worker output in " + this.directory + ")";
+		List<ConsumerRecord<String, String>> committed = read(topic + ".out", "read_committed");
+		assertExactlyOnce(committed, inputs(topic), context);
+		assertKeyOrder(committed, context);
+		assertThat(read(topic + ".out", "read_uncommitted"))
+			.as("%s: outputs including those of killed transactions", context)
+			.hasSizeGreaterThanOrEqualTo(records);
+	}
+
+	private static int countAttempts(TransactionalWorkerApplication.TransactionalWorker worker, String topic) {
+		int attempts = 0;
+		for (Map.Entry<TopicPartition, Long> end : Broker.endOffsets(topic).entrySet()) {
+			for (long offset = 0; offset < end.getValue(); offset++) {
+				attempts += worker.attempts(end.getKey().partition(), offset);
+			}
+		}
+		return attempts;
+	}
+
+	private static String topics(int partitions) {
+		String topic = Broker.uniqueName("eos");
+		Broker.createTopic(topic, partitions);
+		Broker.createTopic(topic + ".out", 3);
+		return topic;
+	}
+
+	// Three partitions of 30 records, keys k0..k4 cycling; partition 1 offset 10 (key
+	// k0) carries the given value prefix.
+	private static void produceFailingAt(String topic, String prefix) {
+		try (KafkaProducer<String, String> producer = Broker.producer()) {
+			for (int partition = 0; partition < 3; partition++) {
+				for (int i = 0; i < 30; i++) {
+					String value = (partition == 1 && i == 10) ? prefix + i : "ok:" + i;
+					producer.send(new ProducerRecord<>(topic, partition, "k" + (i % 5), value));
+				}
+			}
+			producer.flush();
+		}
+	}
+
+	private ConfigurableApplicationContext start(String topic, String mode, String prefix, String... extra) {
+		List<String> arguments = new ArrayList<>(
+				List.of("--spring.kafka.bootstrap-servers=" + Broker.bootstrapServers(),
+						"--spring.kafka.consumer.auto-offset-reset=earliest", "--test.topic=" + topic,
+						"--kafka.worker.workers.transactional.mode=" + mode,
+						"--kafka.worker.workers.transactional.delivery=EXACTLY_ONCE",
+						"--kafka.worker.workers.transactional.group-id=" + topic,
+						"--kafka.worker.workers.transactional.concurrency=8",
+						"--kafka.worker.workers.transactional.retry.backoff.initial=20ms",
+						"--kafka.worker.exactly-once.transactional-id-prefix=" + topic + "-" + prefix,
+						"--spring.kafka.consumer.properties.session.timeout.ms=6000",
+						"--spring.kafka.consumer.properties.heartbeat.interval.ms=500"));
+		arguments.addAll(List.of(extra));
+		Map<String, String> merged = new LinkedHashMap<>();
+		for (String argument : arguments) {
+			merged.put(argument.substring(0, argument.indexOf('=')), argument);
+		}
+		return new SpringApplicationBuilder(TransactionalWorkerApplication.class).web(WebApplicationType.NONE)
+			.run(merged.values().toArray(String[]::new));
+	}
+
+	private Process startWorkerProcess(String topic, int run) throws IOException {
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		List<String> command = List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
+				System.getProperty("java.class.path"), TransactionalWorkerApplication.class.getName(),
+				"--spring.kafka.bootstrap-servers=" + Broker.bootstrapServers(),
+				"--spring.kafka.consumer.auto-offset-reset=earliest", "--test.topic=" + topic,
+				"--test.max-delay-micros=1500", "--kafka.worker.workers.transactional.mode=KEY",
+				"--kafka.worker.workers.transactional.delivery=EXACTLY_ONCE",
+				"--kafka.worker.workers.transactional.concurrency=12",
+				"--kafka.worker.workers.transactional.group-id=" + topic,
+				// The same prefix in every run: a restarted worker fences its killed
+				// predecessor and aborts what it left open at once.
+				"--kafka.worker.exactly-once.transactional-id-prefix=" + topic + "-crash-",
+				"--spring.kafka.consumer.properties.session.timeout.ms=3000",
+				"--spring.kafka.consumer.properties.heartbeat.interval.ms=500");
+		return new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(this.directory.resolve("run-" + run + ".out").toFile())
+			.start();
+	}
+
+	private static KafkaWorkersEndpoint endpoint(ConfigurableApplicationContext context) {
+		return new KafkaWorkersEndpoint(context.getBean(WorkerRegistry.class));
+	}
+
+	private static void awaitAllCommitted(String topic) {
+		Map<TopicPartition, Long> ends = Broker.endOffsets(topic);
+		await().atMost(Duration.ofSeconds(60))
+			.untilAsserted(() -> assertThat(Broker.committedOffsets(topic, topic)).isEqualTo(ends));
+	}
+
+	private static void awaitCommittedAtLeast(String topic, long records) {
+		await().atMost(Duration.ofSeconds(60)).until(() -> committedSum(topic) >= records);
+	}
+
+	private static long committedSum(String topic) {
+		long sum = 0;
+		for (long offset : Broker.committedOffsets(topic, topic).values()) {
+			sum += offset;
+		}
+		return sum;
+	}
+
+	private static List<String> inputs(String topic) {
+		return inputs(topic, (coordinates) -> true);
+	}
+
+	private static List<String> inputs(String topic, Predicate<String> included) {
+		List<String> inputs = new ArrayList<>();
+		Broker.endOffsets(topic).forEach((partition, end) -> {
+			for (long offset = 0; offset < end; offset++) {
+				String coordinates = partition.partition() + "@" + offset;
+				if (included.test(coordinates)) {
+					inputs.add(coordinates);
+				}
+			}
+		});
+		return inputs;
+	}
+
+	private static long offsetOf(String coordinates) {
+		return Long.parseLong(coordinates.substring(coordinates.indexOf('@') + 1));
+	}
+
+	private static void assertExactlyOnce(List<ConsumerRecord<String, String>> outputs, List<String> inputs,
+			String context) {
+		Map<String, Integer> counts = new HashMap<>();
+		for (ConsumerRecord<String, String> output : outputs) {
+			counts.merge(output.value(), 1, Integer::sum);
+		}
+		List<String> duplicated = new ArrayList<>();
+		List<String> missing = new ArrayList<>();
+		for (String input : inputs) {
+			int count = counts.getOrDefault(input, 0);
+			if (count == 0) {
+				missing.add(input);
+			}
+			else if (count > 1) {
+				duplicated.add(input + " x" + count);
+			}
+		}
+		assertThat(duplicated).as("%s: inputs with more than one committed output", context).isEmpty();
+		assertThat(missing).as("%s: inputs without committed output", context).isEmpty();
+		assertThat(outputs).as("%s: committed outputs", context).hasSize(inputs.size());
+	}
+
+	// Outputs carry the input's key, so one key's outputs are in one output partition:
+	// there, the input offsets of a key must increase.
+	private static void assertKeyOrder(List<ConsumerRecord<String, String>> outputs, String context) {
+		Map<String, Long> last = new HashMap<>();
+		for (ConsumerRecord<String, String> output : outputs) {
+			long offset = offsetOf(output.value());
+			Long previous = last.put(output.key(), offset);
+			assertThat(previous == null || previous < offset)
+				.as("%s: key %s output for offset %d after %d", context, output.key(), offset, previous)
+				.isTrue();
+		}
+	}
+
+	private static List<ConsumerRecord<String, String>> read(String topic, String isolation) {
+		Properties properties = new Properties();
+		properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Broker.bootstrapServers());
+		properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+		properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+		properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+		properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+		List<ConsumerRecord<String, String>> records = new ArrayList<>();
+		try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties)) {
+			List<TopicPartition> partitions = new ArrayList<>();
+			for (PartitionInfo info : consumer.partitionsFor(topic)) {
+				partitions.add(new TopicPartition(topic, info.partition()));
+			}
+			consumer.assign(partitions);
+			consumer.seekToBeginning(partitions);
+			// read_committed: the end is the last stable offset
+			Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+			long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+			while (!reached(consumer, ends) && System.nanoTime() - deadline < 0) {
+				consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+			}
+			assertThat(reached(consumer, ends)).as("read %s to its end", topic).isTrue();
+		}
+		return records;
+	}
+
+	private static boolean reached(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> ends) {
+		for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+			if (consumer.position(end.getKey()) < end.getValue()) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+}

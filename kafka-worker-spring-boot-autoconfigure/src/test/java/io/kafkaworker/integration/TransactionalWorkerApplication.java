@@ -1,0 +1,94 @@
+package io.kafkaworker.integration;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+
+import io.kafkaworker.annotation.KafkaBatchWorker;
+import io.kafkaworker.transaction.TransactionalSender;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * A consume-process-produce worker with {@code delivery = EXACTLY_ONCE}, run in-process
+ * by the exactly-once tests and in a child JVM by the crash test. For each input record
+ * it waits a random time and sends one output record to {@code <topic>.out}: the input's
+ * key, and the input's coordinates as value ({@code partition@offset}). Values starting
+ * with {@code fail:} fail every attempt, {@code flaky:} the first two; both after sending
+ * their output, so an attempt that fails has something in its transaction to abort.
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+public class TransactionalWorkerApplication {
+
+	@Bean
+	TransactionalWorker transactionalWorker(TransactionalSender sender, @Value("${test.topic}") String topic,
+			@Value("${test.max-delay-micros:0}") long maxDelayMicros) {
+		return new TransactionalWorker(sender, topic + ".out", maxDelayMicros);
+	}
+
+	/**
+	 * Start the application.
+	 * @param args Spring Boot command-line properties
+	 */
+	public static void main(String[] args) {
+		new SpringApplicationBuilder(TransactionalWorkerApplication.class).web(WebApplicationType.NONE).run(args);
+	}
+
+	/**
+	 * Sends one output per input inside the worker's transaction.
+	 */
+	public static class TransactionalWorker {
+
+		private final TransactionalSender sender;
+
+		private final String outputTopic;
+
+		private final long maxDelayMicros;
+
+		private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
+
+		TransactionalWorker(TransactionalSender sender, String outputTopic, long maxDelayMicros) {
+			this.sender = sender;
+			this.outputTopic = outputTopic;
+			this.maxDelayMicros = maxDelayMicros;
+		}
+
+		/**
+		 * Handle one record.
+		 * @param record the record
+		 */
+		@KafkaBatchWorker(id = "transactional", topics = "${test.topic}")
+		public void handle(ConsumerRecord<String, String> record) {
+			if (this.maxDelayMicros > 0) {
+				LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(this.maxDelayMicros * 1000 + 1));
+			}
+			String coordinates = record.partition() + "@" + record.offset();
+			int attempt = this.attempts.merge(coordinates, 1, Integer::sum);
+			this.sender.send(this.outputTopic, record.key(), coordinates);
+			String value = record.value();
+			if (value.startsWith("fail:") || (value.startsWith("flaky:") && attempt <= 2)) {
+				throw new IllegalStateException("Cannot handle " + coordinates + " (attempt " + attempt + ")");
+			}
+		}
+
+		/**
+		 * Return how often the handler ran for a record.
+		 * @param partition the record's partition
+		 * @param offset the record's offset
+		 * @return the attempts
+		 */
+		public int attempts(int partition, long offset) {
+			return this.attempts.getOrDefault(partition + "@" + offset, 0);
+		}
+
+	}
+
+}
