@@ -88,7 +88,15 @@ public final class KafkaTransaction implements AutoCloseable {
 			}
 			this.producer = current;
 		}
-		current.beginTransaction();
+		try {
+			current.beginTransaction();
+		}
+		catch (RuntimeException ex) {
+			// Fenced (two instances share a transactional-id prefix) or otherwise
+			// unusable: the next attempt starts over with a new producer.
+			discard(current, ex);
+			throw ex;
+		}
 		this.gate.writeLock().lock();
 		try {
 			this.open = true;
