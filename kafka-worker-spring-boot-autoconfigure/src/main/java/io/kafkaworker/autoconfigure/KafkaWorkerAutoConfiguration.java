@@ -8,7 +8,9 @@ import io.kafkaworker.annotation.KafkaBatchWorkerAnnotationBeanPostProcessor;
 import io.kafkaworker.annotation.KafkaWorkerConfigurationException;
 import io.kafkaworker.container.InvocationDecorator;
 import io.kafkaworker.container.WorkerServices;
+import io.kafkaworker.container.WorkerSettings;
 import io.kafkaworker.container.WorkersShutdown;
+import io.kafkaworker.inbox.Inboxes;
 import io.kafkaworker.observation.CallObservations;
 import io.kafkaworker.observation.KafkaWorkerObservationConvention;
 import io.kafkaworker.runtime.CompositeWorkerObserver;
@@ -20,6 +22,7 @@ import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -131,7 +134,7 @@ public final class KafkaWorkerAutoConfiguration {
 			ObjectProvider<ProducerFactory<?, ?>> producerFactory, ObjectProvider<KafkaAdmin> kafkaAdmin,
 			@Qualifier(TASK_SCHEDULER_BEAN_NAME) ThreadPoolTaskScheduler taskScheduler,
 			ObjectProvider<WorkerObserver> observers, ObjectProvider<ObservationRegistry> observationRegistry,
-			ObjectProvider<KafkaWorkerObservationConvention> observationConvention) {
+			ObjectProvider<KafkaWorkerObservationConvention> observationConvention, ObjectProvider<Inboxes> inboxes) {
 		CallObservations observations = properties.getObservation().isEnabled()
 				? new CallObservations(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP),
 						observationConvention.getIfUnique())
@@ -140,19 +143,27 @@ public final class KafkaWorkerAutoConfiguration {
 				registry, CompositeWorkerObserver.of(observers.orderedStream().toList()), observations, eventPublisher,
 				DeadLetterTemplates.from(producerFactory.getIfUnique()), kafkaAdmin.getIfUnique(), taskScheduler,
 				bootstrapServers(kafkaWorkerContainerFactory),
-				TransactionalProducerFactory.from(producerFactory.getIfUnique(), TransactionalProducerFactory
-					.prefix(properties.getExactlyOnce().getTransactionalIdPrefix(), environment)),
-				(settings) -> {
-					if (settings.jdbcInbox()) {
-						throw new KafkaWorkerConfigurationException(
-								"Worker '" + settings.id()
-										+ "' uses exactly-once.store JDBC, which is not available yet.",
-								"Use store KAFKA.");
-					}
-					return InvocationDecorator.NONE;
-				});
+				TransactionalProducerFactory.from(producerFactory.getIfUnique(),
+						TransactionalProducerFactory.prefix(properties.getExactlyOnce().getTransactionalIdPrefix(),
+								environment)),
+				(settings) -> settings.jdbcInbox() ? inbox(settings, inboxes.getIfAvailable())
+						: InvocationDecorator.NONE);
 		return new KafkaWorkerEndpointRegistrar(methods, new WorkerSettingsResolver(properties, environment),
 				properties, kafkaWorkerContainerFactory, services);
+	}
+
+	// Inboxes exist only with spring-jdbc and a DataSource
+	// (KafkaWorkerJdbcInboxAutoConfiguration).
+	private static InvocationDecorator inbox(WorkerSettings settings, @Nullable Inboxes inboxes) {
+		if (inboxes == null) {
+			throw new KafkaWorkerConfigurationException(
+					"Worker '" + settings.id() + "' uses kafka.worker.workers." + settings.id()
+							+ ".exactly-once.store=JDBC but the application has no DataSource bean "
+							+ "(or no single primary one) or spring-jdbc is not on the class path",
+					"Add spring-boot-starter-jdbc (or JPA) and configure spring.datasource.*, or use "
+							+ "exactly-once.store KAFKA");
+		}
+		return inboxes.inbox(settings);
 	}
 
 	// For messages that name the brokers a worker tries to reach.

@@ -15,6 +15,7 @@ import io.kafkaworker.transaction.ExactlyOnceStore;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -927,9 +928,26 @@ public class KafkaWorkerProperties {
 	public static class Jdbc {
 
 		/**
-		 * Name of the inbox table.
+		 * Name of the inbox table, optionally qualified with its schema.
 		 */
 		private String tableName = "kafka_worker_inbox";
+
+		/**
+		 * When the starter creates the inbox table (if it does not exist) from
+		 * io/kafkaworker/inbox/schema.sql, on the creation of the first worker with store
+		 * JDBC: EMBEDDED only for an embedded database (as
+		 * spring.batch.jdbc.initialize-schema), ALWAYS, or NEVER when Flyway or Liquibase
+		 * creates it.
+		 */
+		private DatabaseInitializationMode initializeSchema = DatabaseInitializationMode.EMBEDDED;
+
+		/**
+		 * Name of the PlatformTransactionManager bean whose transactions hold the inbox
+		 * rows and the handler's own writes. Defaults to the application's unique (or
+		 * primary) transaction manager, which must manage the inbox's DataSource, such as
+		 * a DataSourceTransactionManager or JpaTransactionManager.
+		 */
+		private @Nullable String transactionManager;
 
 		public String getTableName() {
 			return this.tableName;
@@ -937,6 +955,22 @@ public class KafkaWorkerProperties {
 
 		public void setTableName(String tableName) {
 			this.tableName = tableName;
+		}
+
+		public DatabaseInitializationMode getInitializeSchema() {
+			return this.initializeSchema;
+		}
+
+		public void setInitializeSchema(DatabaseInitializationMode initializeSchema) {
+			this.initializeSchema = initializeSchema;
+		}
+
+		public @Nullable String getTransactionManager() {
+			return this.transactionManager;
+		}
+
+		public void setTransactionManager(@Nullable String transactionManager) {
+			this.transactionManager = transactionManager;
 		}
 
 	}

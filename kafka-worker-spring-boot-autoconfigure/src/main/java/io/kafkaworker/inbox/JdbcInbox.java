@@ -1,0 +1,161 @@
+package io.kafkaworker.inbox;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.kafkaworker.container.HandlerInvocation;
+import io.kafkaworker.container.InvocationDecorator;
+import io.kafkaworker.dispatch.WorkItem;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+import org.springframework.transaction.support.TransactionOperations;
+
+/**
+ * The inbox of one worker. Each attempt of a handler call is one database transaction: it
+ * first records the call's records in the inbox table, then calls the handler with those
+ * that were not there yet, so the handler's own writes commit or roll back together with
+ * the proof that the records were applied. A record redelivered after a crash (offsets
+ * are committed after the transaction, as with at-least-once) is found in the table and
+ * not passed to the handler again.
+ * <p>
+ * Two instances racing for the same record after a rebalance both insert its row; the
+ * primary key makes one of them fail, roll back and retry, and the retry finds the row
+ * and skips the record. After each offset commit, the rows below the committed offsets
+ * are pruned asynchronously: the group never redelivers them.
+ */
+public final class JdbcInbox implements InvocationDecorator {
+
+	private static final Log logger = LogFactory.getLog(JdbcInbox.class);
+
+	private final String workerId;
+
+	private final String groupId;
+
+	private final InboxTable table;
+
+	private final TransactionOperations transactions;
+
+	private final InboxPruner pruner;
+
+	/**
+	 * Create a worker's inbox.
+	 * @param workerId the worker id, for messages
+	 * @param groupId the worker's consumer group, part of each row's key
+	 * @param table the inbox table
+	 * @param transactions runs each attempt in a transaction of the database that holds
+	 * the table, joining one that is already active
+	 * @param pruner deletes rows below committed offsets
+	 */
+	public JdbcInbox(String workerId, String groupId, InboxTable table, TransactionOperations transactions,
+			InboxPruner pruner) {
+		this.workerId = workerId;
+		this.groupId = groupId;
+		this.table = table;
+		this.transactions = transactions;
+		this.pruner = pruner;
+	}
+
+	@Override
+	public HandlerInvocation decorate(HandlerInvocation invocation) {
+		return (records) -> attempt(invocation, records);
+	}
+
+	@Override
+	public void committed(String groupId, Map<TopicPartition, OffsetAndMetadata> offsets) {
+		this.pruner.prune(groupId, offsets);
+	}
+
+	// One attempt in one transaction. A checked exception of the handler leaves the
+	// callback wrapped, rolls the transaction back and is unwrapped again, so that the
+	// retry policy sees what the handler threw.
+	private void attempt(HandlerInvocation invocation, List<WorkItem> records) throws Exception {
+		try {
+			this.transactions.executeWithoutResult((status) -> {
+				List<WorkItem> fresh = claim(records);
+				if (fresh.isEmpty()) {
+					return;
+				}
+				try {
+					invocation.invoke(fresh);
+				}
+				catch (RuntimeException ex) {
+					throw ex;
+				}
+				catch (Exception ex) {
+					throw new CheckedHandlerException(ex);
+				}
+			});
+		}
+		catch (CheckedHandlerException ex) {
+			throw ex.handlerException;
+		}
+	}
+
+	// Inserts the rows of the records not yet in the inbox and returns those records, in
+	// their order; the rest were applied by an earlier transaction and are skipped.
+	private List<WorkItem> claim(List<WorkItem> records) {
+		Map<TopicPartition, List<WorkItem>> byPartition = new LinkedHashMap<>();
+		for (WorkItem item : records) {
+			byPartition
+				.computeIfAbsent(new TopicPartition(item.record().topic(), item.record().partition()),
+						(partition) -> new ArrayList<>())
+				.add(item);
+		}
+		List<WorkItem> skipped = new ArrayList<>();
+		for (Map.Entry<TopicPartition, List<WorkItem>> entry : byPartition.entrySet()) {
+			TopicPartition partition = entry.getKey();
+			List<WorkItem> items = entry.getValue();
+			long from = Long.MAX_VALUE;
+			long to = Long.MIN_VALUE;
+			for (WorkItem item : items) {
+				from = Math.min(from, item.record().offset());
+				to = Math.max(to, item.record().offset());
+			}
+			Set<Long> present = this.table.present(this.groupId, partition.topic(), partition.partition(), from, to);
+			List<Long> offsets = new ArrayList<>(items.size());
+			for (WorkItem item : items) {
+				if (present.contains(item.record().offset())) {
+					skipped.add(item);
+				}
+				else {
+					offsets.add(item.record().offset());
+				}
+			}
+			if (!offsets.isEmpty()) {
+				this.table.insert(this.groupId, partition.topic(), partition.partition(), offsets);
+			}
+		}
+		if (skipped.isEmpty()) {
+			return records;
+		}
+		if (logger.isDebugEnabled()) {
+			logger.debug("Worker '" + this.workerId + "' skips " + skipped + ": already applied (inbox "
+					+ this.table.name() + ")");
+		}
+		List<WorkItem> fresh = new ArrayList<>(records);
+		fresh.removeAll(skipped);
+		return fresh;
+	}
+
+	/**
+	 * Carries a checked exception of the handler out of the transaction callback, which
+	 * rolls back for it as for any runtime exception.
+	 */
+	private static final class CheckedHandlerException extends RuntimeException {
+
+		private final Exception handlerException;
+
+		CheckedHandlerException(Exception handlerException) {
+			super(handlerException);
+			this.handlerException = handlerException;
+		}
+
+	}
+
+}
