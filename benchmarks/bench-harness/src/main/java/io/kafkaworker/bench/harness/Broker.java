@@ -104,6 +104,19 @@ final class Broker implements AutoCloseable {
 	}
 
 	/**
+	 * Create a topic and wait until each of its partitions has a leader.
+	 * @param topic the topic
+	 * @param partitions its partitions
+	 * @throws Exception if it cannot be created
+	 */
+	void createTopic(String topic, int partitions) throws Exception {
+		try (Admin admin = admin()) {
+			admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+			awaitLeaders(admin, topic, partitions);
+		}
+	}
+
+	/**
 	 * Create a scenario's topic and seed it. Keys are {@code k<n>} drawn uniformly (with
 	 * a fixed seed) from the scenario's keys, except the hot records, spread evenly,
 	 * whose key is {@link Scenario#HOT_KEY}. The default partitioner hashes keys to
@@ -115,10 +128,7 @@ final class Broker implements AutoCloseable {
 	 * @throws Exception if seeding fails
 	 */
 	long[] seed(Scenario scenario, String topic, long timestamp) throws Exception {
-		try (Admin admin = admin()) {
-			admin.createTopics(List.of(new NewTopic(topic, scenario.partitions(), (short) 1))).all().get();
-			awaitLeaders(admin, topic, scenario.partitions());
-		}
+		createTopic(topic, scenario.partitions());
 		long produceStart = System.nanoTime();
 		Properties properties = new Properties();
 		properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrap);

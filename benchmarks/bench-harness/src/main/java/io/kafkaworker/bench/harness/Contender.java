@@ -15,10 +15,30 @@ import java.util.Map;
  * @param mainClass the main class
  * @param mode the ordering mode, or null
  * @param comparableTo the Parallel Consumer contender it is compared with, or null
+ * @param output how a kafka-worker contender sends one output record per input record
+ * after its work: {@link #OUTPUT_TEMPLATE}, {@link #OUTPUT_TRANSACTIONAL}, or null for
+ * none
  */
-record Contender(String id, String family, String module, String mainClass, String mode, String comparableTo) {
+record Contender(String id, String family, String module, String mainClass, String mode, String comparableTo,
+		String output) {
 
 	static final String RAW_ZERO = "raw-zero-work";
+
+	/**
+	 * Output through a plain (non-transactional) {@code KafkaTemplate}, fire-and-forget,
+	 * with {@code delivery = AT_LEAST_ONCE} (the default).
+	 */
+	static final String OUTPUT_TEMPLATE = "template";
+
+	/**
+	 * Output through the {@code TransactionalSender}, with {@code delivery = EXACTLY_ONCE}
+	 * (store KAFKA): one Kafka transaction per poll, offsets committed with it.
+	 */
+	static final String OUTPUT_TRANSACTIONAL = "transactional";
+
+	Contender(String id, String family, String module, String mainClass, String mode, String comparableTo) {
+		this(id, family, module, mainClass, mode, comparableTo, null);
+	}
 
 	/**
 	 * Retries of a failing record (P4) where a contender has a bound on them: attempts,
@@ -48,9 +68,31 @@ record Contender(String id, String family, String module, String mainClass, Stri
 		return contenders;
 	}
 
+	/**
+	 * The contenders that measure the cost of {@code delivery = EXACTLY_ONCE}: the same
+	 * work as {@code worker-key} (and {@code worker-parallel}), then one output record per
+	 * input record (same key, a small value) to the scenario's output topic, through a
+	 * plain {@code KafkaTemplate} at least once, or through the {@code TransactionalSender}
+	 * exactly once. Run in P1 and P2 only.
+	 * @return the contenders
+	 */
+	static List<Contender> sending() {
+		return List.of(worker("KEY", null, "worker-key-send", OUTPUT_TEMPLATE),
+				worker("KEY", null, "worker-key-eos", OUTPUT_TRANSACTIONAL),
+				worker("PARALLEL", null, "worker-parallel-eos", OUTPUT_TRANSACTIONAL));
+	}
+
 	private static Contender worker(String mode, String comparableTo) {
-		return new Contender("worker-" + mode.toLowerCase(), "kafka-worker", "contender-kafka-worker",
-				"io.kafkaworker.bench.worker.KafkaWorkerMain", mode, comparableTo);
+		return worker(mode, comparableTo, "worker-" + mode.toLowerCase(), null);
+	}
+
+	private static Contender worker(String mode, String comparableTo, String id, String output) {
+		return new Contender(id, "kafka-worker", "contender-kafka-worker", "io.kafkaworker.bench.worker.KafkaWorkerMain",
+				mode, comparableTo, output);
+	}
+
+	boolean sendsOutput() {
+		return this.output != null;
 	}
 
 	boolean isLimit() {
@@ -64,9 +106,11 @@ record Contender(String id, String family, String module, String mainClass, Stri
 	 * @param bootstrap the broker
 	 * @param topic the scenario's topic
 	 * @param group a fresh consumer group
+	 * @param outputTopic the scenario's output topic, for the contenders that send
 	 * @return JVM system properties (-D...)
 	 */
-	List<String> systemProperties(Scenario scenario, String bootstrap, String topic, String group) {
+	List<String> systemProperties(Scenario scenario, String bootstrap, String topic, String group,
+			String outputTopic) {
 		List<String> properties = new ArrayList<>();
 		properties.add("-Dbench.bootstrap=" + bootstrap);
 		properties.add("-Dbench.topic=" + topic);
@@ -74,6 +118,10 @@ record Contender(String id, String family, String module, String mainClass, Stri
 		properties.add("-Dbench.concurrency=" + scenario.concurrency());
 		if (this.mode != null) {
 			properties.add("-Dbench.mode=" + this.mode);
+		}
+		if (sendsOutput()) {
+			properties.add("-Dbench.output=" + this.output);
+			properties.add("-Dbench.output.topic=" + outputTopic);
 		}
 		if ("raw".equals(this.family)) {
 			properties.add("-Dbench.consumers="
@@ -124,6 +172,9 @@ record Contender(String id, String family, String module, String mainClass, Stri
 			Map<String, String> settings = new LinkedHashMap<>();
 			settings.put("mode", this.mode);
 			settings.put("concurrency", Integer.toString(scenario.concurrency()));
+			if (OUTPUT_TRANSACTIONAL.equals(this.output)) {
+				settings.put("delivery", "EXACTLY_ONCE");
+			}
 			if (scenario.hasFailingPartition()) {
 				settings.put("retry.max-attempts", Integer.toString(RETRY_ATTEMPTS));
 				settings.put("retry.backoff.initial", scenario.retryInitialMs() + "ms");
@@ -137,6 +188,15 @@ record Contender(String id, String family, String module, String mainClass, Stri
 				.add("--kafka.worker.workers.bench." + name + ((value != null) ? "=" + value : "")));
 			if (scenario.java25()) {
 				arguments.add("--spring.threads.virtual.enabled=true");
+			}
+			if (sendsOutput()) {
+				// The producer of both the plain KafkaTemplate and the worker's
+				// transactional producers: Boot's spring.kafka.producer.* (its defaults
+				// besides the serializers, which are its defaults too, said explicitly).
+				arguments.add("--spring.kafka.producer.key-serializer="
+						+ "org.apache.kafka.common.serialization.StringSerializer");
+				arguments.add("--spring.kafka.producer.value-serializer="
+						+ "org.apache.kafka.common.serialization.StringSerializer");
 			}
 		}
 		return arguments;

@@ -178,7 +178,8 @@ public final class Harness {
 				Scenarios: P1 I/O-bound, P2 zero work, P3 hot key, P4 frozen partition,
 				           P5 bounded memory, P6 virtual threads. Default: every runnable scenario, quick.
 				Contenders: raw-zero-work, raw-per-partition, spring-kafka-batch, pc-partition, pc-key,
-				            pc-unordered, worker-serial, worker-partition, worker-key, worker-parallel.
+				            pc-unordered, worker-serial, worker-partition, worker-key, worker-parallel;
+				            in P1 and P2 also worker-key-send, worker-key-eos, worker-parallel-eos.
 				""";
 	}
 
@@ -246,12 +247,23 @@ public final class Harness {
 		long[] endOffsets = broker.seed(scenario, topic, seedStartWallMillis);
 		System.out.printf("    seeded %s: %,d records in %.1f s%n", topic, sum(endOffsets),
 				(System.nanoTime() - seedStart) / 1e9);
+		// The topic the sending contenders (worker-key-send, worker-key-eos, ...) write one
+		// record per input record to; created here like the input topic, never read.
+		String outputTopic = "bench-" + scenario.id().toLowerCase(Locale.ROOT) + "-out-" + this.runId;
+		if (scenario.contenders()
+			.stream()
+			.anyMatch((contender) -> contender.sendsOutput()
+					&& (this.contenderIds.isEmpty() || this.contenderIds.contains(contender.id())))) {
+			broker.createTopic(outputTopic, scenario.partitions());
+			System.out.printf("    created the output topic %s%n", outputTopic);
+		}
 		List<Outcome> outcomes = new ArrayList<>();
 		for (Contender contender : scenario.contenders()) {
 			if (!this.contenderIds.isEmpty() && !this.contenderIds.contains(contender.id())) {
 				continue;
 			}
-			Outcome outcome = runContender(broker, scenario, contender, topic, endOffsets, seedStartWallMillis, 1);
+			Outcome outcome = runContender(broker, scenario, contender, topic, outputTopic, endOffsets,
+					seedStartWallMillis, 1);
 			// With --wait-quiet, a contender that other programs disturbed runs again (a
 			// DNF needs no second try), at most twice more; the least disturbed try counts,
 			// whatever its rate.
@@ -259,8 +271,8 @@ public final class Harness {
 					&& outcome.otherCores() > DISTURBED_CORES && !Outcome.DNF.equals(outcome.status()); attempt++) {
 				System.out.printf("    %-20s %s%n    (disturbed: other programs used %.2f cores; try %d)%n",
 						contender.id(), summary(outcome), outcome.otherCores(), attempt);
-				Outcome again = runContender(broker, scenario, contender, topic, endOffsets, seedStartWallMillis,
-						attempt);
+				Outcome again = runContender(broker, scenario, contender, topic, outputTopic, endOffsets,
+						seedStartWallMillis, attempt);
 				if (again.otherCores() < outcome.otherCores()) {
 					outcome = again;
 				}
@@ -280,8 +292,8 @@ public final class Harness {
 				outcome.missing(), outcome.duplicates(), outcome.otherCores());
 	}
 
-	private Outcome runContender(Broker broker, Scenario scenario, Contender contender, String topic, long[] endOffsets,
-			long seedStartWallMillis, int attempt) throws Exception {
+	private Outcome runContender(Broker broker, Scenario scenario, Contender contender, String topic,
+			String outputTopic, long[] endOffsets, long seedStartWallMillis, int attempt) throws Exception {
 		String name = scenario.id() + "-" + contender.id() + ((attempt > 1) ? "-try" + attempt : "");
 		Path resultFile = this.workDir.resolve(name + ".properties");
 		Path seenFile = this.workDir.resolve(name + ".seen");
@@ -313,7 +325,7 @@ public final class Harness {
 		options.add("-Dbench.startup.timeout.seconds=" + STARTUP_TIMEOUT_SECONDS);
 		options.add("-Dbench.result.file=" + resultFile);
 		options.add("-Dbench.seen.file=" + seenFile);
-		options.addAll(contender.systemProperties(scenario, broker.bootstrap(), topic, group));
+		options.addAll(contender.systemProperties(scenario, broker.bootstrap(), topic, group, outputTopic));
 		String javaCommand = scenario.java25() ? this.java25 : this.java;
 		awaitQuiet(broker);
 		CpuUse cpu = CpuUse.start(broker.jvm());

@@ -1,5 +1,6 @@
 package io.kafkaworker.bench.harness;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -47,11 +48,15 @@ record Scenario(String id, String title, int records, int partitions, int keys, 
 	 */
 	static List<Scenario> all(boolean quick, Map<String, String> overrides) {
 		List<Contender> standard = Contender.standard();
+		// P1 and P2 also measure what delivery EXACTLY_ONCE costs against AT_LEAST_ONCE,
+		// with the same work and the same output record.
+		List<Contender> withOutput = new ArrayList<>(standard);
+		withOutput.addAll(Contender.sending());
 		return List.of(
 				scenario("P1", "I/O-bound: 10 ms per record", 50_000, 50_000, 6, 1_000, 100, 10, 256, 0, -1, 0,
-						quick ? 30 : 600, null, false, standard, null, overrides),
+						quick ? 30 : 600, null, false, withOutput, null, overrides),
 				scenario("P2", "zero work: consumption and engine overhead", 1_000_000, 1_000_000, 8, 1_000, 100, 0, 16,
-						0, -1, 0, quick ? 120 : 600, null, false, standard, null, overrides),
+						0, -1, 0, quick ? 120 : 600, null, false, withOutput, null, overrides),
 				scenario("P3", "hot key: 50% of records on one key, rate of the other keys", quick ? 6_000 : 50_000,
 						50_000, 6, 1_000, 100, 10, 256, 50, -1, 0, quick ? 60 : 900, null, false, standard, null,
 						overrides),
