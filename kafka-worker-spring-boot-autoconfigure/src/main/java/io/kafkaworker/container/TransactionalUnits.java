@@ -384,8 +384,12 @@ final class TransactionalUnits {
 		}
 		FailurePolicy policy = this.settings.failure().onFailure();
 		for (WorkItem item : callFailure.items) {
-			this.failures.computeIfAbsent(RecordId.of(item),
-					(id) -> new Failure(item.record())).exhaustedPolicy = policy;
+			Failure failure = this.failures.computeIfAbsent(RecordId.of(item), (id) -> new Failure(item.record()));
+			// A dead letter that could not be published turned into FREEZE: keep it, or
+			// the record would go back to dead-lettering forever.
+			if (failure.exhaustedPolicy != FailurePolicy.FREEZE) {
+				failure.exhaustedPolicy = policy;
+			}
 			this.events.publish(new RecordFailedEvent(this.events.source(), this.settings.id(), item.record(), ex,
 					attempts, policy));
 		}
