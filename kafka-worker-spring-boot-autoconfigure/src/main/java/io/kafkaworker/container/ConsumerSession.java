@@ -296,6 +296,9 @@ final class ConsumerSession {
 	 * @param assigned the partitions
 	 */
 	void assigned(Collection<TopicPartition> assigned) {
+		if (this.transactions != null && !assigned.isEmpty()) {
+			this.transactions.prepare();
+		}
 		for (TopicPartition topicPartition : assigned) {
 			PartitionOffsets previous = this.partitions.get(topicPartition);
 			if (previous != null) {

@@ -140,6 +140,22 @@ final class TransactionalUnits {
 	// ---- consumer thread
 
 	/**
+	 * Prepare the producer when partitions are assigned, before their committed offsets
+	 * are fetched: a pending transaction of a killed predecessor with the same
+	 * transactional id keeps those offsets unstable until it is aborted, and nothing else
+	 * would abort it before records arrive, which they cannot without the offsets.
+	 */
+	void prepare() {
+		try {
+			this.transaction.prepare();
+		}
+		catch (KafkaException ex) {
+			logger.warn("Worker '" + this.settings.id() + "' could not initialize transactional producer '"
+					+ this.transaction.transactionalId() + "'; trying again with the next transaction: " + ex);
+		}
+	}
+
+	/**
 	 * Decide whether a poll's records start a unit. Records that arrive while a unit runs
 	 * or a back-off lasts (a partition assigned meanwhile, or a pause that took effect
 	 * one poll late) are put back: their partitions go back to the first of them.

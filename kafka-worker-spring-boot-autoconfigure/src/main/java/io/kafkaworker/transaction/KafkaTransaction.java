@@ -76,18 +76,7 @@ public final class KafkaTransaction implements AutoCloseable {
 	 * @throws KafkaException if the producer cannot be created or begin
 	 */
 	public void begin() {
-		Producer<Object, Object> current = this.producer;
-		if (current == null) {
-			current = this.producers.apply(this.transactionalId);
-			try {
-				current.initTransactions();
-			}
-			catch (RuntimeException ex) {
-				closeQuietly(current);
-				throw ex;
-			}
-			this.producer = current;
-		}
+		Producer<Object, Object> current = prepare();
 		try {
 			current.beginTransaction();
 		}
@@ -104,6 +93,30 @@ public final class KafkaTransaction implements AutoCloseable {
 		finally {
 			this.gate.writeLock().unlock();
 		}
+	}
+
+	/**
+	 * Create the producer and initialize its transactions, if not done yet. Consumer
+	 * thread only. Initializing aborts what a previous producer with the same id left
+	 * open, which is what lets the consumer read the committed offsets of its partitions
+	 * again after that producer's process died (KIP-447 keeps them unstable until then).
+	 * @return the producer
+	 * @throws KafkaException if the producer cannot be created or initialized
+	 */
+	public Producer<Object, Object> prepare() {
+		Producer<Object, Object> current = this.producer;
+		if (current == null) {
+			current = this.producers.apply(this.transactionalId);
+			try {
+				current.initTransactions();
+			}
+			catch (RuntimeException ex) {
+				closeQuietly(current);
+				throw ex;
+			}
+			this.producer = current;
+		}
+		return current;
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package io.kafkaworker.integration;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -203,7 +204,8 @@ class ExactlyOnceIntegrationTests {
 				worker.waitFor(20, TimeUnit.SECONDS);
 			}
 		}
-		String context = "crashes (seed " + seed + ", worker output in " + this.directory + ")";
+		String context = "crashes (seed " + seed + ", worker output in "
+				+ Path.of("target", "exactly-once-crash", topic).toAbsolutePath() + ")";
 		List<ConsumerRecord<String, String>> committed = read(topic + ".out", "read_committed");
 		assertExactlyOnce(committed, inputs(topic), context);
 		assertKeyOrder(committed, context);
@@ -279,9 +281,10 @@ class ExactlyOnceIntegrationTests {
 				"--kafka.worker.exactly-once.transactional-id-prefix=" + topic + "-crash-",
 				"--spring.kafka.consumer.properties.session.timeout.ms=3000",
 				"--spring.kafka.consumer.properties.heartbeat.interval.ms=500");
-		return new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(this.directory.resolve("run-" + run + ".out").toFile())
-			.start();
+		// Kept after the test (unlike a @TempDir), for the failure message to point at.
+		Path output = Path.of("target", "exactly-once-crash", topic, "run-" + run + ".out");
+		Files.createDirectories(output.getParent());
+		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
 	}
 
 	private static KafkaWorkersEndpoint endpoint(ConfigurableApplicationContext context) {
