@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Queue;
 import java.util.Set;
@@ -433,19 +434,10 @@ final class ConsumerSession {
 
 	private boolean release(Collection<TopicPartition> topicPartitions, boolean commit, Resolution resolution) {
 		List<PartitionOffsets> released = new ArrayList<>();
-		for (TopicPartition topicPartition : topicPartitions) {
-			PartitionOffsets partition = this.partitions.remove(topicPartition);
-			if (partition != null) {
-				partition.revoke();
-				released.add(partition);
-			}
-		}
+		List<WorkItem> dropped = retire(topicPartitions, released);
 		if (released.isEmpty()) {
 			return false;
 		}
-		Set<PartitionOffsets> releasedSet = Collections.newSetFromMap(new IdentityHashMap<>());
-		releasedSet.addAll(released);
-		List<WorkItem> dropped = this.scheduler.discard((item) -> releasedSet.contains(item.partition()));
 		if (!dropped.isEmpty() && this.settings.delivery() == Delivery.AT_MOST_ONCE) {
 			logger.warn("Worker '" + this.settings.id() + "' dropped " + dropped.size()
 					+ " fetched records of revoked partitions " + topicPartitions
@@ -456,11 +448,10 @@ final class ConsumerSession {
 			this.committer.commitNow(this.consumer, released);
 		}
 		for (PartitionOffsets partition : released) {
-			this.backpressure.untrack(partition);
+			untrack(partition);
 			this.committer.forget(partition.topicPartition());
 			this.freezes.forget(partition.topicPartition(), resolution);
 			this.pauses.forget(partition.topicPartition());
-			this.transactionRouting.remove(partition);
 			if (this.transactions != null) {
 				this.transactions.forget(partition.topicPartition(), resolution);
 			}
@@ -472,25 +463,18 @@ final class ConsumerSession {
 	// still running see it revoked and abandon their records) and what was fetched after
 	// their first record of the unit, then fetch again from there.
 	private void rewind(Map<TopicPartition, Long> firstOffsets) {
-		Set<PartitionOffsets> dropped = Collections.newSetFromMap(new IdentityHashMap<>());
+		List<PartitionOffsets> retired = new ArrayList<>();
+		retire(firstOffsets.keySet(), retired);
 		Map<TopicPartition, Long> held = new HashMap<>();
-		firstOffsets.forEach((topicPartition, offset) -> {
-			PartitionOffsets partition = this.partitions.remove(topicPartition);
-			if (partition != null) {
-				partition.revoke();
-				dropped.add(partition);
-				held.put(topicPartition, offset);
-			}
-		});
-		this.scheduler.discard((item) -> dropped.contains(item.partition()));
+		for (PartitionOffsets partition : retired) {
+			untrack(partition);
+			// retired from the unit's partitions, so the unit knows its first offset
+			held.put(partition.topicPartition(), Objects.requireNonNull(firstOffsets.get(partition.topicPartition())));
+		}
 		this.scheduler.release((laneKey) -> {
 			TopicPartition lanePartition = Ordering.partitionOf(laneKey);
 			return lanePartition == null || held.containsKey(lanePartition);
 		});
-		for (PartitionOffsets partition : dropped) {
-			this.backpressure.untrack(partition);
-			this.transactionRouting.remove(partition);
-		}
 		held.forEach((topicPartition, offset) -> {
 			try {
 				this.consumer.seek(topicPartition, offset);
@@ -500,6 +484,30 @@ final class ConsumerSession {
 			}
 			track(topicPartition);
 		});
+	}
+
+	// Stop tracking the held ones of these partitions: their progress is revoked (calls
+	// still running see it and abandon their records) and their buffered records are
+	// dropped. Adds the retired progress to the list; returns the dropped records.
+	private List<WorkItem> retire(Collection<TopicPartition> topicPartitions, List<PartitionOffsets> retired) {
+		for (TopicPartition topicPartition : topicPartitions) {
+			PartitionOffsets partition = this.partitions.remove(topicPartition);
+			if (partition != null) {
+				partition.revoke();
+				retired.add(partition);
+			}
+		}
+		if (retired.isEmpty()) {
+			return List.of();
+		}
+		Set<PartitionOffsets> retiredSet = Collections.newSetFromMap(new IdentityHashMap<>());
+		retiredSet.addAll(retired);
+		return this.scheduler.discard((item) -> retiredSet.contains(item.partition()));
+	}
+
+	private void untrack(PartitionOffsets partition) {
+		this.backpressure.untrack(partition);
+		this.transactionRouting.remove(partition);
 	}
 
 	private void awaitInFlight(List<PartitionOffsets> partitions) {
