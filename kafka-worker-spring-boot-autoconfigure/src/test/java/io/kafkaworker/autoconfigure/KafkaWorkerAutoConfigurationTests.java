@@ -11,6 +11,7 @@ import io.kafkaworker.annotation.Mode;
 import io.kafkaworker.container.Worker;
 import io.kafkaworker.container.WorkerSettings;
 import io.kafkaworker.runtime.WorkerRegistry;
+import io.kafkaworker.testsupport.StartupFailures;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -295,14 +296,7 @@ class KafkaWorkerAutoConfigurationTests {
 	}
 
 	private static KafkaWorkerConfigurationException failure(AssertableApplicationContext context) {
-		assertThat(context).hasFailed();
-		Throwable cause = context.getStartupFailure();
-		while (cause != null && !(cause instanceof KafkaWorkerConfigurationException)) {
-			cause = cause.getCause();
-		}
-		assertThat(cause).as("startup failure caused by KafkaWorkerConfigurationException")
-			.isInstanceOf(KafkaWorkerConfigurationException.class);
-		return (KafkaWorkerConfigurationException) cause;
+		return StartupFailures.configurationFailure(context);
 	}
 
 	@Configuration(proxyBeanMethods = false)

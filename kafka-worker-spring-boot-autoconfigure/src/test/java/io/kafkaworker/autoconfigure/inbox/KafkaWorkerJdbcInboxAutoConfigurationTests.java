@@ -6,6 +6,7 @@ import io.kafkaworker.annotation.KafkaBatchWorker;
 import io.kafkaworker.annotation.KafkaWorkerConfigurationException;
 import io.kafkaworker.autoconfigure.KafkaWorkerAutoConfiguration;
 import io.kafkaworker.inbox.Inboxes;
+import io.kafkaworker.testsupport.StartupFailures;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -116,14 +117,7 @@ class KafkaWorkerJdbcInboxAutoConfigurationTests {
 	}
 
 	private static KafkaWorkerConfigurationException failure(AssertableApplicationContext context) {
-		assertThat(context).hasFailed();
-		Throwable cause = context.getStartupFailure();
-		while (cause != null && !(cause instanceof KafkaWorkerConfigurationException)) {
-			cause = cause.getCause();
-		}
-		assertThat(cause).as("startup failure caused by KafkaWorkerConfigurationException")
-			.isInstanceOf(KafkaWorkerConfigurationException.class);
-		return (KafkaWorkerConfigurationException) cause;
+		return StartupFailures.configurationFailure(context);
 	}
 
 	@Configuration(proxyBeanMethods = false)
