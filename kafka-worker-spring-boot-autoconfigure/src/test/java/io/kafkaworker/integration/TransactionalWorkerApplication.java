@@ -1,13 +1,16 @@
 package io.kafkaworker.integration;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import io.kafkaworker.annotation.KafkaBatchWorker;
 import io.kafkaworker.transaction.TransactionalSender;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
@@ -22,7 +25,8 @@ import org.springframework.context.annotation.Bean;
  * it waits a random time and sends one output record to {@code <topic>.out}: the input's
  * key, and the input's coordinates as value ({@code partition@offset}). Values starting
  * with {@code fail:} fail every attempt, {@code flaky:} the first two; both after sending
- * their output, so an attempt that fails has something in its transaction to abort.
+ * their output and after the broker has it, so an attempt that fails has something in the
+ * log for its transaction's abort to hide.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -72,9 +76,12 @@ public class TransactionalWorkerApplication {
 			}
 			String coordinates = record.partition() + "@" + record.offset();
 			int attempt = this.attempts.merge(coordinates, 1, Integer::sum);
-			this.sender.send(this.outputTopic, record.key(), coordinates);
+			CompletableFuture<RecordMetadata> sent = this.sender.send(this.outputTopic, record.key(), coordinates);
 			String value = record.value();
 			if (value.startsWith("fail:") || (value.startsWith("flaky:") && attempt <= 2)) {
+				// Wait until the output is in the log: an abort drops what the producer
+				// has not sent yet (linger.ms), and the tests look for aborted outputs.
+				sent.orTimeout(30, TimeUnit.SECONDS).join();
 				throw new IllegalStateException("Cannot handle " + coordinates + " (attempt " + attempt + ")");
 			}
 		}
