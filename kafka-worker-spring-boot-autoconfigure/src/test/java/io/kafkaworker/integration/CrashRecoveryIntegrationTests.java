@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import io.kafkaworker.annotation.Mode;
 import io.kafkaworker.testsupport.Broker;
 import io.kafkaworker.testsupport.HandledLog;
+import io.kafkaworker.testsupport.WorkerProcess;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -230,21 +231,12 @@ class CrashRecoveryIntegrationTests {
 	}
 
 	private Process startWorker(String topic, Mode mode, String delivery, Path log, int run) throws IOException {
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		List<String> command = List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
-				System.getProperty("java.class.path"), CrashableWorkerApplication.class.getName(),
-				"--spring.kafka.bootstrap-servers=" + Broker.bootstrapServers(),
-				"--spring.kafka.consumer.auto-offset-reset=earliest", "--test.topic=" + topic, "--test.log=" + log,
-				"--test.max-delay-micros=3000", "--kafka.worker.workers.crashable.mode=" + mode,
+		return WorkerProcess.start(CrashableWorkerApplication.class, this.directory.resolve("run-" + run + ".out"),
+				"--test.topic=" + topic, "--test.log=" + log, "--test.max-delay-micros=3000",
+				"--kafka.worker.workers.crashable.mode=" + mode,
 				"--kafka.worker.workers.crashable.delivery=" + delivery,
 				"--kafka.worker.workers.crashable.concurrency=12", "--kafka.worker.workers.crashable.group-id=" + topic,
-				"--kafka.worker.workers.crashable.commit-interval=200ms",
-				// a killed consumer leaves the group when its session times out
-				"--spring.kafka.consumer.properties.session.timeout.ms=3000",
-				"--spring.kafka.consumer.properties.heartbeat.interval.ms=500");
-		return new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(this.directory.resolve("run-" + run + ".out").toFile())
-			.start();
+				"--kafka.worker.workers.crashable.commit-interval=200ms");
 	}
 
 }

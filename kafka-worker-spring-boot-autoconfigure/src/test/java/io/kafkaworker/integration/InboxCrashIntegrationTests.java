@@ -9,6 +9,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import io.kafkaworker.testsupport.Broker;
+import io.kafkaworker.testsupport.WorkerProcess;
 import org.apache.kafka.common.TopicPartition;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterEach;
@@ -134,25 +135,15 @@ class InboxCrashIntegrationTests {
 	}
 
 	private Process startWorker(String topic, int run) throws IOException {
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		List<String> command = List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
-				System.getProperty("java.class.path"), InboxCrashableWorkerApplication.class.getName(),
-				"--spring.kafka.bootstrap-servers=" + Broker.bootstrapServers(),
-				"--spring.kafka.consumer.auto-offset-reset=earliest", "--test.topic=" + topic,
-				"--test.max-delay-micros=3000", "--spring.datasource.url=" + this.url,
+		return WorkerProcess.start(InboxCrashableWorkerApplication.class, this.directory.resolve("run-" + run + ".out"),
+				"--test.topic=" + topic, "--test.max-delay-micros=3000", "--spring.datasource.url=" + this.url,
 				"--spring.datasource.username=sa", "--spring.datasource.password=",
 				"--spring.datasource.hikari.maximum-pool-size=16",
 				"--kafka.worker.exactly-once.jdbc.initialize-schema=always", "--kafka.worker.workers.applying.mode=KEY",
 				"--kafka.worker.workers.applying.delivery=EXACTLY_ONCE",
 				"--kafka.worker.workers.applying.exactly-once.store=JDBC",
 				"--kafka.worker.workers.applying.concurrency=12", "--kafka.worker.workers.applying.group-id=" + topic,
-				"--kafka.worker.workers.applying.commit-interval=1s",
-				// a killed consumer leaves the group when its session times out
-				"--spring.kafka.consumer.properties.session.timeout.ms=3000",
-				"--spring.kafka.consumer.properties.heartbeat.interval.ms=500");
-		return new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(this.directory.resolve("run-" + run + ".out").toFile())
-			.start();
+				"--kafka.worker.workers.applying.commit-interval=1s");
 	}
 
 }
