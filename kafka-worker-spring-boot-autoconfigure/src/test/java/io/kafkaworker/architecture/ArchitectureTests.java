@@ -88,6 +88,30 @@ class ArchitectureTests {
 	}
 
 	@Test
+	void kafkaTransactionsShouldDependOnNoOtherPackageOfTheEngineNorOnSpring() {
+		check(ArchRuleDefinition.noClasses()
+			.that()
+			.resideInAPackage("io.kafkaworker.transaction..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("org.springframework..", "io.kafkaworker.container..", "io.kafkaworker.dispatch..",
+					"io.kafkaworker.lane..", "io.kafkaworker.offset..", "io.kafkaworker.commit..",
+					"io.kafkaworker.annotation..", "io.kafkaworker.runtime..", "io.kafkaworker.inbox.."));
+	}
+
+	@Test
+	void databaseInboxShouldPlugInThroughTheInvocationSeamOnly() {
+		check(ArchRuleDefinition.noClasses()
+			.that()
+			.resideInAPackage("io.kafkaworker.inbox..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.kafkaworker.lane..", "io.kafkaworker.offset..", "io.kafkaworker.commit..",
+					"io.kafkaworker.transaction..", "io.kafkaworker.runtime..", "io.kafkaworker.metrics..",
+					"io.kafkaworker.health..", "io.kafkaworker.actuate.."));
+	}
+
+	@Test
 	void onlyTheAutoConfigurationShouldDependOnTheAutoConfiguration() {
 		check(ArchRuleDefinition.noClasses()
 			.that()
