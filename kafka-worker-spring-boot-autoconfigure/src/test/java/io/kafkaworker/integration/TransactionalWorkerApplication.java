@@ -1,10 +1,12 @@
 package io.kafkaworker.integration;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import io.kafkaworker.annotation.KafkaBatchWorker;
@@ -16,6 +18,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.annotation.Bean;
 
@@ -26,16 +29,26 @@ import org.springframework.context.annotation.Bean;
  * key, and the input's coordinates as value ({@code partition@offset}). Values starting
  * with {@code fail:} fail every attempt, {@code flaky:} the first two; both after sending
  * their output and after the broker has it, so an attempt that fails has something in the
- * log for its transaction's abort to hide.
+ * log for its transaction's abort to hide. With {@code test.batch=true} the worker is a
+ * lane-batch handler instead, which handles each record of a call the same way and fails
+ * the whole call if one of them fails.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
 public class TransactionalWorkerApplication {
 
 	@Bean
+	@ConditionalOnProperty(name = "test.batch", havingValue = "false", matchIfMissing = true)
 	TransactionalWorker transactionalWorker(TransactionalSender sender, @Value("${test.topic}") String topic,
 			@Value("${test.max-delay-micros:0}") long maxDelayMicros) {
 		return new TransactionalWorker(sender, topic + ".out", maxDelayMicros);
+	}
+
+	@Bean
+	@ConditionalOnProperty(name = "test.batch", havingValue = "true")
+	TransactionalBatchWorker transactionalBatchWorker(TransactionalSender sender, @Value("${test.topic}") String topic,
+			@Value("${test.max-delay-micros:0}") long maxDelayMicros) {
+		return new TransactionalBatchWorker(new TransactionalWorker(sender, topic + ".out", maxDelayMicros));
 	}
 
 	/**
@@ -94,6 +107,60 @@ public class TransactionalWorkerApplication {
 		 */
 		public int attempts(int partition, long offset) {
 			return this.attempts.getOrDefault(partition + "@" + offset, 0);
+		}
+
+	}
+
+	/**
+	 * The same work as a lane-batch handler: each record of a call is handled by a
+	 * {@link TransactionalWorker} (not a bean itself), and the call fails after all of
+	 * them if one failed.
+	 */
+	public static class TransactionalBatchWorker {
+
+		private final TransactionalWorker records;
+
+		private final AtomicInteger largestCall = new AtomicInteger();
+
+		TransactionalBatchWorker(TransactionalWorker records) {
+			this.records = records;
+		}
+
+		/**
+		 * Handle one lane-batch.
+		 * @param batch the records
+		 */
+		@KafkaBatchWorker(id = "transactional", topics = "${test.topic}")
+		public void handle(List<ConsumerRecord<String, String>> batch) {
+			this.largestCall.accumulateAndGet(batch.size(), Math::max);
+			IllegalStateException failure = null;
+			for (ConsumerRecord<String, String> record : batch) {
+				try {
+					this.records.handle(record);
+				}
+				catch (IllegalStateException ex) {
+					failure = (failure != null) ? failure : ex;
+				}
+			}
+			if (failure != null) {
+				throw failure;
+			}
+		}
+
+		/**
+		 * Return the per-record worker, which counts the attempts.
+		 * @return the worker
+		 */
+		public TransactionalWorker records() {
+			return this.records;
+		}
+
+		/**
+		 * Return the most records one call had.
+		 * @return the size of the largest call
+		 */
+		public int largestCall() {
+			return this.largestCall.get();
 		}
 
 	}
