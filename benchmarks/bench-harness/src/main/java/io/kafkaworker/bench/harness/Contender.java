@@ -148,9 +148,13 @@ record Contender(String id, String family, String module, String mainClass, Stri
 	 * @param bootstrap the broker
 	 * @param workerExtras extra settings of kafka-worker ({@code --worker.x=y} on the
 	 * command line), passed as {@code kafka.worker.workers.bench.x=y}
+	 * @param springProperties Spring Boot properties ({@code --spring.x=y} on the command
+	 * line) for the Spring contenders (Spring Kafka and kafka-worker), replacing the
+	 * harness's own value of the same property
 	 * @return the arguments
 	 */
-	List<String> programArguments(Scenario scenario, String bootstrap, List<String> workerExtras) {
+	List<String> programArguments(Scenario scenario, String bootstrap, List<String> workerExtras,
+			List<String> springProperties) {
 		List<String> arguments = new ArrayList<>();
 		if ("spring-kafka".equals(this.family) || "kafka-worker".equals(this.family)) {
 			arguments.add("--spring.kafka.bootstrap-servers=" + bootstrap);
@@ -197,6 +201,14 @@ record Contender(String id, String family, String module, String mainClass, Stri
 						+ "org.apache.kafka.common.serialization.StringSerializer");
 				arguments.add("--spring.kafka.producer.value-serializer="
 						+ "org.apache.kafka.common.serialization.StringSerializer");
+			}
+		}
+		if ("spring-kafka".equals(this.family) || "kafka-worker".equals(this.family)) {
+			// Replaced, not repeated: Spring Boot joins two values of one property.
+			for (String property : springProperties) {
+				String prefix = "--" + property.substring(0, property.indexOf('=') + 1);
+				arguments.removeIf((argument) -> argument.startsWith(prefix));
+				arguments.add("--" + property);
 			}
 		}
 		return arguments;

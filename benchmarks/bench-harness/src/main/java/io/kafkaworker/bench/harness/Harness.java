@@ -67,6 +67,8 @@ public final class Harness {
 
 	private final List<String> workerExtras;
 
+	private final List<String> springProperties;
+
 	private final boolean profile;
 
 	/** Cores other programs may use before a contender starts, or a negative number. */
@@ -83,14 +85,15 @@ public final class Harness {
 	private final Path resultsDir;
 
 	private Harness(Path home, boolean quick, Set<String> scenarioIds, Set<String> contenderIds,
-			Map<String, String> overrides, List<String> workerExtras, boolean profile, double quietCores,
-			String java25, Path resultsDir) {
+			Map<String, String> overrides, List<String> workerExtras, List<String> springProperties, boolean profile,
+			double quietCores, String java25, Path resultsDir) {
 		this.home = home;
 		this.quick = quick;
 		this.scenarioIds = scenarioIds;
 		this.contenderIds = contenderIds;
 		this.overrides = overrides;
 		this.workerExtras = workerExtras;
+		this.springProperties = springProperties;
 		this.profile = profile;
 		this.quietCores = quietCores;
 		this.java = ProcessHandle.current().info().command().orElse("java");
@@ -107,6 +110,7 @@ public final class Harness {
 		Set<String> contenders = new LinkedHashSet<>();
 		Map<String, String> overrides = new LinkedHashMap<>();
 		List<String> workerExtras = new ArrayList<>();
+		List<String> springProperties = new ArrayList<>();
 		boolean profile = false;
 		double quietCores = -1;
 		String java25 = DEFAULT_JAVA25;
@@ -149,6 +153,12 @@ public final class Harness {
 			else if (arg.startsWith("--worker.")) {
 				workerExtras.add(arg.substring("--worker.".length()));
 			}
+			else if (arg.startsWith("--spring.")) {
+				if (arg.indexOf('=') < 0) {
+					throw new IllegalArgumentException(arg + ": a Spring Boot property needs a value (--spring.NAME=VALUE)");
+				}
+				springProperties.add(arg.substring("--".length()));
+			}
 			else if (arg.equals("--help") || arg.equals("-h")) {
 				System.out.println(usage());
 				return;
@@ -161,7 +171,8 @@ public final class Harness {
 				System.exit(2);
 			}
 		}
-		Harness harness = new Harness(home, quick, scenarios, contenders, overrides, workerExtras, profile, quietCores,
+		Harness harness = new Harness(home, quick, scenarios, contenders, overrides, workerExtras, springProperties,
+				profile, quietCores,
 				java25, resultsDir);
 		int status = harness.run();
 		System.exit(status);
@@ -173,7 +184,7 @@ public final class Harness {
 				         [--records=N] [--partitions=N] [--keys=N] [--value-bytes=N] [--work-ms=N]
 				         [--concurrency=N] [--hot-percent=N] [--fail-partition=N] [--fail-from=OFFSET]
 				         [--retry-initial-ms=N] [--retry-max-ms=N] [--budget=SECONDS] [--max-heap=SIZE]
-				         [--worker.NAME=VALUE ...] [--profile] [--wait-quiet[=CORES]] [--java25=PATH]
+				         [--worker.NAME=VALUE ...] [--spring.NAME=VALUE ...] [--profile] [--wait-quiet[=CORES]] [--java25=PATH]
 				         [--results-dir=DIR]
 				Scenarios: P1 I/O-bound, P2 zero work, P3 hot key, P4 frozen partition,
 				           P5 bounded memory, P6 virtual threads. Default: every runnable scenario, quick.
@@ -330,7 +341,8 @@ public final class Harness {
 		awaitQuiet(broker);
 		CpuUse cpu = CpuUse.start(broker.jvm());
 		ChildJvm child = ChildJvm.start(name, javaCommand, options, classpath(contender.module()),
-				contender.mainClass(), contender.programArguments(scenario, broker.bootstrap(), this.workerExtras),
+				contender.mainClass(), contender.programArguments(scenario, broker.bootstrap(), this.workerExtras,
+						this.springProperties),
 				this.workDir.resolve(name + ".log"));
 		boolean exited = child.awaitExit(STARTUP_TIMEOUT_SECONDS + scenario.budgetSeconds() + 60);
 		if (!exited) {
@@ -530,6 +542,12 @@ public final class Harness {
 				System.getProperty("java.vendor"), System.getProperty("java.version"), this.java25));
 		text.append(String.format("kafka-worker: built from %s, commit %s%n", this.home.getParent(), engineCommit()));
 		text.append(String.format("Load average at start: %s%n", loadAverage()));
+		if (!this.workerExtras.isEmpty() || !this.springProperties.isEmpty()) {
+			List<String> settings = new ArrayList<>();
+			this.workerExtras.forEach((extra) -> settings.add("--worker." + extra));
+			this.springProperties.forEach((property) -> settings.add("--" + property));
+			text.append(String.format("Settings: %s%n", String.join(" ", settings)));
+		}
 		return text.toString();
 	}
 
