@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 
 import io.kafkaworker.annotation.KafkaBatchWorkerAnnotationBeanPostProcessor;
@@ -65,7 +66,9 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 		Map<String, WorkerMethod> byId = new HashMap<>();
 		for (WorkerMethod method : this.methods.getWorkerMethods()) {
 			WorkerSettings settings = this.resolver.resolve(method);
-			checkPollInterval(settings, method);
+			Properties consumerProperties = this.deserializers.overrides();
+			consumerProperties.putAll(this.resolver.consumerProperties(settings, method));
+			checkPollInterval(settings, method, consumerProperties);
 			WorkerMethod previous = byId.putIfAbsent(settings.id(), method);
 			if (previous != null) {
 				throw new KafkaWorkerConfigurationException(
@@ -73,8 +76,7 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 								+ " and " + method.description() + ".",
 						"Give each worker a distinct id with @KafkaBatchWorker(id = ...).");
 			}
-			registrar.registerEndpoint(
-					new WorkerEndpoint(settings, method, this.services, this.deserializers.overrides()),
+			registrar.registerEndpoint(new WorkerEndpoint(settings, method, this.services, consumerProperties),
 					this.containerFactory);
 			logger.info("Registered Kafka worker '" + settings.id() + "' for " + method.description() + ": topics "
 					+ settings.topics() + ", group '" + settings.groupId() + "', mode " + settings.mode()
@@ -88,10 +90,12 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 	// A revocation blocks the consumer thread inside poll() for up to the revoke timeout
 	// plus one commit; longer than {@code max.poll.interval.ms} and the group would evict
 	// the consumer in the middle of its own rebalance.
-	private void checkPollInterval(WorkerSettings settings, WorkerMethod method) {
+	private void checkPollInterval(WorkerSettings settings, WorkerMethod method, Properties consumerProperties) {
 		ConsumerFactory<?, ?> consumerFactory = this.containerFactory.getConsumerFactory();
-		Object configured = (consumerFactory != null)
-				? consumerFactory.getConfigurationProperties().get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG) : null;
+		Object configured = consumerProperties.getProperty(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
+		if (configured == null && consumerFactory != null) {
+			configured = consumerFactory.getConfigurationProperties().get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
+		}
 		Duration maxPollInterval = Duration
 			.ofMillis((configured != null) ? Long.parseLong(configured.toString()) : DEFAULT_MAX_POLL_INTERVAL_MS);
 		Duration blocking = settings.revokeTimeout().plus(settings.commitTimeout());
@@ -103,7 +107,8 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 							+ " during a rebalance, not less than max.poll.interval.ms = "
 							+ DurationFormatterUtils.print(maxPollInterval, DurationFormat.Style.COMPOSITE) + ".",
 					"Lower kafka.worker.workers." + settings.id() + ".revoke-timeout or commit-timeout, or raise "
-							+ "spring.kafka.consumer.properties.max.poll.interval.ms.");
+							+ "max.poll.interval.ms (spring.kafka.consumer.properties.max.poll.interval.ms, or "
+							+ "kafka.worker.workers." + settings.id() + ".consumer-properties.max.poll.interval.ms).");
 		}
 	}
 

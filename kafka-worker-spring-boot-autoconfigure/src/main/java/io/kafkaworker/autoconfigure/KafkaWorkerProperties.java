@@ -105,6 +105,15 @@ public class KafkaWorkerProperties {
 		private final WorkerExactlyOnce exactlyOnce = new WorkerExactlyOnce(ExactlyOnceStore.KAFKA);
 
 		/**
+		 * Kafka consumer properties of every worker's consumers, on top of
+		 * spring.kafka.consumer.* (for example max.poll.records, which bounds an
+		 * exactly-once transaction). Not allowed: bootstrap.servers, group.id,
+		 * enable.auto.commit and the deserializers; with EXACTLY_ONCE, isolation.level
+		 * stays read_committed.
+		 */
+		private final Map<String, String> consumerProperties = new LinkedHashMap<>();
+
+		/**
 		 * Most handler calls that run at once per worker, across its partitions and
 		 * consumers. With single-record handlers, the most records in flight.
 		 */
@@ -282,6 +291,10 @@ public class KafkaWorkerProperties {
 			return this.deadLetter;
 		}
 
+		public Map<String, String> getConsumerProperties() {
+			return this.consumerProperties;
+		}
+
 	}
 
 	/**
@@ -310,6 +323,15 @@ public class KafkaWorkerProperties {
 		private @Nullable Delivery delivery;
 
 		private final WorkerExactlyOnce exactlyOnce = new WorkerExactlyOnce(null);
+
+		/**
+		 * Kafka consumer properties of this worker's consumers, on top of
+		 * spring.kafka.consumer.* and the defaults' (for example max.poll.records, which
+		 * bounds an exactly-once transaction). Not allowed: bootstrap.servers, group.id,
+		 * enable.auto.commit and the deserializers; with EXACTLY_ONCE, isolation.level
+		 * stays read_committed.
+		 */
+		private final Map<String, String> consumerProperties = new LinkedHashMap<>();
 
 		/**
 		 * Most handler calls that run at once for this worker.
@@ -494,6 +516,10 @@ public class KafkaWorkerProperties {
 
 		public DeadLetter getDeadLetter() {
 			return this.deadLetter;
+		}
+
+		public Map<String, String> getConsumerProperties() {
+			return this.consumerProperties;
 		}
 
 	}

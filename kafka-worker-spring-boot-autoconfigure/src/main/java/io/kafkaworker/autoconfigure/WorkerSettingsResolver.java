@@ -3,6 +3,8 @@ package io.kafkaworker.autoconfigure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.function.Predicate;
 
 import io.kafkaworker.annotation.Delivery;
@@ -16,6 +18,7 @@ import io.kafkaworker.error.FailurePolicy;
 import io.kafkaworker.error.FreezeScope;
 import io.kafkaworker.error.RetryPolicy;
 import io.kafkaworker.transaction.ExactlyOnceStore;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.env.PropertyResolver;
@@ -127,6 +130,59 @@ final class WorkerSettingsResolver {
 		}
 		return new WorkerSettings(id, topics, groupId, mode, delivery, concurrency, consumers, batchSize, autoStartup,
 				maxBufferedRecords, maxBufferedBytes, commitInterval, commitTimeout, revokeTimeout, failure, store);
+	}
+
+	/**
+	 * Return the Kafka consumer properties of a worker's consumers: the defaults'
+	 * {@code consumer-properties}, then the worker's. Properties the engine owns are
+	 * refused, naming the property that set them.
+	 * @param settings the worker's resolved settings
+	 * @param method the worker's method
+	 * @return the properties
+	 */
+	Properties consumerProperties(WorkerSettings settings, WorkerMethod method) {
+		KafkaWorkerProperties.Worker configured = this.properties.getWorkers().get(settings.id());
+		Properties merged = new Properties();
+		addConsumerProperties(merged, this.properties.getDefaults().getConsumerProperties(),
+				"kafka.worker.defaults.consumer-properties.", settings, method);
+		if (configured != null) {
+			addConsumerProperties(merged, configured.getConsumerProperties(),
+					"kafka.worker.workers." + settings.id() + ".consumer-properties.", settings, method);
+		}
+		return merged;
+	}
+
+	private static void addConsumerProperties(Properties merged, Map<String, String> properties, String prefix,
+			WorkerSettings settings, WorkerMethod method) {
+		properties.forEach((name, value) -> {
+			String refusal = refusal(name, value, settings);
+			if (refusal != null) {
+				throw new KafkaWorkerConfigurationException("Worker '" + settings.id() + "' (" + method.description()
+						+ ") cannot set " + prefix + name + ": " + refusal + ".", "Remove " + prefix + name + ".");
+			}
+			merged.setProperty(name, value);
+		});
+	}
+
+	// Why a consumer property may not be set per worker, or null if it may.
+	private static @Nullable String refusal(String name, String value, WorkerSettings settings) {
+		return switch (name) {
+			case ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG ->
+				"workers connect through spring.kafka.bootstrap-servers (spring.kafka.consumer.bootstrap-servers)";
+			case ConsumerConfig.GROUP_ID_CONFIG ->
+				"the consumer group is kafka.worker.workers." + settings.id() + ".group-id";
+			case ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG ->
+				"the worker commits offsets itself; auto-commit would commit past unfinished records";
+			case ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG ->
+				"deserializers come from spring.kafka.consumer.key-deserializer and value-deserializer, which every "
+						+ "worker wraps to catch records that cannot be deserialized";
+			case ConsumerConfig.ISOLATION_LEVEL_CONFIG ->
+				(settings.delivery() == Delivery.EXACTLY_ONCE && !"read_committed".equals(value))
+						? "delivery EXACTLY_ONCE reads its input read_committed (otherwise it would handle records "
+								+ "of aborted transactions)"
+						: null;
+			default -> null;
+		};
 	}
 
 	private FailureSettings failure(Sources sources, KafkaWorkerProperties.Defaults defaults) {

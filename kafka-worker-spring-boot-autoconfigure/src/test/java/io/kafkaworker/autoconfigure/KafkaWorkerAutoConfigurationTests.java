@@ -179,6 +179,60 @@ class KafkaWorkerAutoConfigurationTests {
 	}
 
 	@Test
+	void consumerPropertiesShouldApplyToTheWorkersConsumersTheWorkersOverTheDefaults() {
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.withPropertyValues("kafka.worker.defaults.consumer-properties.max.poll.records=100",
+					"kafka.worker.defaults.consumer-properties.fetch.min.bytes=10",
+					"kafka.worker.workers.orders.consumer-properties.max.poll.records=3")
+			.run((context) -> assertThat(
+					container(context, "orders").getContainerProperties().getKafkaConsumerProperties())
+				.containsEntry("max.poll.records", "3")
+				.containsEntry("fetch.min.bytes", "10")
+				.containsEntry("enable.auto.commit", "false"));
+	}
+
+	@Test
+	void startupWhenConsumerPropertiesSetTheGroupShouldFailNamingTheProperty() {
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.withPropertyValues("kafka.worker.workers.orders.consumer-properties.group.id=other")
+			.run((context) -> {
+				KafkaWorkerConfigurationException failure = failure(context);
+				assertThat(failure)
+					.hasMessageContaining("cannot set kafka.worker.workers.orders.consumer-properties.group.id")
+					.hasMessageContaining("the consumer group is kafka.worker.workers.orders.group-id");
+				assertThat(failure.getAction())
+					.isEqualTo("Remove kafka.worker.workers.orders.consumer-properties.group.id.");
+			});
+	}
+
+	@Test
+	void startupWhenConsumerPropertiesEnableAutoCommitShouldFail() {
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.withPropertyValues("kafka.worker.defaults.consumer-properties.enable.auto.commit=true")
+			.run((context) -> assertThat(failure(context))
+				.hasMessageContaining("cannot set kafka.worker.defaults.consumer-properties.enable.auto.commit")
+				.hasMessageContaining("the worker commits offsets itself"));
+	}
+
+	@Test
+	void startupWhenExactlyOnceWorkerWouldReadUncommittedShouldFail() {
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.withPropertyValues("kafka.worker.workers.orders.delivery=EXACTLY_ONCE",
+					"kafka.worker.workers.orders.consumer-properties.isolation.level=read_uncommitted")
+			.run((context) -> assertThat(failure(context))
+				.hasMessageContaining("cannot set kafka.worker.workers.orders.consumer-properties.isolation.level")
+				.hasMessageContaining("delivery EXACTLY_ONCE reads its input read_committed"));
+	}
+
+	@Test
+	void startupWhenRevocationCouldOutlastTheWorkersOwnMaxPollIntervalShouldFail() {
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.withPropertyValues("kafka.worker.workers.orders.consumer-properties.max.poll.interval.ms=15000",
+					"kafka.worker.workers.orders.revoke-timeout=10s")
+			.run((context) -> assertThat(failure(context)).hasMessageContaining("max.poll.interval.ms = 15s"));
+	}
+
+	@Test
 	void startupWhenSignatureIsUnsupportedShouldFailNamingTheMethod() {
 		this.contextRunner.withUserConfiguration(TwoParameterWorkerConfiguration.class)
 			.run((context) -> assertThat(failure(context))

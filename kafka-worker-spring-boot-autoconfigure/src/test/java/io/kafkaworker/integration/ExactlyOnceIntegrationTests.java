@@ -80,6 +80,24 @@ class ExactlyOnceIntegrationTests {
 				"--kafka.worker.workers.transactional.retry.max-attempts=10");
 	}
 
+	// A worker's consumer-properties reach its consumers: max.poll.records bounds the
+	// transactional unit, so no lane-batch call can carry more records than one poll.
+	@Test
+	void aWorkersMaxPollRecordsBoundsItsTransactions() {
+		String topic = topics(3);
+		int records = 300;
+		Broker.produce(topic, records, (i) -> new String[] { "key-" + (i % 4), "ok:" + i });
+		try (ConfigurableApplicationContext context = start(topic, "PARTITION", "a-", "--test.batch=true",
+				"--kafka.worker.workers.transactional.batch-size=50",
+				"--kafka.worker.workers.transactional.consumer-properties.max.poll.records=3")) {
+			awaitAllCommitted(topic);
+			assertThat(context.getBean(TransactionalWorkerApplication.TransactionalBatchWorker.class).largestCall())
+				.as("records in the largest call")
+				.isBetween(1, 3);
+		}
+		assertExactlyOnce(read(topic + ".out", "read_committed"), inputs(topic), "max.poll.records=3");
+	}
+
 	// 900 records on 30 keys, about one in 40 "flaky" (fails twice after sending).
 	private void runFlakyWorkload(Mode mode, Consumer<ConfigurableApplicationContext> beforeClose, String... extra) {
 		String topic = topics(3);
