@@ -91,13 +91,26 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 	// plus one commit; longer than {@code max.poll.interval.ms} and the group would evict
 	// the consumer in the middle of its own rebalance.
 	private void checkPollInterval(WorkerSettings settings, WorkerMethod method, Properties consumerProperties) {
-		ConsumerFactory<?, ?> consumerFactory = this.containerFactory.getConsumerFactory();
+		String source = this.resolver.consumerPropertySource(settings.id(), ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
 		Object configured = consumerProperties.getProperty(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
+		ConsumerFactory<?, ?> consumerFactory = this.containerFactory.getConsumerFactory();
 		if (configured == null && consumerFactory != null) {
 			configured = consumerFactory.getConfigurationProperties().get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
+			source = "spring.kafka.consumer.properties.max.poll.interval.ms";
 		}
-		Duration maxPollInterval = Duration
-			.ofMillis((configured != null) ? Long.parseLong(configured.toString()) : DEFAULT_MAX_POLL_INTERVAL_MS);
+		long maxPollIntervalMs = DEFAULT_MAX_POLL_INTERVAL_MS;
+		if (configured != null) {
+			try {
+				maxPollIntervalMs = Long.parseLong(configured.toString().trim());
+			}
+			catch (NumberFormatException ex) {
+				throw new KafkaWorkerConfigurationException(
+						"Worker '" + settings.id() + "' (" + method.description() + "): max.poll.interval.ms '"
+								+ configured + "' from " + source + " is not a number of " + "milliseconds.",
+						"Set " + source + " to a number of milliseconds.");
+			}
+		}
+		Duration maxPollInterval = Duration.ofMillis(maxPollIntervalMs);
 		Duration blocking = settings.revokeTimeout().plus(settings.commitTimeout());
 		if (blocking.compareTo(maxPollInterval) >= 0) {
 			throw new KafkaWorkerConfigurationException(
@@ -107,8 +120,8 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 							+ " during a rebalance, not less than max.poll.interval.ms = "
 							+ DurationFormatterUtils.print(maxPollInterval, DurationFormat.Style.COMPOSITE) + ".",
 					"Lower kafka.worker.workers." + settings.id() + ".revoke-timeout or commit-timeout, or raise "
-							+ "max.poll.interval.ms (spring.kafka.consumer.properties.max.poll.interval.ms, or "
-							+ "kafka.worker.workers." + settings.id() + ".consumer-properties.max.poll.interval.ms).");
+							+ ((configured != null) ? source : "spring.kafka.consumer.properties.max.poll.interval.ms")
+							+ ".");
 		}
 	}
 

@@ -2,7 +2,9 @@ package io.kafkaworker.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
@@ -22,6 +24,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.env.PropertyResolver;
+import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
@@ -134,34 +137,47 @@ final class WorkerSettingsResolver {
 
 	/**
 	 * Return the Kafka consumer properties of a worker's consumers: the defaults'
-	 * {@code consumer-properties}, then the worker's. Properties the engine owns are
-	 * refused, naming the property that set them.
+	 * {@code consumer-properties}, then the worker's, which win. Properties the engine
+	 * owns are refused, naming the property whose value would apply.
 	 * @param settings the worker's resolved settings
 	 * @param method the worker's method
 	 * @return the properties
 	 */
 	Properties consumerProperties(WorkerSettings settings, WorkerMethod method) {
+		Map<String, String> merged = new LinkedHashMap<>(this.properties.getDefaults().getConsumerProperties());
 		KafkaWorkerProperties.Worker configured = this.properties.getWorkers().get(settings.id());
-		Properties merged = new Properties();
-		addConsumerProperties(merged, this.properties.getDefaults().getConsumerProperties(),
-				"kafka.worker.defaults.consumer-properties.", settings, method);
 		if (configured != null) {
-			addConsumerProperties(merged, configured.getConsumerProperties(),
-					"kafka.worker.workers." + settings.id() + ".consumer-properties.", settings, method);
+			merged.putAll(configured.getConsumerProperties());
 		}
-		return merged;
+		Properties properties = new Properties();
+		merged.forEach((name, value) -> {
+			String refusal = refusal(name, value.trim(), settings);
+			if (refusal != null) {
+				String source = consumerPropertySource(settings.id(), name);
+				throw new KafkaWorkerConfigurationException("Worker '" + settings.id() + "' (" + method.description()
+						+ ") cannot set " + source + "=" + value + ": " + refusal + ".", "Remove " + source + ".");
+			}
+			properties.setProperty(name, value);
+		});
+		return properties;
 	}
 
-	private static void addConsumerProperties(Properties merged, Map<String, String> properties, String prefix,
-			WorkerSettings settings, WorkerMethod method) {
-		properties.forEach((name, value) -> {
-			String refusal = refusal(name, value, settings);
-			if (refusal != null) {
-				throw new KafkaWorkerConfigurationException("Worker '" + settings.id() + "' (" + method.description()
-						+ ") cannot set " + prefix + name + ": " + refusal + ".", "Remove " + prefix + name + ".");
-			}
-			merged.setProperty(name, value);
-		});
+	/**
+	 * Return the property that sets a Kafka consumer property of a worker: the worker's
+	 * {@code consumer-properties} entry, else the defaults'.
+	 * @param workerId the worker's id
+	 * @param name the Kafka consumer property
+	 * @return the property, or {@code null} if neither sets it
+	 */
+	@Nullable String consumerPropertySource(String workerId, String name) {
+		KafkaWorkerProperties.Worker configured = this.properties.getWorkers().get(workerId);
+		if (configured != null && configured.getConsumerProperties().containsKey(name)) {
+			return "kafka.worker.workers." + workerId + ".consumer-properties." + name;
+		}
+		if (this.properties.getDefaults().getConsumerProperties().containsKey(name)) {
+			return "kafka.worker.defaults.consumer-properties." + name;
+		}
+		return null;
 	}
 
 	// Why a consumer property may not be set per worker, or null if it may.
@@ -171,16 +187,20 @@ final class WorkerSettingsResolver {
 				"workers connect through spring.kafka.bootstrap-servers (spring.kafka.consumer.bootstrap-servers)";
 			case ConsumerConfig.GROUP_ID_CONFIG ->
 				"the consumer group is kafka.worker.workers." + settings.id() + ".group-id";
+			case ConsumerConfig.CLIENT_ID_CONFIG ->
+				"the client id is derived from the worker id (Spring Kafka ignores a per-container client.id)";
 			case ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG ->
 				"the worker commits offsets itself; auto-commit would commit past unfinished records";
-			case ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG ->
+			case ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+					ErrorHandlingDeserializer.KEY_DESERIALIZER_CLASS,
+					ErrorHandlingDeserializer.VALUE_DESERIALIZER_CLASS ->
 				"deserializers come from spring.kafka.consumer.key-deserializer and value-deserializer, which every "
 						+ "worker wraps to catch records that cannot be deserialized";
-			case ConsumerConfig.ISOLATION_LEVEL_CONFIG ->
-				(settings.delivery() == Delivery.EXACTLY_ONCE && !"read_committed".equals(value))
-						? "delivery EXACTLY_ONCE reads its input read_committed (otherwise it would handle records "
-								+ "of aborted transactions)"
-						: null;
+			case ConsumerConfig.ISOLATION_LEVEL_CONFIG -> (settings.delivery() == Delivery.EXACTLY_ONCE
+					&& !"read_committed".equals(value.toLowerCase(Locale.ROOT)))
+							? "delivery EXACTLY_ONCE reads its input read_committed (otherwise it would handle records "
+									+ "of aborted transactions)"
+							: null;
 			default -> null;
 		};
 	}

@@ -121,8 +121,7 @@ public final class WorkerEndpoint implements KafkaListenerEndpoint {
 		properties.putAll(this.consumerOverrides);
 		// The engine commits; auto-commit would commit positions past unfinished records.
 		properties.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-		if (this.settings.delivery() == Delivery.EXACTLY_ONCE
-				&& !this.consumerOverrides.containsKey(ConsumerConfig.ISOLATION_LEVEL_CONFIG)) {
+		if (this.settings.delivery() == Delivery.EXACTLY_ONCE) {
 			// Input written by transactional producers counts only once committed.
 			properties.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
 		}

@@ -14,6 +14,8 @@ import io.kafkaworker.runtime.WorkerRegistry;
 import io.kafkaworker.testsupport.StartupFailures;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
@@ -224,12 +226,61 @@ class KafkaWorkerAutoConfigurationTests {
 				.hasMessageContaining("delivery EXACTLY_ONCE reads its input read_committed"));
 	}
 
+	@ParameterizedTest
+	@CsvSource({ "bootstrap.servers, other:9092, spring.kafka.bootstrap-servers",
+			"client.id, mine, the client id is derived from the worker id",
+			"key.deserializer, org.apache.kafka.common.serialization.StringDeserializer, deserializers come from",
+			"spring.deserializer.value.delegate.class, org.apache.kafka.common.serialization.StringDeserializer, "
+					+ "deserializers come from" })
+	void startupWhenConsumerPropertiesSetWhatTheEngineOwnsShouldFail(String name, String value, String reason) {
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.withPropertyValues("kafka.worker.workers.orders.consumer-properties." + name + "=" + value)
+			.run((context) -> assertThat(failure(context))
+				.hasMessageContaining(
+						"cannot set kafka.worker.workers.orders.consumer-properties." + name + "=" + value)
+				.hasMessageContaining(reason));
+	}
+
+	@Test
+	void exactlyOnceWorkerShouldReadCommittedWhateverSpellingOrDefaultsSay() {
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.withPropertyValues("kafka.worker.workers.orders.delivery=EXACTLY_ONCE",
+					"kafka.worker.defaults.consumer-properties.isolation.level=read_uncommitted",
+					"kafka.worker.workers.orders.consumer-properties.isolation.level=READ_COMMITTED")
+			.run((context) -> assertThat(
+					container(context, "orders").getContainerProperties().getKafkaConsumerProperties())
+				.containsEntry("isolation.level", "read_committed"));
+	}
+
+	@Test
+	void atLeastOnceWorkerMayReadUncommitted() {
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.withPropertyValues("kafka.worker.defaults.consumer-properties.isolation.level=read_uncommitted")
+			.run((context) -> assertThat(
+					container(context, "orders").getContainerProperties().getKafkaConsumerProperties())
+				.containsEntry("isolation.level", "read_uncommitted"));
+	}
+
+	@Test
+	void startupWhenMaxPollIntervalIsNotANumberShouldFailNamingTheProperty() {
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.withPropertyValues("kafka.worker.defaults.consumer-properties.max.poll.interval.ms=5m")
+			.run((context) -> assertThat(failure(context)).hasMessageContaining(
+					"max.poll.interval.ms '5m' from kafka.worker.defaults.consumer-properties.max.poll.interval.ms "
+							+ "is not a number of milliseconds"));
+	}
+
 	@Test
 	void startupWhenRevocationCouldOutlastTheWorkersOwnMaxPollIntervalShouldFail() {
 		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
 			.withPropertyValues("kafka.worker.workers.orders.consumer-properties.max.poll.interval.ms=15000",
 					"kafka.worker.workers.orders.revoke-timeout=10s")
-			.run((context) -> assertThat(failure(context)).hasMessageContaining("max.poll.interval.ms = 15s"));
+			.run((context) -> {
+				KafkaWorkerConfigurationException failure = failure(context);
+				assertThat(failure).hasMessageContaining("max.poll.interval.ms = 15s");
+				assertThat(failure.getAction())
+					.contains("raise kafka.worker.workers.orders.consumer-properties.max.poll.interval.ms");
+			});
 	}
 
 	@Test

@@ -71,8 +71,10 @@ class JpaInboxTests {
 
 	@AfterEach
 	void close() {
+		if (this.jdbc != null && this.table != null) {
+			this.jdbc.execute("DROP TABLE IF EXISTS " + this.table.name());
+		}
 		if (this.factory != null) {
-			this.jdbc.execute("DROP TABLE " + this.table.name());
 			this.factory.destroy();
 		}
 	}

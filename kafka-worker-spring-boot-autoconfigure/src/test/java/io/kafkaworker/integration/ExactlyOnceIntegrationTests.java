@@ -85,7 +85,7 @@ class ExactlyOnceIntegrationTests {
 	@Test
 	void aWorkersMaxPollRecordsBoundsItsTransactions() {
 		String topic = topics(3);
-		int records = 300;
+		int records = 60;
 		Broker.produce(topic, records, (i) -> new String[] { "key-" + (i % 4), "ok:" + i });
 		try (ConfigurableApplicationContext context = start(topic, "PARTITION", "a-", "--test.batch=true",
 				"--kafka.worker.workers.transactional.batch-size=50",

@@ -148,14 +148,6 @@ public class TransactionalWorkerApplication {
 		}
 
 		/**
-		 * Return the per-record worker, which counts the attempts.
-		 * @return the worker
-		 */
-		public TransactionalWorker records() {
-			return this.records;
-		}
-
-		/**
 		 * Return the most records one call had.
 		 * @return the size of the largest call
 		 */

@@ -22,9 +22,10 @@ public final class WorkerProcess {
 	 * @param application the {@code main} class
 	 * @param output the file that receives the application's standard output and error
 	 * (its directory is created)
-	 * @param arguments Spring Boot command-line properties, after the common ones (the
+	 * @param arguments Spring Boot command-line properties besides the common ones (the
 	 * broker, earliest offsets, a short session so that a killed consumer soon leaves the
-	 * group)
+	 * group), which they must not repeat: Spring Boot would join two values of one
+	 * property with a comma
 	 * @return the process
 	 * @throws IOException if the process cannot be started
 	 */

@@ -157,6 +157,9 @@ public final class Harness {
 				if (arg.indexOf('=') < 0) {
 					throw new IllegalArgumentException(arg + ": a Spring Boot property needs a value (--spring.NAME=VALUE)");
 				}
+				if (arg.startsWith("--spring.kafka.bootstrap-servers=")) {
+					throw new IllegalArgumentException(arg + ": the contenders use the harness's own broker");
+				}
 				springProperties.add(arg.substring("--".length()));
 			}
 			else if (arg.equals("--help") || arg.equals("-h")) {
