@@ -5,9 +5,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.Condition;
@@ -83,6 +85,9 @@ public final class LaneScheduler<T> {
 
 	// Active holds by id; no call takes an item that matches one of them.
 	private final Map<Object, Predicate<? super T>> holds = new HashMap<>();
+
+	// Identity: two calls with equal items are still two calls.
+	private final Set<Call<T>> runningCalls = Collections.newSetFromMap(new IdentityHashMap<>());
 
 	// Whether any hold is active, read without the lock by calls checking their items.
 	private volatile boolean holding;
@@ -209,15 +214,23 @@ public final class LaneScheduler<T> {
 
 	/**
 	 * Remove the buffered items that match, from every lane. Items inside a running call
-	 * are not touched.
+	 * are not touched while it runs, but they never come back: if the call puts them back
+	 * (a halt), they are dropped instead, and a call left with nothing to put back does
+	 * not halt its lane.
 	 * @param matcher which items to remove
-	 * @return the removed items
+	 * @return the removed items (buffered ones only)
 	 */
 	public List<T> discard(Predicate<? super T> matcher) {
 		List<T> removed = new ArrayList<>();
 		List<Call<T>> calls;
 		this.lock.lock();
 		try {
+			// A call that ends after this discard must not put the matching items back:
+			// their owner dropped them (a revoked or rewound partition), and a lane
+			// halted on them would never be released.
+			for (Call<T> call : this.runningCalls) {
+				call.discards().add(matcher);
+			}
 			List<Lane<T>> touched = new ArrayList<>();
 			for (Lane<T> lane : this.lanes.values()) {
 				T head = lane.items.peekFirst();
@@ -528,6 +541,7 @@ public final class LaneScheduler<T> {
 			Lane<T> lane = call.lane();
 			this.running--;
 			lane.running--;
+			this.runningCalls.remove(call);
 			if (this.closed) {
 				// Nothing runs after close: a halted call's items are dropped like the
 				// rest.
@@ -537,8 +551,13 @@ public final class LaneScheduler<T> {
 			}
 			if (outcome.isPutBack()) {
 				List<T> items = call.items();
-				pushBack(lane, items.subList(Math.min(outcome.fromIndex(), items.size()), items.size()));
-				lane.halted = outcome.isHalt();
+				List<T> back = new ArrayList<>(
+						items.subList(Math.min(outcome.fromIndex(), items.size()), items.size()));
+				back.removeIf(call::discarded);
+				if (!back.isEmpty()) {
+					pushBack(lane, back);
+					lane.halted = outcome.isHalt();
+				}
 			}
 			makeReady(lane);
 			retireIfIdle(lane);
@@ -585,7 +604,9 @@ public final class LaneScheduler<T> {
 			if (calls == null) {
 				calls = new ArrayList<>(2);
 			}
-			calls.add(new Call<>(lane, items));
+			Call<T> call = new Call<>(lane, items, new ArrayList<>(0));
+			this.runningCalls.add(call);
+			calls.add(call);
 			makeReady(lane);
 		}
 		return (calls != null) ? calls : Collections.emptyList();
@@ -685,11 +706,14 @@ public final class LaneScheduler<T> {
 			Lane<T> lane = call.lane();
 			this.running--;
 			lane.running--;
+			this.runningCalls.remove(call);
 			if (this.closed) {
 				retireIfIdle(lane);
 				return;
 			}
-			pushBack(lane, call.items());
+			List<T> back = new ArrayList<>(call.items());
+			back.removeIf(call::discarded);
+			pushBack(lane, back);
 			makeReady(lane);
 			signalIfIdle();
 		}
@@ -761,7 +785,21 @@ public final class LaneScheduler<T> {
 
 	}
 
-	private record Call<T>(Lane<T> lane, List<T> items) {
+	/**
+	 * One call: its lane, its items, and the matchers of the discards made while it ran.
+	 * Guarded by the scheduler's lock, except the items, which the runner reads.
+	 */
+	private record Call<T>(Lane<T> lane, List<T> items, List<Predicate<? super T>> discards) {
+
+		boolean discarded(T item) {
+			for (Predicate<? super T> discard : this.discards) {
+				if (discard.test(item)) {
+					return true;
+				}
+			}
+			return false;
+		}
+
 	}
 
 	/**

@@ -426,6 +426,33 @@ class LaneSchedulerTests {
 		assertThat(scheduler.discard((item) -> true)).isEmpty();
 	}
 
+	// A discard while a call runs (a revoked or rewound partition) must win over that
+	// call's halt: otherwise the call puts the dropped items back at the lane's head and
+	// halts the lane, and nothing would ever release it.
+	@Test
+	void aCallThatHaltsAfterItsItemsWereDiscardedNeitherPutsThemBackNorHaltsTheLane() {
+		LaneScheduler<String> scheduler = new LaneScheduler<>(4, 2, this.executor,
+				recording((items) -> items.contains("a1") ? CallOutcome.HALT : CallOutcome.DONE));
+		scheduler.submit("a", true, List.of("a1", "a2", "a3"));
+		assertThat(scheduler.discard((item) -> item.startsWith("a"))).containsExactly("a3");
+		scheduler.submit("a", true, List.of("a4"));
+		this.executor.runAll();
+		assertThat(handled()).containsExactly("a1", "a2", "a4");
+		assertThat(scheduler.isHalted("a")).isFalse();
+		assertThat(scheduler.snapshot()).isEqualTo(new LaneSnapshot(0, 0, 0, 0, 4));
+	}
+
+	@Test
+	void aHaltingCallPutsBackTheItemsThatWereNotDiscarded() {
+		LaneScheduler<String> scheduler = new LaneScheduler<>(4, 3, this.executor,
+				recording((items) -> items.contains("a1") ? CallOutcome.HALT : CallOutcome.DONE));
+		scheduler.submit("a", true, List.of("a1", "a2", "a3"));
+		scheduler.discard((item) -> item.equals("a2"));
+		this.executor.runAll();
+		assertThat(scheduler.isHalted("a")).isTrue();
+		assertThat(scheduler.peekHead("a", 3)).containsExactly("a1", "a3");
+	}
+
 	@Test
 	void discardingEveryItemOfAHaltedLaneLetsItsKeyStartAfresh() {
 		// What a revocation relies on: once the failed records of a partition are
