@@ -5,11 +5,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.Condition;
@@ -85,9 +83,6 @@ public final class LaneScheduler<T> {
 
 	// Active holds by id; no call takes an item that matches one of them.
 	private final Map<Object, Predicate<? super T>> holds = new HashMap<>();
-
-	// Identity: two calls with equal items are still two calls.
-	private final Set<Call<T>> runningCalls = Collections.newSetFromMap(new IdentityHashMap<>());
 
 	// Whether any hold is active, read without the lock by calls checking their items.
 	private volatile boolean holding;
@@ -225,14 +220,14 @@ public final class LaneScheduler<T> {
 		List<Call<T>> calls;
 		this.lock.lock();
 		try {
-			// A call that ends after this discard must not put the matching items back:
-			// their owner dropped them (a revoked or rewound partition), and a lane
-			// halted on them would never be released.
-			for (Call<T> call : this.runningCalls) {
-				call.discards().add(matcher);
-			}
 			List<Lane<T>> touched = new ArrayList<>();
 			for (Lane<T> lane : this.lanes.values()) {
+				// A call that ends after this discard must not put the matching items
+				// back: their owner dropped them (a revoked or rewound partition), and a
+				// lane halted on them would never be released.
+				for (Call<T> call : lane.calls) {
+					call.discard(matcher);
+				}
 				T head = lane.items.peekFirst();
 				boolean removedAny = lane.items.removeIf((item) -> {
 					boolean matches = matcher.test(item);
@@ -345,7 +340,7 @@ public final class LaneScheduler<T> {
 		this.lock.lock();
 		try {
 			Lane<T> lane = this.lanes.get(laneKey);
-			if (lane == null || lane.running > 0) {
+			if (lane == null || !lane.calls.isEmpty()) {
 				return Collections.emptyList();
 			}
 			List<T> removed = new ArrayList<>(Math.min(count, lane.items.size()));
@@ -540,8 +535,7 @@ public final class LaneScheduler<T> {
 		try {
 			Lane<T> lane = call.lane();
 			this.running--;
-			lane.running--;
-			this.runningCalls.remove(call);
+			lane.remove(call);
 			if (this.closed) {
 				// Nothing runs after close: a halted call's items are dropped like the
 				// rest.
@@ -599,13 +593,12 @@ public final class LaneScheduler<T> {
 			List<T> items = new ArrayList<>(size);
 			takeItems(lane, size, items);
 			this.buffered -= items.size();
-			lane.running++;
+			Call<T> call = new Call<>(lane, items);
+			lane.calls.add(call);
 			this.running++;
 			if (calls == null) {
 				calls = new ArrayList<>(2);
 			}
-			Call<T> call = new Call<>(lane, items, new ArrayList<>(0));
-			this.runningCalls.add(call);
 			calls.add(call);
 			makeReady(lane);
 		}
@@ -664,7 +657,7 @@ public final class LaneScheduler<T> {
 
 	// Requires the lock.
 	private boolean canStartCall(Lane<T> lane) {
-		if (lane.halted || lane.items.isEmpty() || (lane.exclusive && lane.running > 0)) {
+		if (lane.halted || lane.items.isEmpty() || (lane.exclusive && !lane.calls.isEmpty())) {
 			return false;
 		}
 		if (this.holds.isEmpty()) {
@@ -683,7 +676,7 @@ public final class LaneScheduler<T> {
 
 	// An idle lane leaves the map; a stale entry for it in the ready queue is skipped.
 	private void retireIfIdle(Lane<T> lane) {
-		if (lane.running == 0 && lane.items.isEmpty() && !lane.halted) {
+		if (lane.calls.isEmpty() && lane.items.isEmpty() && !lane.halted) {
 			this.lanes.remove(lane.key, lane);
 		}
 	}
@@ -705,8 +698,7 @@ public final class LaneScheduler<T> {
 		try {
 			Lane<T> lane = call.lane();
 			this.running--;
-			lane.running--;
-			this.runningCalls.remove(call);
+			lane.remove(call);
 			if (this.closed) {
 				retireIfIdle(lane);
 				return;
@@ -789,12 +781,42 @@ public final class LaneScheduler<T> {
 	 * One call: its lane, its items, and the matchers of the discards made while it ran.
 	 * Guarded by the scheduler's lock, except the items, which the runner reads.
 	 */
-	private record Call<T>(Lane<T> lane, List<T> items, List<Predicate<? super T>> discards) {
+	private static final class Call<T> {
+
+		private final Lane<T> lane;
+
+		private final List<T> items;
+
+		// Allocated by the first discard that meets the call (rare: a revocation or a
+		// rewind while it runs).
+		private @Nullable List<Predicate<? super T>> discards;
+
+		Call(Lane<T> lane, List<T> items) {
+			this.lane = lane;
+			this.items = items;
+		}
+
+		Lane<T> lane() {
+			return this.lane;
+		}
+
+		List<T> items() {
+			return this.items;
+		}
+
+		void discard(Predicate<? super T> matcher) {
+			if (this.discards == null) {
+				this.discards = new ArrayList<>(1);
+			}
+			this.discards.add(matcher);
+		}
 
 		boolean discarded(T item) {
-			for (Predicate<? super T> discard : this.discards) {
-				if (discard.test(item)) {
-					return true;
+			if (this.discards != null) {
+				for (Predicate<? super T> discard : this.discards) {
+					if (discard.test(item)) {
+						return true;
+					}
 				}
 			}
 			return false;
@@ -813,7 +835,8 @@ public final class LaneScheduler<T> {
 
 		final ArrayDeque<T> items = new ArrayDeque<>();
 
-		int running;
+		// Its running calls: at most one if exclusive.
+		final List<Call<T>> calls = new ArrayList<>(1);
 
 		boolean queued;
 
@@ -822,6 +845,16 @@ public final class LaneScheduler<T> {
 		Lane(Object key, boolean exclusive) {
 			this.key = key;
 			this.exclusive = exclusive;
+		}
+
+		// By identity: two calls of a non-exclusive lane are never the same call.
+		void remove(Call<T> call) {
+			for (int i = this.calls.size() - 1; i >= 0; i--) {
+				if (this.calls.get(i) == call) {
+					this.calls.remove(i);
+					return;
+				}
+			}
 		}
 
 	}
