@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -20,6 +19,7 @@ import io.kafkaworker.runtime.FrozenRecord;
 import io.kafkaworker.runtime.WorkerRegistry;
 import io.kafkaworker.runtime.WorkerSnapshot;
 import io.kafkaworker.testsupport.Broker;
+import io.kafkaworker.testsupport.CommandLineArguments;
 import io.kafkaworker.testsupport.WorkerProcess;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -291,24 +291,19 @@ class ExactlyOnceIntegrationTests {
 	}
 
 	private ConfigurableApplicationContext start(String topic, String mode, String prefix, String... extra) {
-		List<String> arguments = new ArrayList<>(
-				List.of("--spring.kafka.bootstrap-servers=" + Broker.bootstrapServers(),
-						"--spring.kafka.consumer.auto-offset-reset=earliest", "--test.topic=" + topic,
-						"--kafka.worker.workers.transactional.mode=" + mode,
-						"--kafka.worker.workers.transactional.delivery=EXACTLY_ONCE",
-						"--kafka.worker.workers.transactional.group-id=" + topic,
-						"--kafka.worker.workers.transactional.concurrency=8",
-						"--kafka.worker.workers.transactional.retry.backoff.initial=20ms",
-						"--kafka.worker.exactly-once.transactional-id-prefix=" + topic + "-" + prefix,
-						"--spring.kafka.consumer.properties.session.timeout.ms=6000",
-						"--spring.kafka.consumer.properties.heartbeat.interval.ms=500"));
-		arguments.addAll(List.of(extra));
-		Map<String, String> merged = new LinkedHashMap<>();
-		for (String argument : arguments) {
-			merged.put(argument.substring(0, argument.indexOf('=')), argument);
-		}
+		String[] arguments = CommandLineArguments
+			.merge(List.of("--spring.kafka.bootstrap-servers=" + Broker.bootstrapServers(),
+					"--spring.kafka.consumer.auto-offset-reset=earliest", "--test.topic=" + topic,
+					"--kafka.worker.workers.transactional.mode=" + mode,
+					"--kafka.worker.workers.transactional.delivery=EXACTLY_ONCE",
+					"--kafka.worker.workers.transactional.group-id=" + topic,
+					"--kafka.worker.workers.transactional.concurrency=8",
+					"--kafka.worker.workers.transactional.retry.backoff.initial=20ms",
+					"--kafka.worker.exactly-once.transactional-id-prefix=" + topic + "-" + prefix,
+					"--spring.kafka.consumer.properties.session.timeout.ms=6000",
+					"--spring.kafka.consumer.properties.heartbeat.interval.ms=500"), extra);
 		return new SpringApplicationBuilder(TransactionalWorkerApplication.class).web(WebApplicationType.NONE)
-			.run(merged.values().toArray(String[]::new));
+			.run(arguments);
 	}
 
 	private Process startWorkerProcess(String topic, int run) throws IOException {

@@ -4,9 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.stream.LongStream;
 
@@ -22,6 +20,7 @@ import io.kafkaworker.runtime.PartitionSnapshot;
 import io.kafkaworker.runtime.WorkerRegistry;
 import io.kafkaworker.runtime.WorkerSnapshot;
 import io.kafkaworker.testsupport.Broker;
+import io.kafkaworker.testsupport.CommandLineArguments;
 import io.kafkaworker.testsupport.FailureRecorder;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -387,23 +386,17 @@ class FailureHandlingIntegrationTests {
 	}
 
 	private ConfigurableApplicationContext start(FailureRecorder recorder, String mode, String... extra) {
-		List<String> arguments = new ArrayList<>(List.of(
+		String[] arguments = CommandLineArguments.merge(List.of(
 				"--spring.kafka.bootstrap-servers=" + Broker.bootstrapServers(),
 				"--spring.kafka.consumer.auto-offset-reset=earliest", "--test.topic=" + this.topic,
 				"--kafka.worker.workers.failing.mode=" + mode, "--kafka.worker.workers.failing.group-id=" + this.topic,
 				"--kafka.worker.workers.failing.commit-interval=200ms",
 				"--kafka.worker.workers.failing.retry.backoff.initial=20ms",
-				"--spring.kafka.consumer.properties.session.timeout.ms=6000"));
-		arguments.addAll(List.of(extra));
-		// A later argument replaces an earlier one with the same name.
-		Map<String, String> merged = new LinkedHashMap<>();
-		for (String argument : arguments) {
-			merged.put(argument.substring(0, argument.indexOf('=')), argument);
-		}
+				"--spring.kafka.consumer.properties.session.timeout.ms=6000"), extra);
 		return new SpringApplicationBuilder(FailureApp.class).web(WebApplicationType.NONE)
 			.initializers((context) -> context.getBeanFactory().registerSingleton("recorder", recorder))
 			.listeners(recorder)
-			.run(merged.values().toArray(String[]::new));
+			.run(arguments);
 	}
 
 	private void awaitFrozenAt(TopicPartition partition, long offset) {

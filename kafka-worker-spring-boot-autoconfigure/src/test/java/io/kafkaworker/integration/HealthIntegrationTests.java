@@ -3,8 +3,6 @@ package io.kafkaworker.integration;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import io.kafkaworker.annotation.KafkaBatchWorker;
 import io.kafkaworker.runtime.WorkerRegistry;
 import io.kafkaworker.testsupport.Broker;
+import io.kafkaworker.testsupport.CommandLineArguments;
 import io.kafkaworker.testsupport.FailureRecorder;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -222,24 +221,18 @@ class HealthIntegrationTests {
 	}
 
 	private ConfigurableApplicationContext start(Handler handler, ReadinessAtShutdown atShutdown, String... extra) {
-		List<String> arguments = new ArrayList<>(
-				List.of("--spring.kafka.bootstrap-servers=" + Broker.bootstrapServers(),
-						"--spring.kafka.consumer.auto-offset-reset=earliest", "--test.topic=" + this.topic,
-						"--kafka.worker.workers.healthy.group-id=" + this.topic,
-						"--kafka.worker.workers.healthy.retry.backoff.initial=20ms",
-						"--management.endpoint.health.show-details=always"));
-		arguments.addAll(List.of(extra));
-		// A later argument replaces an earlier one with the same name.
-		Map<String, String> merged = new LinkedHashMap<>();
-		for (String argument : arguments) {
-			merged.put(argument.substring(0, argument.indexOf('=')), argument);
-		}
+		String[] arguments = CommandLineArguments
+			.merge(List.of("--spring.kafka.bootstrap-servers=" + Broker.bootstrapServers(),
+					"--spring.kafka.consumer.auto-offset-reset=earliest", "--test.topic=" + this.topic,
+					"--kafka.worker.workers.healthy.group-id=" + this.topic,
+					"--kafka.worker.workers.healthy.retry.backoff.initial=20ms",
+					"--management.endpoint.health.show-details=always"), extra);
 		return new SpringApplicationBuilder(HealthApp.class).web(WebApplicationType.NONE).initializers((context) -> {
 			context.getBeanFactory().registerSingleton("handler", handler);
 			if (atShutdown != null) {
 				context.getBeanFactory().registerSingleton("readinessAtShutdown", atShutdown);
 			}
-		}).run(merged.values().toArray(String[]::new));
+		}).run(arguments);
 	}
 
 	@SpringBootConfiguration
