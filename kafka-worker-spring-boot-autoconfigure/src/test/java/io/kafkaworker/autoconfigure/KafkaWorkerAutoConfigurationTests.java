@@ -11,8 +11,8 @@ import io.kafkaworker.annotation.Mode;
 import io.kafkaworker.container.Worker;
 import io.kafkaworker.container.WorkerSettings;
 import io.kafkaworker.runtime.WorkerRegistry;
+import io.kafkaworker.testsupport.OrdersWorkerConfiguration;
 import io.kafkaworker.testsupport.StartupFailures;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -402,24 +402,6 @@ class KafkaWorkerAutoConfigurationTests {
 
 	private static KafkaWorkerConfigurationException failure(AssertableApplicationContext context) {
 		return StartupFailures.configurationFailure(context);
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class OrdersWorkerConfiguration {
-
-		@Bean
-		OrdersWorker ordersWorker() {
-			return new OrdersWorker();
-		}
-
-	}
-
-	public static class OrdersWorker {
-
-		@KafkaBatchWorker(id = "orders", topics = "orders")
-		public void handle(ConsumerRecord<String, String> record) {
-		}
-
 	}
 
 	@Configuration(proxyBeanMethods = false)

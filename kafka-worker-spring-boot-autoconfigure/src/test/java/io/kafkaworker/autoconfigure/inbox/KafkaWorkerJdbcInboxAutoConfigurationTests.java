@@ -2,12 +2,11 @@ package io.kafkaworker.autoconfigure.inbox;
 
 import javax.sql.DataSource;
 
-import io.kafkaworker.annotation.KafkaBatchWorker;
 import io.kafkaworker.annotation.KafkaWorkerConfigurationException;
 import io.kafkaworker.autoconfigure.KafkaWorkerAutoConfiguration;
 import io.kafkaworker.inbox.Inboxes;
+import io.kafkaworker.testsupport.OrdersWorkerConfiguration;
 import io.kafkaworker.testsupport.StartupFailures;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -17,8 +16,6 @@ import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -118,24 +115,6 @@ class KafkaWorkerJdbcInboxAutoConfigurationTests {
 
 	private static KafkaWorkerConfigurationException failure(AssertableApplicationContext context) {
 		return StartupFailures.configurationFailure(context);
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class OrdersWorkerConfiguration {
-
-		@Bean
-		OrdersWorker ordersWorker() {
-			return new OrdersWorker();
-		}
-
-	}
-
-	public static class OrdersWorker {
-
-		@KafkaBatchWorker(id = "orders", topics = "orders")
-		public void handle(ConsumerRecord<String, String> record) {
-		}
-
 	}
 
 }
