@@ -10,11 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 import io.kafkaworker.annotation.Delivery;
 import io.kafkaworker.commit.OffsetCommitter;
@@ -87,8 +85,14 @@ final class ConsumerSession {
 	/** Assigned partitions; written on the consumer thread, read by snapshots. */
 	private final Map<TopicPartition, PartitionOffsets> partitions = new ConcurrentHashMap<>();
 
-	/** Operator requests to run on the consumer thread, before the next poll. */
-	private final Queue<Runnable> requests = new ConcurrentLinkedQueue<>();
+	/** Requests of other threads to run on the consumer thread, before the next poll. */
+	private final ConsumerRequests requests = new ConsumerRequests();
+
+	/**
+	 * The offsets committed when partitions were let go, for a drain's commit that the
+	 * session's end overtook.
+	 */
+	private final Map<TopicPartition, Long> committedOnRelease = new ConcurrentHashMap<>();
 
 	private long lastObservedNanos;
 
@@ -161,7 +165,7 @@ final class ConsumerSession {
 		if (!this.assignmentReceived) {
 			this.joinWatch.beforePoll(this.consumer);
 		}
-		runRequests();
+		this.requests.runQueued();
 		this.backpressure.reconcile();
 		this.freezes.enforceBacklogLimit();
 		if (this.transactions != null) {
@@ -181,20 +185,31 @@ final class ConsumerSession {
 	 */
 	CompletableFuture<Map<TopicPartition, Long>> commitNow() {
 		CompletableFuture<Map<TopicPartition, Long>> done = new CompletableFuture<>();
-		this.requests.add(() -> {
-			try {
-				if (!commitEverything()) {
-					throw new IllegalStateException("the broker did not accept the commit");
+		this.requests.submit(new ConsumerRequests.Request() {
+
+			@Override
+			public void run() {
+				try {
+					if (!commitEverything()) {
+						throw new IllegalStateException("the broker did not accept the commit");
+					}
+					Map<TopicPartition, Long> committed = new HashMap<>();
+					for (TopicPartition topicPartition : ConsumerSession.this.partitions.keySet()) {
+						committed.put(topicPartition, ConsumerSession.this.committer.lastCommitted(topicPartition));
+					}
+					done.complete(committed);
 				}
-				Map<TopicPartition, Long> committed = new HashMap<>();
-				for (TopicPartition topicPartition : this.partitions.keySet()) {
-					committed.put(topicPartition, this.committer.lastCommitted(topicPartition));
+				catch (RuntimeException ex) {
+					done.completeExceptionally(ex);
 				}
-				done.complete(committed);
 			}
-			catch (RuntimeException ex) {
-				done.completeExceptionally(ex);
+
+			@Override
+			public void sessionEnded() {
+				// A revocation let every partition go first, and committed them.
+				done.complete(Map.copyOf(ConsumerSession.this.committedOnRelease));
 			}
+
 		});
 		return done;
 	}
@@ -208,28 +223,43 @@ final class ConsumerSession {
 	 */
 	CompletableFuture<Void> seek(TopicPartition topicPartition, long offset) {
 		CompletableFuture<Void> done = new CompletableFuture<>();
-		this.requests.add(() -> {
-			try {
-				if (!this.partitions.containsKey(topicPartition)) {
-					throw new IllegalStateException(topicPartition + " is no longer assigned to this consumer");
+		this.requests.submit(new ConsumerRequests.Request() {
+
+			@Override
+			public void run() {
+				try {
+					seekNow(topicPartition, offset);
+					done.complete(null);
 				}
-				if (this.transactions != null) {
-					this.transactions.finish(this.consumer, this.settings.revokeTimeout());
+				catch (RuntimeException ex) {
+					done.completeExceptionally(ex);
 				}
-				this.consumer.seek(topicPartition, offset);
-				// Start tracking afresh: records fetched before the seek are dropped,
-				// and the next commit records the new position.
-				release(List.of(topicPartition), false, Resolution.SEEK);
-				track(topicPartition);
-				logger.warn("Worker '" + this.settings.id() + "' moved " + topicPartition + " to offset " + offset
-						+ " at an operator's request");
-				done.complete(null);
 			}
-			catch (RuntimeException ex) {
-				done.completeExceptionally(ex);
+
+			@Override
+			public void sessionEnded() {
+				done.completeExceptionally(new IllegalStateException(topicPartition
+						+ " was revoked from this consumer before the seek ran; its next owner starts at the committed offset"));
 			}
+
 		});
 		return done;
+	}
+
+	private void seekNow(TopicPartition topicPartition, long offset) {
+		if (!this.partitions.containsKey(topicPartition)) {
+			throw new IllegalStateException(topicPartition + " is no longer assigned to this consumer");
+		}
+		if (this.transactions != null) {
+			this.transactions.finish(this.consumer, this.settings.revokeTimeout());
+		}
+		this.consumer.seek(topicPartition, offset);
+		// Start tracking afresh: records fetched before the seek are dropped,
+		// and the next commit records the new position.
+		release(List.of(topicPartition), false, Resolution.SEEK);
+		track(topicPartition);
+		logger.warn("Worker '" + this.settings.id() + "' moved " + topicPartition + " to offset " + offset
+				+ " at an operator's request");
 	}
 
 	private boolean commitEverything() {
@@ -248,9 +278,11 @@ final class ConsumerSession {
 	}
 
 	/**
-	 * Close the session's transactional producer, if any.
+	 * End the session: requests still queued, and any submitted later, end at once (see
+	 * {@link ConsumerRequests}); the transactional producer, if any, is closed.
 	 */
 	void close() {
+		this.requests.end();
 		if (this.transactions != null) {
 			this.transactions.close();
 		}
@@ -263,13 +295,6 @@ final class ConsumerSession {
 	 */
 	boolean holds(TopicPartition topicPartition) {
 		return this.partitions.containsKey(topicPartition);
-	}
-
-	private void runRequests() {
-		Runnable request;
-		while ((request = this.requests.poll()) != null) {
-			request.run();
-		}
 	}
 
 	// The position and log end of each partition for the read model, at most a few times
@@ -448,6 +473,10 @@ final class ConsumerSession {
 			this.committer.commitNow(this.consumer, released);
 		}
 		for (PartitionOffsets partition : released) {
+			long committed = this.committer.lastCommitted(partition.topicPartition());
+			if (committed >= 0) {
+				this.committedOnRelease.put(partition.topicPartition(), committed);
+			}
 			untrack(partition);
 			this.committer.forget(partition.topicPartition());
 			this.freezes.forget(partition.topicPartition(), resolution);
