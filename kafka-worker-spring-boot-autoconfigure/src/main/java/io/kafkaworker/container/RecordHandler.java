@@ -13,6 +13,8 @@ import io.kafkaworker.dispatch.Backpressure;
 import io.kafkaworker.dispatch.WorkItem;
 import io.kafkaworker.error.FailurePolicy;
 import io.kafkaworker.error.RetryPolicy;
+import io.kafkaworker.failure.DeadLetterPublisher;
+import io.kafkaworker.failure.FailureActions;
 import io.kafkaworker.lane.CallHandler;
 import io.kafkaworker.lane.CallOutcome;
 import io.kafkaworker.observation.CallObservations;

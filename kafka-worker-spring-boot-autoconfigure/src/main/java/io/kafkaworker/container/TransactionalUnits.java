@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.kafkaworker.dispatch.PartitionPauses;
 import io.kafkaworker.dispatch.WorkItem;
 import io.kafkaworker.error.FailurePolicy;
 import io.kafkaworker.error.RetryPolicy;
@@ -21,6 +22,10 @@ import io.kafkaworker.event.PartitionFrozenEvent;
 import io.kafkaworker.event.PartitionUnfrozenEvent;
 import io.kafkaworker.event.RecordFailedEvent;
 import io.kafkaworker.event.Resolution;
+import io.kafkaworker.event.WorkerEvents;
+import io.kafkaworker.failure.DeadLetterPublisher;
+import io.kafkaworker.failure.FailureActions;
+import io.kafkaworker.failure.FreezeControl;
 import io.kafkaworker.offset.PartitionOffsets;
 import io.kafkaworker.runtime.FrozenRecord;
 import io.kafkaworker.runtime.WorkerObserver;

@@ -18,8 +18,13 @@ import io.kafkaworker.commit.OffsetCommitter;
 import io.kafkaworker.dispatch.Backpressure;
 import io.kafkaworker.dispatch.Dispatcher;
 import io.kafkaworker.dispatch.Ordering;
+import io.kafkaworker.dispatch.PartitionPauses;
 import io.kafkaworker.dispatch.WorkItem;
 import io.kafkaworker.event.Resolution;
+import io.kafkaworker.event.WorkerEvents;
+import io.kafkaworker.failure.DeadLetterPublisher;
+import io.kafkaworker.failure.FailureActions;
+import io.kafkaworker.failure.FreezeControl;
 import io.kafkaworker.lane.LaneScheduler;
 import io.kafkaworker.lane.LaneSnapshot;
 import io.kafkaworker.offset.PartitionOffsets;
@@ -116,10 +121,10 @@ public final class Worker implements WorkerView {
 						: (partition) -> 0);
 		DeadLetterPublisher deadLetters = (services.deadLetterTemplate() != null) ? new DeadLetterPublisher(
 				settings.failure(), settings.groupId(), services.deadLetterTemplate(), services.admin()) : null;
-		this.freezes = new FreezeControl(settings, ordering, this.scheduler, this.pauses, this.events, deadLetters,
-				services.taskScheduler(), services.observer());
-		FailureActions failureActions = new FailureActions(settings, this.freezes, deadLetters, this.events,
-				this::stopAsync, services.observer());
+		this.freezes = new FreezeControl(settings.id(), settings.failure(), ordering, this.scheduler, this.pauses,
+				this.events, deadLetters, services.taskScheduler(), services.observer());
+		FailureActions failureActions = new FailureActions(settings.id(), settings.failure(), this.freezes, deadLetters,
+				this.events, this::stopAsync, services.observer());
 		this.decorator = services.invocationDecorators().apply(settings);
 		HandlerMethodInvoker invoker = new HandlerMethodInvoker(method, converter);
 		TransactionalProducers producers = services.transactionalProducers();
@@ -156,7 +161,19 @@ public final class Worker implements WorkerView {
 	 */
 	void attach(MessageListenerContainer container) {
 		this.container = container;
-		this.pauses.attach(container);
+		this.pauses.attach(new PartitionPauses.Target() {
+
+			@Override
+			public void pausePartition(TopicPartition partition) {
+				container.pausePartition(partition);
+			}
+
+			@Override
+			public void resumePartition(TopicPartition partition) {
+				container.resumePartition(partition);
+			}
+
+		});
 
 	}
 

@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.kafkaworker.annotation.Delivery;
 import io.kafkaworker.annotation.Mode;
+import io.kafkaworker.failure.FailureSettings;
 import io.kafkaworker.transaction.ExactlyOnceStore;
 
 /**

@@ -1,4 +1,4 @@
-package io.kafkaworker.container;
+package io.kafkaworker.failure;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 
 import io.kafkaworker.dispatch.Ordering;
+import io.kafkaworker.dispatch.PartitionPauses;
 import io.kafkaworker.dispatch.WorkItem;
 import io.kafkaworker.error.FreezeScope;
 import io.kafkaworker.event.KeyFrozenEvent;
@@ -19,6 +20,7 @@ import io.kafkaworker.event.KeyUnfrozenEvent;
 import io.kafkaworker.event.PartitionFrozenEvent;
 import io.kafkaworker.event.PartitionUnfrozenEvent;
 import io.kafkaworker.event.Resolution;
+import io.kafkaworker.event.WorkerEvents;
 import io.kafkaworker.lane.LaneScheduler;
 import io.kafkaworker.runtime.FrozenRecord;
 import io.kafkaworker.runtime.WorkerObserver;
@@ -49,11 +51,13 @@ import org.springframework.scheduling.TaskScheduler;
  * Releasing a freeze removes it first, atomically, so that two operators (or an operator
  * and the retry-after timer) never release it twice.
  */
-final class FreezeControl {
+public final class FreezeControl {
 
 	private static final Log logger = LogFactory.getLog(FreezeControl.class);
 
-	private final WorkerSettings settings;
+	private final String workerId;
+
+	private final FailureSettings settings;
 
 	private final Ordering ordering;
 
@@ -75,9 +79,11 @@ final class FreezeControl {
 	/** Partitions paused because too many records wait behind their frozen keys. */
 	private final Set<TopicPartition> backlogPaused = ConcurrentHashMap.newKeySet();
 
-	FreezeControl(WorkerSettings settings, Ordering ordering, LaneScheduler<WorkItem> scheduler, PartitionPauses pauses,
-			WorkerEvents events, @Nullable DeadLetterPublisher deadLetters, @Nullable TaskScheduler retryScheduler,
+	public FreezeControl(String workerId, FailureSettings settings, Ordering ordering,
+			LaneScheduler<WorkItem> scheduler, PartitionPauses pauses, WorkerEvents events,
+			@Nullable DeadLetterPublisher deadLetters, @Nullable TaskScheduler retryScheduler,
 			WorkerObserver observer) {
+		this.workerId = workerId;
 		this.settings = settings;
 		this.ordering = ordering;
 		this.scheduler = scheduler;
@@ -95,11 +101,11 @@ final class FreezeControl {
 	 * @param failure the last failure
 	 * @param attempts how many times the handler was called
 	 */
-	void freeze(List<WorkItem> items, Throwable failure, int attempts) {
+	public void freeze(List<WorkItem> items, Throwable failure, int attempts) {
 		WorkItem first = items.get(0);
 		TopicPartition partition = first.partition().topicPartition();
 		Object laneKey = this.ordering.laneKey(first.record(), partition);
-		FreezeScope scope = (this.settings.failure().freezeScope() == FreezeScope.KEY && this.ordering == Ordering.KEY)
+		FreezeScope scope = (this.settings.freezeScope() == FreezeScope.KEY && this.ordering == Ordering.KEY)
 				? FreezeScope.KEY : FreezeScope.PARTITION;
 		FrozenRecord record = new FrozenRecord(scope.name(), partition.topic(), partition.partition(),
 				first.record().offset(), keyText(first.record().key()), failure.getClass().getName(),
@@ -121,17 +127,14 @@ final class FreezeControl {
 			release(freeze, null);
 			return;
 		}
-		logger
-			.error("Worker '" + this.settings.id() + "' froze " + describe(record) + " after " + attempts
-					+ " attempts: " + failure + ". Resume or skip it with the kafkaworkers actuator endpoint"
-					+ ((this.settings.failure().freezeRetryAfter() != null)
-							? "; it is retried automatically after " + DurationFormatterUtils
-								.print(this.settings.failure().freezeRetryAfter(), DurationFormat.Style.COMPOSITE)
-							: ""));
+		logger.error("Worker '" + this.workerId + "' froze " + describe(record) + " after " + attempts + " attempts: "
+				+ failure + ". Resume or skip it with the kafkaworkers actuator endpoint"
+				+ ((this.settings.freezeRetryAfter() != null) ? "; it is retried automatically after "
+						+ DurationFormatterUtils.print(this.settings.freezeRetryAfter(), DurationFormat.Style.COMPOSITE)
+						: ""));
 		scheduleRetry(freeze);
-		this.events
-			.publish((scope == FreezeScope.KEY) ? new KeyFrozenEvent(this.events.source(), this.settings.id(), record)
-					: new PartitionFrozenEvent(this.events.source(), this.settings.id(), record));
+		this.events.publish((scope == FreezeScope.KEY) ? new KeyFrozenEvent(this.events.source(), this.workerId, record)
+				: new PartitionFrozenEvent(this.events.source(), this.workerId, record));
 	}
 
 	/**
@@ -142,7 +145,7 @@ final class FreezeControl {
 	 * @param key the key (as text), or null for every freeze of the partition
 	 * @return the records released
 	 */
-	List<FrozenRecord> resume(String topic, int partition, @Nullable String key) {
+	public List<FrozenRecord> resume(String topic, int partition, @Nullable String key) {
 		List<FrozenRecord> released = new ArrayList<>();
 		for (Freeze freeze : matching(topic, partition, key)) {
 			if (release(freeze, Resolution.RESUMED)) {
@@ -162,7 +165,7 @@ final class FreezeControl {
 	 * @param toDeadLetter whether to publish the records to the dead-letter topic first
 	 * @return the records skipped
 	 */
-	List<FrozenRecord> skip(String topic, int partition, @Nullable String key, boolean toDeadLetter) {
+	public List<FrozenRecord> skip(String topic, int partition, @Nullable String key, boolean toDeadLetter) {
 		List<FrozenRecord> skipped = new ArrayList<>();
 		for (Freeze freeze : matching(topic, partition, key)) {
 			List<WorkItem> head = this.scheduler.peekHead(freeze.laneKey, freeze.items.size());
@@ -180,9 +183,9 @@ final class FreezeControl {
 			for (WorkItem item : removed) {
 				item.complete();
 			}
-			FailureActions.countByTopic(this.observer, this.settings.id(), removed,
+			FailureActions.countByTopic(this.observer, this.workerId, removed,
 					toDeadLetter ? RecordOutcome.DEAD_LETTERED : RecordOutcome.SKIPPED);
-			logger.warn("Worker '" + this.settings.id() + "' skipped " + describe(freeze.record)
+			logger.warn("Worker '" + this.workerId + "' skipped " + describe(freeze.record)
 					+ (toDeadLetter ? " to the dead-letter topic" : "") + " at an operator's request");
 			if (release(freeze, toDeadLetter ? Resolution.SKIPPED_TO_DEAD_LETTER : Resolution.SKIPPED)) {
 				skipped.add(freeze.record);
@@ -197,7 +200,7 @@ final class FreezeControl {
 	 * @param partition the partition
 	 * @param resolution why the freezes end
 	 */
-	void forget(TopicPartition partition, Resolution resolution) {
+	public void forget(TopicPartition partition, Resolution resolution) {
 		for (Freeze freeze : List.copyOf(this.freezes.values())) {
 			if (freeze.partition.equals(partition)) {
 				release(freeze, resolution);
@@ -210,8 +213,8 @@ final class FreezeControl {
 	 * With freeze scope KEY, pause a partition whose frozen keys hold too many records,
 	 * and resume it once they hold half as many. Runs on consumer threads.
 	 */
-	void enforceBacklogLimit() {
-		int limit = this.settings.failure().maxHeldRecords();
+	public void enforceBacklogLimit() {
+		int limit = this.settings.maxHeldRecords();
 		Set<TopicPartition> partitions = ConcurrentHashMap.newKeySet();
 		for (Freeze freeze : this.freezes.values()) {
 			if (freeze.scope == FreezeScope.KEY) {
@@ -223,12 +226,12 @@ final class FreezeControl {
 			int held = this.scheduler.stalledItems((key) -> partition.equals(Ordering.partitionOf(key)));
 			if (held > limit && this.backlogPaused.add(partition)) {
 				this.pauses.pause(partition, PartitionPauses.Reason.FROZEN_KEYS_BACKLOG);
-				logger.warn("Worker '" + this.settings.id() + "' paused " + partition + ": " + held
+				logger.warn("Worker '" + this.workerId + "' paused " + partition + ": " + held
 						+ " records wait behind its frozen keys, more than freeze.max-held-records (" + limit + ")");
 			}
 			else if (held <= limit / 2 && this.backlogPaused.remove(partition)) {
 				this.pauses.resume(partition, PartitionPauses.Reason.FROZEN_KEYS_BACKLOG);
-				logger.info("Worker '" + this.settings.id() + "' resumed " + partition + ": " + held
+				logger.info("Worker '" + this.workerId + "' resumed " + partition + ": " + held
 						+ " records wait behind its frozen keys");
 			}
 		}
@@ -238,7 +241,7 @@ final class FreezeControl {
 	 * Return the frozen records, oldest first.
 	 * @return the frozen records
 	 */
-	List<FrozenRecord> frozenRecords() {
+	public List<FrozenRecord> frozenRecords() {
 		List<FrozenRecord> records = new ArrayList<>();
 		for (Freeze freeze : this.freezes.values()) {
 			records.add(freeze.record);
@@ -252,7 +255,7 @@ final class FreezeControl {
 	 * @param partition the partition
 	 * @return true if paused for that reason
 	 */
-	boolean isBacklogPaused(TopicPartition partition) {
+	public boolean isBacklogPaused(TopicPartition partition) {
 		return this.backlogPaused.contains(partition);
 	}
 
@@ -271,12 +274,12 @@ final class FreezeControl {
 		this.scheduler.release(freeze.laneKey::equals);
 		if (resolution != null) {
 			if (resolution == Resolution.RESUMED || resolution == Resolution.RETRIED_AFTER_DELAY) {
-				logger.info("Worker '" + this.settings.id() + "' retries " + describe(freeze.record) + " (" + resolution
-						+ ")");
+				logger.info(
+						"Worker '" + this.workerId + "' retries " + describe(freeze.record) + " (" + resolution + ")");
 			}
 			this.events.publish((freeze.scope == FreezeScope.KEY)
-					? new KeyUnfrozenEvent(this.events.source(), this.settings.id(), freeze.record, resolution)
-					: new PartitionUnfrozenEvent(this.events.source(), this.settings.id(), freeze.record, resolution));
+					? new KeyUnfrozenEvent(this.events.source(), this.workerId, freeze.record, resolution)
+					: new PartitionUnfrozenEvent(this.events.source(), this.workerId, freeze.record, resolution));
 		}
 		return true;
 	}
@@ -291,9 +294,9 @@ final class FreezeControl {
 	}
 
 	private void scheduleRetry(Freeze freeze) {
-		if (this.retryScheduler != null && this.settings.failure().freezeRetryAfter() != null) {
+		if (this.retryScheduler != null && this.settings.freezeRetryAfter() != null) {
 			freeze.retry = this.retryScheduler.schedule(() -> release(freeze, Resolution.RETRIED_AFTER_DELAY),
-					Instant.now().plus(this.settings.failure().freezeRetryAfter()));
+					Instant.now().plus(this.settings.freezeRetryAfter()));
 		}
 	}
 
@@ -330,7 +333,7 @@ final class FreezeControl {
 				+ "]";
 	}
 
-	static @Nullable String keyText(@Nullable Object key) {
+	public static @Nullable String keyText(@Nullable Object key) {
 		if (key == null) {
 			return null;
 		}

@@ -1,4 +1,4 @@
-package io.kafkaworker.container;
+package io.kafkaworker.event;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -11,7 +11,7 @@ import org.springframework.context.ApplicationEventPublisher;
  * Publishes a worker's application events. A listener that throws is logged and does not
  * disturb the worker.
  */
-final class WorkerEvents {
+public final class WorkerEvents {
 
 	private static final Log logger = LogFactory.getLog(WorkerEvents.class);
 
@@ -19,19 +19,35 @@ final class WorkerEvents {
 
 	private volatile Object source = this;
 
-	WorkerEvents(@Nullable ApplicationEventPublisher publisher) {
+	/**
+	 * Create the events of one worker.
+	 * @param publisher the application's publisher, or null to publish nothing
+	 */
+	public WorkerEvents(@Nullable ApplicationEventPublisher publisher) {
 		this.publisher = publisher;
 	}
 
-	void setSource(Object source) {
+	/**
+	 * Set the source of the events, the worker.
+	 * @param source the source
+	 */
+	public void setSource(Object source) {
 		this.source = source;
 	}
 
-	Object source() {
+	/**
+	 * Return the source of the events.
+	 * @return the source
+	 */
+	public Object source() {
 		return this.source;
 	}
 
-	void publish(ApplicationEvent event) {
+	/**
+	 * Publish an event; a listener that throws is logged.
+	 * @param event the event
+	 */
+	public void publish(ApplicationEvent event) {
 		if (this.publisher != null) {
 			try {
 				this.publisher.publishEvent(event);

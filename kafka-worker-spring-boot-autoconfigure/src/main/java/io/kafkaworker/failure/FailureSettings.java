@@ -1,4 +1,4 @@
-package io.kafkaworker.container;
+package io.kafkaworker.failure;
 
 import java.time.Duration;
 

@@ -1,10 +1,11 @@
-package io.kafkaworker.container;
+package io.kafkaworker.failure;
 
 import java.util.List;
 
 import io.kafkaworker.dispatch.WorkItem;
 import io.kafkaworker.error.FailurePolicy;
 import io.kafkaworker.event.RecordFailedEvent;
+import io.kafkaworker.event.WorkerEvents;
 import io.kafkaworker.lane.CallOutcome;
 import io.kafkaworker.runtime.WorkerObserver;
 import io.kafkaworker.runtime.WorkerObserver.RecordOutcome;
@@ -17,11 +18,13 @@ import org.jspecify.annotations.Nullable;
  * retries, on the lane thread: freeze, dead-letter, skip or stop. Nothing here loses a
  * record: a dead letter that cannot be published freezes the record instead.
  */
-final class FailureActions {
+public final class FailureActions {
 
 	private static final Log logger = LogFactory.getLog(FailureActions.class);
 
-	private final WorkerSettings settings;
+	private final String workerId;
+
+	private final FailureSettings settings;
 
 	private final FreezeControl freezes;
 
@@ -33,8 +36,10 @@ final class FailureActions {
 
 	private final WorkerObserver observer;
 
-	FailureActions(WorkerSettings settings, FreezeControl freezes, @Nullable DeadLetterPublisher deadLetters,
-			WorkerEvents events, Runnable stopWorker, WorkerObserver observer) {
+	public FailureActions(String workerId, FailureSettings settings, FreezeControl freezes,
+			@Nullable DeadLetterPublisher deadLetters, WorkerEvents events, Runnable stopWorker,
+			WorkerObserver observer) {
+		this.workerId = workerId;
 		this.settings = settings;
 		this.freezes = freezes;
 		this.deadLetters = deadLetters;
@@ -49,7 +54,7 @@ final class FailureActions {
 	 * @param failure the failure
 	 * @param attempt the attempt that failed
 	 */
-	void retrying(List<WorkItem> records, Throwable failure, int attempt) {
+	public void retrying(List<WorkItem> records, Throwable failure, int attempt) {
 		count(records, RecordOutcome.RETRY);
 	}
 
@@ -60,10 +65,10 @@ final class FailureActions {
 	 * @param attempts how many times the handler was called
 	 * @return what the lane does next
 	 */
-	CallOutcome exhausted(List<WorkItem> records, Throwable failure, int attempts) {
-		FailurePolicy policy = this.settings.failure().onFailure();
+	public CallOutcome exhausted(List<WorkItem> records, Throwable failure, int attempts) {
+		FailurePolicy policy = this.settings.onFailure();
 		for (WorkItem item : records) {
-			this.events.publish(new RecordFailedEvent(this.events.source(), this.settings.id(), item.record(), failure,
+			this.events.publish(new RecordFailedEvent(this.events.source(), this.workerId, item.record(), failure,
 					attempts, policy));
 		}
 		return switch (policy) {
@@ -75,9 +80,9 @@ final class FailureActions {
 	}
 
 	private CallOutcome skip(List<WorkItem> records, Throwable failure, int attempts) {
-		logger.error("Worker '" + this.settings.id() + "' skipped " + describe(records) + " after " + attempts
+		logger.error("Worker '" + this.workerId + "' skipped " + describe(records) + " after " + attempts
 				+ " attempts (on-failure SKIP)", failure);
-		RecordHandler.completeAll(records);
+		records.forEach(WorkItem::complete);
 		count(records, RecordOutcome.SKIPPED);
 		return CallOutcome.DONE;
 	}
@@ -85,7 +90,7 @@ final class FailureActions {
 	private CallOutcome deadLetter(List<WorkItem> records, Throwable failure, int attempts) {
 		DeadLetterPublisher publisher = this.deadLetters;
 		if (publisher == null) {
-			logger.error("Worker '" + this.settings.id() + "' cannot dead-letter " + describe(records)
+			logger.error("Worker '" + this.workerId + "' cannot dead-letter " + describe(records)
 					+ ": no KafkaTemplate is available; freezing instead");
 			return freeze(records, failure, attempts);
 		}
@@ -95,19 +100,19 @@ final class FailureActions {
 			}
 		}
 		catch (RuntimeException ex) {
-			logger.error("Worker '" + this.settings.id() + "' could not publish " + describe(records)
+			logger.error("Worker '" + this.workerId + "' could not publish " + describe(records)
 					+ " to the dead-letter topic; freezing instead so nothing is lost", ex);
 			return freeze(records, failure, attempts);
 		}
-		logger.warn("Worker '" + this.settings.id() + "' dead-lettered " + describe(records) + " after " + attempts
+		logger.warn("Worker '" + this.workerId + "' dead-lettered " + describe(records) + " after " + attempts
 				+ " attempts: " + failure);
-		RecordHandler.completeAll(records);
+		records.forEach(WorkItem::complete);
 		count(records, RecordOutcome.DEAD_LETTERED);
 		return CallOutcome.DONE;
 	}
 
 	private CallOutcome stop(List<WorkItem> records, Throwable failure, int attempts) {
-		logger.error("Worker '" + this.settings.id() + "' is stopping (on-failure STOP): " + describe(records)
+		logger.error("Worker '" + this.workerId + "' is stopping (on-failure STOP): " + describe(records)
 				+ " failed after " + attempts + " attempts; its offset stays uncommitted", failure);
 		count(records, RecordOutcome.FAILURE);
 		return CallOutcome.haltThen(this.stopWorker);
@@ -118,13 +123,14 @@ final class FailureActions {
 		return CallOutcome.haltThen(() -> this.freezes.freeze(records, failure, attempts));
 	}
 
-	void count(List<WorkItem> records, RecordOutcome outcome) {
-		countByTopic(this.observer, this.settings.id(), records, outcome);
+	public void count(List<WorkItem> records, RecordOutcome outcome) {
+		countByTopic(this.observer, this.workerId, records, outcome);
 	}
 
 	// Calls hold one topic's records except the single lane of SERIAL mode over several
 	// topics: count each run of one topic.
-	static void countByTopic(WorkerObserver observer, String workerId, List<WorkItem> records, RecordOutcome outcome) {
+	public static void countByTopic(WorkerObserver observer, String workerId, List<WorkItem> records,
+			RecordOutcome outcome) {
 		int start = 0;
 		for (int i = 1; i <= records.size(); i++) {
 			String topic = records.get(start).record().topic();

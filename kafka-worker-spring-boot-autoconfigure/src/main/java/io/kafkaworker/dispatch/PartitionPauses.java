@@ -1,15 +1,12 @@
-package io.kafkaworker.container;
+package io.kafkaworker.dispatch;
 
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
-import io.kafkaworker.dispatch.Backpressure;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
-
-import org.springframework.kafka.listener.MessageListenerContainer;
 
 /**
  * Pauses and resumes a worker's partitions for several independent reasons: a partition
@@ -23,13 +20,17 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  * partition reassigned to the same consumer and does not resume our partitions when a
  * paused container is resumed.
  */
-final class PartitionPauses {
+public final class PartitionPauses {
 
 	private final Map<TopicPartition, EnumSet<Reason>> reasons = new HashMap<>();
 
-	private volatile @Nullable MessageListenerContainer container;
+	private volatile @Nullable Target container;
 
-	void attach(MessageListenerContainer container) {
+	/**
+	 * Connect the pauses to the listener container that applies them.
+	 * @param container the container
+	 */
+	public void attach(Target container) {
 		this.container = container;
 	}
 
@@ -38,11 +39,11 @@ final class PartitionPauses {
 	 * @param partition the partition
 	 * @param reason why
 	 */
-	synchronized void pause(TopicPartition partition, Reason reason) {
+	public synchronized void pause(TopicPartition partition, Reason reason) {
 		EnumSet<Reason> current = this.reasons.computeIfAbsent(partition, (key) -> EnumSet.noneOf(Reason.class));
 		boolean wasPaused = !current.isEmpty();
 		current.add(reason);
-		MessageListenerContainer target = this.container;
+		Target target = this.container;
 		if (!wasPaused && target != null) {
 			target.pausePartition(partition);
 		}
@@ -53,11 +54,11 @@ final class PartitionPauses {
 	 * @param partition the partition
 	 * @param reason the reason to lift
 	 */
-	synchronized void resume(TopicPartition partition, Reason reason) {
+	public synchronized void resume(TopicPartition partition, Reason reason) {
 		EnumSet<Reason> current = this.reasons.get(partition);
 		if (current != null && current.remove(reason) && current.isEmpty()) {
 			this.reasons.remove(partition);
-			MessageListenerContainer target = this.container;
+			Target target = this.container;
 			if (target != null) {
 				target.resumePartition(partition);
 			}
@@ -69,9 +70,9 @@ final class PartitionPauses {
 	 * comes back.
 	 * @param partition the partition
 	 */
-	synchronized void forget(TopicPartition partition) {
+	public synchronized void forget(TopicPartition partition) {
 		if (this.reasons.remove(partition) != null) {
-			MessageListenerContainer target = this.container;
+			Target target = this.container;
 			if (target != null) {
 				target.resumePartition(partition);
 			}
@@ -83,7 +84,7 @@ final class PartitionPauses {
 	 * @param partition the partition
 	 * @return the reasons, empty if it is not paused
 	 */
-	synchronized Set<Reason> reasons(TopicPartition partition) {
+	public synchronized Set<Reason> reasons(TopicPartition partition) {
 		EnumSet<Reason> current = this.reasons.get(partition);
 		return (current != null) ? EnumSet.copyOf(current) : EnumSet.noneOf(Reason.class);
 	}
@@ -92,7 +93,7 @@ final class PartitionPauses {
 	 * Return the pause control that back-pressure uses.
 	 * @return pauses and resumes for {@link Reason#BACKPRESSURE}
 	 */
-	Backpressure.PauseControl forBackpressure() {
+	public Backpressure.PauseControl forBackpressure() {
 		return new Backpressure.PauseControl() {
 
 			@Override
@@ -111,7 +112,7 @@ final class PartitionPauses {
 	/**
 	 * Why a partition is paused.
 	 */
-	enum Reason {
+	public enum Reason {
 
 		/**
 		 * The worker holds too much and this partition feeds the backlog.
@@ -133,6 +134,26 @@ final class PartitionPauses {
 		 * (exactly-once delivery).
 		 */
 		TRANSACTION
+
+	}
+
+	/**
+	 * Where pauses are applied: Spring Kafka's listener container, which pauses and
+	 * resumes on the consumer thread around the next poll.
+	 */
+	public interface Target {
+
+		/**
+		 * Pause a partition.
+		 * @param partition the partition
+		 */
+		void pausePartition(TopicPartition partition);
+
+		/**
+		 * Resume a partition.
+		 * @param partition the partition
+		 */
+		void resumePartition(TopicPartition partition);
 
 	}
 

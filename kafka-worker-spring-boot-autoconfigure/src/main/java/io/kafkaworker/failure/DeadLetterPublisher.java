@@ -1,4 +1,4 @@
-package io.kafkaworker.container;
+package io.kafkaworker.failure;
 
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -31,7 +31,7 @@ import org.springframework.kafka.support.KafkaHeaders;
  * Publishing is synchronous: a record counts as dead-lettered only once the broker
  * acknowledged it, so a failed publication leaves the record unfinished rather than lost.
  */
-final class DeadLetterPublisher {
+public final class DeadLetterPublisher {
 
 	private static final Log logger = LogFactory.getLog(DeadLetterPublisher.class);
 
@@ -45,7 +45,7 @@ final class DeadLetterPublisher {
 
 	private final Set<String> checkedTopics = ConcurrentHashMap.newKeySet();
 
-	DeadLetterPublisher(FailureSettings settings, String groupId, KafkaOperations<Object, Object> template,
+	public DeadLetterPublisher(FailureSettings settings, String groupId, KafkaOperations<Object, Object> template,
 			@Nullable KafkaAdmin admin) {
 		this.settings = settings;
 		this.groupId = groupId;
@@ -60,7 +60,7 @@ final class DeadLetterPublisher {
 	 * @param attempts how many times the handler was called
 	 * @throws RuntimeException if the record could not be published
 	 */
-	void publish(ConsumerRecord<?, ?> record, Throwable failure, int attempts) {
+	public void publish(ConsumerRecord<?, ?> record, Throwable failure, int attempts) {
 		String topic = this.settings.deadLetterTopicFor(record.topic());
 		ensureTopic(topic);
 		DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(this.template,
