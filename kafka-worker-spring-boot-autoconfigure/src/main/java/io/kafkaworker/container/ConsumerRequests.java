@@ -4,6 +4,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -36,6 +38,41 @@ final class ConsumerRequests {
 			}
 		}
 		request.sessionEnded();
+	}
+
+	/**
+	 * Queue a task for the consumer thread and return its result.
+	 * @param <T> the result's type
+	 * @param task runs on the consumer thread; what it throws fails the future
+	 * @param ifEnded gives the result if the session ends before the task runs; what it
+	 * throws fails the future
+	 * @return completes with the task's result
+	 */
+	<T extends @Nullable Object> CompletableFuture<T> call(Supplier<T> task, Supplier<T> ifEnded) {
+		CompletableFuture<T> done = new CompletableFuture<>();
+		submit(new Request() {
+
+			@Override
+			public void run() {
+				complete(done, task);
+			}
+
+			@Override
+			public void sessionEnded() {
+				complete(done, ifEnded);
+			}
+
+		});
+		return done;
+	}
+
+	private static <T extends @Nullable Object> void complete(CompletableFuture<T> done, Supplier<T> result) {
+		try {
+			done.complete(result.get());
+		}
+		catch (RuntimeException ex) {
+			done.completeExceptionally(ex);
+		}
 	}
 
 	/**

@@ -9,13 +9,12 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.kafkaworker.annotation.Delivery;
-import io.kafkaworker.commit.OffsetCommitter;
+import io.kafkaworker.delivery.CommitProtocol;
+import io.kafkaworker.delivery.DeliveryGuarantee;
 import io.kafkaworker.dispatch.Backpressure;
 import io.kafkaworker.dispatch.Dispatcher;
 import io.kafkaworker.dispatch.Ordering;
@@ -25,7 +24,7 @@ import io.kafkaworker.event.PartitionsAssignedEvent;
 import io.kafkaworker.event.PartitionsRevokedEvent;
 import io.kafkaworker.event.Resolution;
 import io.kafkaworker.event.WorkerEvents;
-import io.kafkaworker.failure.FreezeControl;
+import io.kafkaworker.failure.FreezeRegistry;
 import io.kafkaworker.lane.LaneScheduler;
 import io.kafkaworker.offset.PartitionOffsets;
 import io.kafkaworker.runtime.WorkerObserver;
@@ -35,12 +34,7 @@ import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.jspecify.annotations.Nullable;
-
-import org.springframework.format.annotation.DurationFormat;
-import org.springframework.format.datetime.standard.DurationFormatterUtils;
 
 /**
  * The engine's side of one Kafka consumer: the progress of the partitions assigned to it
@@ -51,9 +45,7 @@ final class ConsumerSession {
 
 	private static final Log logger = LogFactory.getLog(ConsumerSession.class);
 
-	private static final long OBSERVE_INTERVAL_NANOS = Duration.ofMillis(500).toNanos();
-
-	private final WorkerSettings settings;
+	private final String workerId;
 
 	private final Consumer<?, ?> consumer;
 
@@ -63,9 +55,13 @@ final class ConsumerSession {
 
 	private final Backpressure backpressure;
 
-	private final OffsetCommitter committer;
+	/**
+	 * How this consumer's progress is committed, chosen once by the worker's delivery
+	 * guarantee.
+	 */
+	private final CommitProtocol commits;
 
-	private final FreezeControl freezes;
+	private final FreezeRegistry freezes;
 
 	private final PartitionPauses pauses;
 
@@ -74,12 +70,6 @@ final class ConsumerSession {
 	private final WorkerObserver observer;
 
 	private final JoinWatch joinWatch;
-
-	/** Kafka transactions for exactly-once delivery, or null. */
-	private final @Nullable TransactionalUnits transactions;
-
-	/** Which consumer's transactions a partition's records belong to, for the lanes. */
-	private final Map<PartitionOffsets, TransactionalUnits> transactionRouting;
 
 	private volatile long lastPollNanos = System.nanoTime();
 
@@ -97,28 +87,23 @@ final class ConsumerSession {
 	 */
 	private final Map<TopicPartition, Long> committedOnRelease = new ConcurrentHashMap<>();
 
-	private long lastObservedNanos;
+	private final PositionObserver positions;
 
-	ConsumerSession(WorkerSettings settings, Consumer<?, ?> consumer, Dispatcher dispatcher,
-			LaneScheduler<WorkItem> scheduler, Backpressure backpressure, OffsetCommitter committer,
-			FreezeControl freezes, PartitionPauses pauses, WorkerEvents events, WorkerObserver observer,
-			JoinWatch joinWatch, @Nullable TransactionalUnitsFactory transactionsFactory,
-			Map<PartitionOffsets, TransactionalUnits> transactionRouting) {
-		this.settings = settings;
+	ConsumerSession(String workerId, Consumer<?, ?> consumer, Dispatcher dispatcher, LaneScheduler<WorkItem> scheduler,
+			Backpressure backpressure, DeliveryGuarantee delivery, FreezeRegistry freezes, PartitionPauses pauses,
+			WorkerEvents events, WorkerObserver observer, JoinWatch joinWatch) {
+		this.workerId = workerId;
 		this.consumer = consumer;
 		this.dispatcher = dispatcher;
 		this.scheduler = scheduler;
 		this.backpressure = backpressure;
-		this.committer = committer;
 		this.freezes = freezes;
 		this.pauses = pauses;
 		this.events = events;
 		this.observer = observer;
 		this.joinWatch = joinWatch;
-		this.transactionRouting = transactionRouting;
-		this.transactions = (transactionsFactory != null) ? transactionsFactory.create(this::rewind,
-				(offsets, duration, failure) -> committer.recordCommitted(offsets, duration, failure), consumer::wakeup)
-				: null;
+		this.positions = new PositionObserver(consumer);
+		this.commits = delivery.open(consumer, this::rewind);
 	}
 
 	/**
@@ -127,34 +112,21 @@ final class ConsumerSession {
 	 * @param records the poll's records
 	 */
 	void onRecords(ConsumerRecords<Object, Object> records) {
-		if (this.settings.delivery() == Delivery.AT_MOST_ONCE && !commitBeforeHandling(records)) {
-			return;
-		}
-		TransactionalUnits units = this.transactions;
-		if (units != null && !units.admit(records, this.consumer)) {
+		if (!this.commits.admit(records)) {
 			return;
 		}
 		for (TopicPartition topicPartition : records.partitions()) {
-			List<ConsumerRecord<Object, Object>> partitionRecords = records.records(topicPartition);
-			if (units != null) {
-				partitionRecords = units.cut(topicPartition, partitionRecords, this.consumer);
-				if (partitionRecords.isEmpty()) {
-					continue;
-				}
+			List<ConsumerRecord<Object, Object>> partitionRecords = this.commits.cut(topicPartition,
+					records.records(topicPartition));
+			if (partitionRecords.isEmpty()) {
+				continue;
 			}
-			PartitionOffsets partition = partitionFor(topicPartition, partitionRecords.get(0).offset());
-			if (units != null) {
-				this.transactionRouting.put(partition, units);
-				units.enter(topicPartition, partition, partitionRecords.get(0).offset());
-			}
-			this.dispatcher.dispatch(topicPartition, track(partition, partitionRecords));
+			long firstOffset = partitionRecords.get(0).offset();
+			PartitionOffsets partition = partitionFor(topicPartition, firstOffset);
+			this.commits.dispatching(partition, firstOffset);
+			this.dispatcher.dispatch(topicPartition, WorkItem.receive(partition, partitionRecords));
 		}
-		if (units != null) {
-			units.afterDispatch(this.partitions.keySet());
-		}
-		else {
-			this.committer.commitIfDue(this.consumer, this.partitions.values());
-		}
+		this.commits.afterDispatch(this.partitions.values());
 		this.backpressure.afterDispatch();
 		this.freezes.enforceBacklogLimit();
 	}
@@ -171,13 +143,8 @@ final class ConsumerSession {
 		this.requests.runQueued();
 		this.backpressure.reconcile();
 		this.freezes.enforceBacklogLimit();
-		if (this.transactions != null) {
-			this.transactions.beforePoll(this.consumer);
-		}
-		else {
-			this.committer.commitIfDue(this.consumer, this.partitions.values());
-		}
-		observePositions();
+		this.commits.beforePoll(this.partitions.values());
+		this.positions.observe(this.partitions.values());
 	}
 
 	/**
@@ -187,34 +154,9 @@ final class ConsumerSession {
 	 * the commit failed
 	 */
 	CompletableFuture<Map<TopicPartition, Long>> commitNow() {
-		CompletableFuture<Map<TopicPartition, Long>> done = new CompletableFuture<>();
-		this.requests.submit(new ConsumerRequests.Request() {
-
-			@Override
-			public void run() {
-				try {
-					if (!commitEverything()) {
-						throw new IllegalStateException("the broker did not accept the commit");
-					}
-					Map<TopicPartition, Long> committed = new HashMap<>();
-					for (TopicPartition topicPartition : ConsumerSession.this.partitions.keySet()) {
-						committed.put(topicPartition, ConsumerSession.this.committer.lastCommitted(topicPartition));
-					}
-					done.complete(committed);
-				}
-				catch (RuntimeException ex) {
-					done.completeExceptionally(ex);
-				}
-			}
-
-			@Override
-			public void sessionEnded() {
+		return this.requests.call(this::commitEverything,
 				// A revocation let every partition go first, and committed them.
-				done.complete(Map.copyOf(ConsumerSession.this.committedOnRelease));
-			}
-
-		});
-		return done;
+				() -> Map.copyOf(this.committedOnRelease));
 	}
 
 	/**
@@ -224,71 +166,46 @@ final class ConsumerSession {
 	 * @param offset the offset to fetch next
 	 * @return completes when the seek is done, exceptionally if it failed
 	 */
-	CompletableFuture<Void> seek(TopicPartition topicPartition, long offset) {
-		CompletableFuture<Void> done = new CompletableFuture<>();
-		this.requests.submit(new ConsumerRequests.Request() {
-
-			@Override
-			public void run() {
-				try {
-					seekNow(topicPartition, offset);
-					done.complete(null);
-				}
-				catch (RuntimeException ex) {
-					done.completeExceptionally(ex);
-				}
-			}
-
-			@Override
-			public void sessionEnded() {
-				done.completeExceptionally(new IllegalStateException(topicPartition
-						+ " was revoked from this consumer before the seek ran; its next owner starts at the committed offset"));
-			}
-
+	CompletableFuture<Boolean> seek(TopicPartition topicPartition, long offset) {
+		return this.requests.call(() -> seekNow(topicPartition, offset), () -> {
+			throw new IllegalStateException(topicPartition
+					+ " was revoked from this consumer before the seek ran; its next owner starts at the committed offset");
 		});
-		return done;
 	}
 
-	private void seekNow(TopicPartition topicPartition, long offset) {
+	private Map<TopicPartition, Long> commitEverything() {
+		if (!this.commits.commitNow(this.partitions.values())) {
+			throw new IllegalStateException("the broker did not accept the commit");
+		}
+		Map<TopicPartition, Long> committed = new HashMap<>();
+		for (TopicPartition topicPartition : this.partitions.keySet()) {
+			committed.put(topicPartition, this.commits.lastCommitted(topicPartition));
+		}
+		return committed;
+	}
+
+	private boolean seekNow(TopicPartition topicPartition, long offset) {
 		if (!this.partitions.containsKey(topicPartition)) {
 			throw new IllegalStateException(topicPartition + " is no longer assigned to this consumer");
 		}
-		if (this.transactions != null) {
-			this.transactions.finish(this.consumer, this.settings.revokeTimeout());
-		}
+		this.commits.settle();
 		this.consumer.seek(topicPartition, offset);
 		// Start tracking afresh: records fetched before the seek are dropped,
 		// and the next commit records the new position.
 		release(List.of(topicPartition), false, Resolution.SEEK);
 		track(topicPartition);
-		logger.warn("Worker '" + this.settings.id() + "' moved " + topicPartition + " to offset " + offset
+		logger.warn("Worker '" + this.workerId + "' moved " + topicPartition + " to offset " + offset
 				+ " at an operator's request");
-	}
-
-	private boolean commitEverything() {
-		if (this.transactions != null) {
-			return this.transactions.finish(this.consumer, this.settings.revokeTimeout());
-		}
-		return this.committer.commitNow(this.consumer, this.partitions.values());
-	}
-
-	/**
-	 * Return the transactions of this session.
-	 * @return the transactions, or null unless the worker uses Kafka transactions
-	 */
-	@Nullable TransactionalUnits transactions() {
-		return this.transactions;
+		return true;
 	}
 
 	/**
 	 * End the session: requests still queued, and any submitted later, end at once (see
-	 * {@link ConsumerRequests}); the transactional producer, if any, is closed.
+	 * {@link ConsumerRequests}); the commit protocol closes.
 	 */
 	void close() {
 		this.requests.end();
-		if (this.transactions != null) {
-			this.transactions.close();
-		}
+		this.commits.close();
 	}
 
 	/**
@@ -300,34 +217,12 @@ final class ConsumerSession {
 		return this.partitions.containsKey(topicPartition);
 	}
 
-	// The position and log end of each partition for the read model, at most a few times
-	// a second: both are local to the consumer, no request to the broker.
-	private void observePositions() {
-		long now = System.nanoTime();
-		if (now - this.lastObservedNanos < OBSERVE_INTERVAL_NANOS) {
-			return;
-		}
-		this.lastObservedNanos = now;
-		for (PartitionOffsets partition : this.partitions.values()) {
-			try {
-				long position = this.consumer.position(partition.topicPartition(), Duration.ZERO);
-				OptionalLong lag = this.consumer.currentLag(partition.topicPartition());
-				partition.observe(position, lag.isPresent() ? position + lag.getAsLong() : -1);
-			}
-			catch (RuntimeException ex) {
-				// Unknown yet, or moving: the read model keeps its last view.
-			}
-		}
-	}
-
 	/**
 	 * Start tracking newly assigned partitions.
 	 * @param assigned the partitions
 	 */
 	void assigned(Collection<TopicPartition> assigned) {
-		if (this.transactions != null && !assigned.isEmpty()) {
-			this.transactions.prepare();
-		}
+		this.commits.assigned(assigned);
 		for (TopicPartition topicPartition : assigned) {
 			PartitionOffsets previous = this.partitions.get(topicPartition);
 			if (previous != null) {
@@ -337,8 +232,8 @@ final class ConsumerSession {
 		}
 		this.assignmentReceived = true;
 		if (!assigned.isEmpty()) {
-			this.observer.rebalanced(this.settings.id(), RebalanceChange.ASSIGNED, assigned.size());
-			this.events.publish(new PartitionsAssignedEvent(this.events.source(), this.settings.id(), assigned));
+			this.observer.rebalanced(this.workerId, RebalanceChange.ASSIGNED, assigned.size());
+			this.events.publish(new PartitionsAssignedEvent(this.events.source(), this.workerId, assigned));
 		}
 	}
 
@@ -348,14 +243,12 @@ final class ConsumerSession {
 	 * @param revoked the partitions
 	 */
 	void revoked(Collection<TopicPartition> revoked) {
-		if (this.transactions != null && !revoked.isEmpty()) {
-			// A transaction covers all of the consumer's partitions: finish it while the
-			// consumer still owns them, so its offsets can still be committed.
-			this.transactions.finish(this.consumer, this.settings.revokeTimeout());
+		if (!revoked.isEmpty()) {
+			this.commits.settle();
 		}
-		if (release(revoked, this.transactions == null)) {
-			this.observer.rebalanced(this.settings.id(), RebalanceChange.REVOKED, revoked.size());
-			this.events.publish(new PartitionsRevokedEvent(this.events.source(), this.settings.id(), revoked, false));
+		if (release(revoked, true)) {
+			this.observer.rebalanced(this.workerId, RebalanceChange.REVOKED, revoked.size());
+			this.events.publish(new PartitionsRevokedEvent(this.events.source(), this.workerId, revoked, false));
 		}
 	}
 
@@ -365,12 +258,10 @@ final class ConsumerSession {
 	 * @param lost the partitions
 	 */
 	void lost(Collection<TopicPartition> lost) {
-		if (this.transactions != null && !lost.isEmpty()) {
-			this.transactions.abandon(this.consumer);
-		}
+		this.commits.lost(lost);
 		if (release(lost, false)) {
-			this.observer.rebalanced(this.settings.id(), RebalanceChange.LOST, lost.size());
-			this.events.publish(new PartitionsRevokedEvent(this.events.source(), this.settings.id(), lost, true));
+			this.observer.rebalanced(this.workerId, RebalanceChange.LOST, lost.size());
+			this.events.publish(new PartitionsRevokedEvent(this.events.source(), this.workerId, lost, true));
 		}
 	}
 
@@ -389,7 +280,7 @@ final class ConsumerSession {
 	 * @return the offset, or -1
 	 */
 	long lastCommitted(TopicPartition topicPartition) {
-		return this.committer.lastCommitted(topicPartition);
+		return this.commits.lastCommitted(topicPartition);
 	}
 
 	/**
@@ -420,23 +311,6 @@ final class ConsumerSession {
 		return partition;
 	}
 
-	private static List<WorkItem> track(PartitionOffsets partition, List<ConsumerRecord<Object, Object>> records) {
-		int count = records.size();
-		long[] offsets = new long[count];
-		int[] bytes = new int[count];
-		for (int i = 0; i < count; i++) {
-			ConsumerRecord<Object, Object> record = records.get(i);
-			offsets[i] = record.offset();
-			bytes[i] = WorkItem.estimateBytes(record);
-		}
-		long sequence = partition.receive(offsets, bytes, count);
-		List<WorkItem> items = new ArrayList<>(count);
-		for (int i = 0; i < count; i++) {
-			items.add(new WorkItem(records.get(i), partition, sequence + i));
-		}
-		return items;
-	}
-
 	// Return the progress of a partition that records arrived for. Normally it was
 	// created on assignment; it is created here if Spring Kafka skipped our assignment
 	// callback, and replaced if the consumer went back to an earlier offset (an offset
@@ -447,7 +321,7 @@ final class ConsumerSession {
 			return track(topicPartition);
 		}
 		if (firstOffset <= partition.lastReceivedOffset()) {
-			logger.warn("Worker '" + this.settings.id() + "' received " + topicPartition + " at offset " + firstOffset
+			logger.warn("Worker '" + this.workerId + "' received " + topicPartition + " at offset " + firstOffset
 					+ ", at or before offset " + partition.lastReceivedOffset()
 					+ " received earlier; the consumer went back (offset reset). Tracking the partition afresh");
 			release(List.of(topicPartition), false);
@@ -460,33 +334,25 @@ final class ConsumerSession {
 		return release(topicPartitions, commit, Resolution.REVOKED);
 	}
 
-	private boolean release(Collection<TopicPartition> topicPartitions, boolean commit, Resolution resolution) {
+	// Stop tracking partitions; with revoked, the commit protocol commits what they
+	// finished first (after their in-flight records, for watermark commits).
+	private boolean release(Collection<TopicPartition> topicPartitions, boolean revoked, Resolution resolution) {
 		List<PartitionOffsets> released = new ArrayList<>();
 		List<WorkItem> dropped = retire(topicPartitions, released);
 		if (released.isEmpty()) {
 			return false;
 		}
-		if (!dropped.isEmpty() && this.settings.delivery() == Delivery.AT_MOST_ONCE) {
-			logger.warn("Worker '" + this.settings.id() + "' dropped " + dropped.size()
-					+ " fetched records of revoked partitions " + topicPartitions
-					+ " before handling them; their offsets were committed (at-most-once)");
-		}
-		if (commit) {
-			awaitInFlight(released);
-			this.committer.commitNow(this.consumer, released);
-		}
+		this.commits.released(released, dropped.size(), revoked);
 		for (PartitionOffsets partition : released) {
-			long committed = this.committer.lastCommitted(partition.topicPartition());
+			TopicPartition topicPartition = partition.topicPartition();
+			long committed = this.commits.lastCommitted(topicPartition);
 			if (committed >= 0) {
-				this.committedOnRelease.put(partition.topicPartition(), committed);
+				this.committedOnRelease.put(topicPartition, committed);
 			}
-			untrack(partition);
-			this.committer.forget(partition.topicPartition());
-			this.freezes.forget(partition.topicPartition(), resolution);
-			this.pauses.forget(partition.topicPartition());
-			if (this.transactions != null) {
-				this.transactions.forget(partition.topicPartition(), resolution);
-			}
+			this.backpressure.untrack(partition);
+			this.commits.forget(topicPartition, resolution);
+			this.freezes.forget(topicPartition, resolution);
+			this.pauses.forget(topicPartition);
 		}
 		return true;
 	}
@@ -499,7 +365,7 @@ final class ConsumerSession {
 		retire(firstOffsets.keySet(), retired);
 		Map<TopicPartition, Long> held = new HashMap<>();
 		for (PartitionOffsets partition : retired) {
-			untrack(partition);
+			this.backpressure.untrack(partition);
 			// retired from the unit's partitions, so the unit knows its first offset
 			held.put(partition.topicPartition(), Objects.requireNonNull(firstOffsets.get(partition.topicPartition())));
 		}
@@ -535,68 +401,6 @@ final class ConsumerSession {
 		Set<PartitionOffsets> retiredSet = Collections.newSetFromMap(new IdentityHashMap<>());
 		retiredSet.addAll(retired);
 		return this.scheduler.discard((item) -> retiredSet.contains(item.partition()));
-	}
-
-	private void untrack(PartitionOffsets partition) {
-		this.backpressure.untrack(partition);
-		this.transactionRouting.remove(partition);
-	}
-
-	private void awaitInFlight(List<PartitionOffsets> partitions) {
-		long deadline = System.nanoTime() + this.settings.revokeTimeout().toNanos();
-		List<TopicPartition> unfinished = new ArrayList<>();
-		try {
-			for (PartitionOffsets partition : partitions) {
-				Duration remaining = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-				if (!partition.awaitNothingInFlight(remaining)) {
-					unfinished.add(partition.topicPartition());
-				}
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		if (!unfinished.isEmpty()) {
-			logger.warn("Worker '" + this.settings.id() + "' stopped waiting for in-flight records of " + unfinished
-					+ " after "
-					+ DurationFormatterUtils.print(this.settings.revokeTimeout(), DurationFormat.Style.COMPOSITE)
-					+ "; records not complete by then are redelivered to the partitions' next owner");
-		}
-	}
-
-	// At-most-once: commit the offsets past the poll's records before any is handled. If
-	// the commit fails, nothing is handled and the consumer goes back to the poll's first
-	// records, so they are fetched and committed again rather than lost or handled twice.
-	private boolean commitBeforeHandling(ConsumerRecords<Object, Object> records) {
-		Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-		for (TopicPartition topicPartition : records.partitions()) {
-			List<ConsumerRecord<Object, Object>> partitionRecords = records.records(topicPartition);
-			offsets.put(topicPartition,
-					new OffsetAndMetadata(partitionRecords.get(partitionRecords.size() - 1).offset() + 1));
-		}
-		if (this.committer.commit(this.consumer, offsets)) {
-			return true;
-		}
-		for (TopicPartition topicPartition : records.partitions()) {
-			try {
-				this.consumer.seek(topicPartition, records.records(topicPartition).get(0).offset());
-			}
-			catch (IllegalStateException ex) {
-				// No longer assigned: the next owner starts from the last commit.
-			}
-		}
-		return false;
-	}
-
-	/**
-	 * Creates the transactions of a session, given what only the session can do.
-	 */
-	@FunctionalInterface
-	interface TransactionalUnitsFactory {
-
-		TransactionalUnits create(TransactionalUnits.Rewind rewind, TransactionalUnits.Committed committed,
-				Runnable wakeConsumer);
-
 	}
 
 }

@@ -1,19 +1,15 @@
 package io.kafkaworker.container;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import java.util.function.Predicate;
 
-import io.kafkaworker.annotation.Delivery;
+import io.kafkaworker.delivery.DeliveryGuarantee;
 import io.kafkaworker.dispatch.Backpressure;
 import io.kafkaworker.dispatch.WorkItem;
-import io.kafkaworker.error.FailurePolicy;
 import io.kafkaworker.error.RetryPolicy;
-import io.kafkaworker.failure.DeadLetterPublisher;
 import io.kafkaworker.failure.FailureActions;
 import io.kafkaworker.lane.CallHandler;
 import io.kafkaworker.lane.CallOutcome;
@@ -22,12 +18,10 @@ import io.kafkaworker.observation.RecordLogContext;
 import io.kafkaworker.offset.PartitionOffsets;
 import io.kafkaworker.runtime.WorkerObserver;
 import io.kafkaworker.runtime.WorkerObserver.RecordOutcome;
-import io.kafkaworker.transaction.TransactionBinding;
 import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.format.annotation.DurationFormat;
 import org.springframework.format.datetime.standard.DurationFormatterUtils;
@@ -58,14 +52,18 @@ final class RecordHandler implements CallHandler<WorkItem> {
 
 	private static final long DRAIN_CHECK_NANOS = Duration.ofMillis(100).toNanos();
 
-	private final WorkerSettings settings;
+	private final String workerId;
+
+	private final String groupId;
+
+	private final RetryPolicy retry;
 
 	private final boolean batchSignature;
 
 	private final HandlerInvocation invoker;
 
-	// Finds the Kafka transactions a record belongs to; null unless the worker uses them.
-	private final @Nullable Function<WorkItem, @Nullable TransactionalUnits> transactions;
+	// How a failed record runs again, chosen once by the worker's delivery guarantee.
+	private final DeliveryGuarantee delivery;
 
 	private final Backpressure backpressure;
 
@@ -83,10 +81,12 @@ final class RecordHandler implements CallHandler<WorkItem> {
 	// Set when a graceful shutdown drains the worker: failures stop retrying.
 	private volatile boolean draining;
 
-	RecordHandler(WorkerSettings settings, boolean batchSignature, HandlerInvocation invoker, Backpressure backpressure,
-			FailureActions failureActions, Predicate<WorkItem> held, WorkerObserver observer,
-			CallObservations observations, @Nullable Function<WorkItem, @Nullable TransactionalUnits> transactions) {
-		this.settings = settings;
+	RecordHandler(String workerId, String groupId, RetryPolicy retry, boolean batchSignature, HandlerInvocation invoker,
+			Backpressure backpressure, FailureActions failureActions, Predicate<WorkItem> held, WorkerObserver observer,
+			CallObservations observations, DeliveryGuarantee delivery) {
+		this.workerId = workerId;
+		this.groupId = groupId;
+		this.retry = retry;
 		this.batchSignature = batchSignature;
 		this.invoker = invoker;
 		this.backpressure = backpressure;
@@ -94,15 +94,12 @@ final class RecordHandler implements CallHandler<WorkItem> {
 		this.held = held;
 		this.observer = observer;
 		this.observations = observations;
-		this.transactions = transactions;
+		this.delivery = delivery;
 	}
 
 	@Override
 	public CallOutcome handle(List<WorkItem> items) {
-		if (this.transactions != null) {
-			return handleInTransaction(items, this.transactions);
-		}
-		return handleCall(items);
+		return this.delivery.call(items, this::handleCall);
 	}
 
 	private CallOutcome handleCall(List<WorkItem> items) {
@@ -126,74 +123,14 @@ final class RecordHandler implements CallHandler<WorkItem> {
 		return CallOutcome.DONE;
 	}
 
-	// Exactly-once with Kafka transactions: the call runs with its consumer's transaction
-	// bound to the thread, so the handler's sends join it. Records whose retries are
-	// exhausted get the failure policy instead of the handler (see TransactionalUnits).
-	private CallOutcome handleInTransaction(List<WorkItem> items,
-			Function<WorkItem, @Nullable TransactionalUnits> routing) {
-		TransactionalUnits units = routing.apply(items.get(0));
-		if (units == null || items.get(0).partition().isRevoked()) {
-			return CallOutcome.DONE;
-		}
-		List<WorkItem> toHandle = new ArrayList<>(items.size());
-		try (TransactionBinding.Scope binding = TransactionBinding.bind(units.transaction())) {
-			for (WorkItem item : items) {
-				TransactionalUnits.Failure failure = units.exhaustedFailure(item);
-				if (failure == null) {
-					toHandle.add(item);
-				}
-				else if (!applyExhausted(units, item, failure)) {
-					units.fail(List.of(item), failure.last);
-					return CallOutcome.HALT;
-				}
-			}
-			return toHandle.isEmpty() ? CallOutcome.DONE : handleCall(toHandle);
-		}
-		finally {
-			units.afterCall();
-		}
-	}
-
-	// Skip or dead-letter a record whose retries were exhausted in earlier, aborted runs;
-	// the dead letter is sent inside the transaction. Returns false if that failed: the
-	// record then freezes on the next run, so nothing is lost.
-	private boolean applyExhausted(TransactionalUnits units, WorkItem item, TransactionalUnits.Failure failure) {
-		List<WorkItem> records = List.of(item);
-		if (failure.exhaustedPolicy == FailurePolicy.DEAD_LETTER) {
-			DeadLetterPublisher publisher = units.deadLetters();
-			try {
-				if (publisher == null) {
-					throw new IllegalStateException("no dead-letter publisher");
-				}
-				publisher.publish(item.record(), failure.last, failure.attempts);
-			}
-			catch (RuntimeException ex) {
-				logger.error("Worker '" + this.settings.id() + "' could not publish " + item
-						+ " to the dead-letter topic; freezing it instead so nothing is lost", ex);
-				failure.exhaustedPolicy = FailurePolicy.FREEZE;
-				return false;
-			}
-			logger.warn("Worker '" + this.settings.id() + "' dead-lettered " + item + " after " + failure.attempts
-					+ " attempts: " + failure.last);
-			completeAll(records);
-			this.failureActions.count(records, RecordOutcome.DEAD_LETTERED);
-			return true;
-		}
-		logger.error("Worker '" + this.settings.id() + "' skipped " + item + " after " + failure.attempts + " attempts",
-				failure.last);
-		completeAll(records);
-		this.failureActions.count(records, RecordOutcome.SKIPPED);
-		return true;
-	}
-
 	private CallOutcome handleInvocation(List<WorkItem> records) {
 		forEachPartition(records, PartitionOffsets::started);
 		List<ConsumerRecord<?, ?>> consumerRecords = records.stream()
 			.<ConsumerRecord<?, ?>>map(WorkItem::record)
 			.toList();
-		Observation observation = this.observations.start(this.settings.id(), this.settings.groupId(), consumerRecords,
+		Observation observation = this.observations.start(this.workerId, this.groupId, consumerRecords,
 				this.batchSignature);
-		try (RecordLogContext logContext = RecordLogContext.open(this.settings.id(), consumerRecords);
+		try (RecordLogContext logContext = RecordLogContext.open(this.workerId, consumerRecords);
 				Observation.Scope scope = observation.openScope()) {
 			return invokeWithRetries(records, observation);
 		}
@@ -211,7 +148,7 @@ final class RecordHandler implements CallHandler<WorkItem> {
 	}
 
 	private CallOutcome invokeWithRetries(List<WorkItem> records, Observation observation) {
-		RetryPolicy retry = this.settings.failure().retry();
+		RetryPolicy retry = this.retry;
 		RetryPolicy.Backoffs backoffs = null;
 		PartitionOffsets partition = records.get(0).partition();
 		for (int attempt = 1;; attempt++) {
@@ -230,20 +167,9 @@ final class RecordHandler implements CallHandler<WorkItem> {
 				if (partition.isRevoked()) {
 					return failed(observation, ex, CallOutcome.DONE);
 				}
-				TransactionalUnits units = (this.transactions != null) ? this.transactions.apply(records.get(0)) : null;
-				if (units != null) {
-					// No retry in place: the sends of this attempt are in the
-					// transaction,
-					// which must abort; the records run again in a new one.
-					units.fail(records, ex);
-					return failed(observation, ex, CallOutcome.HALT);
-				}
-				if (this.settings.delivery() == Delivery.AT_MOST_ONCE) {
-					logger.error("Worker '" + this.settings.id() + "' failed to handle " + records
-							+ "; skipped (at-most-once)", ex);
-					completeAll(records);
-					this.failureActions.count(records, RecordOutcome.FAILURE);
-					return failed(observation, ex, CallOutcome.DONE);
+				CallOutcome runAgain = this.delivery.afterFailedAttempt(records, ex);
+				if (runAgain != null) {
+					return failed(observation, ex, runAgain);
 				}
 				if (this.draining) {
 					return failed(observation, ex, leaveForRedelivery(records, ex));
@@ -252,16 +178,16 @@ final class RecordHandler implements CallHandler<WorkItem> {
 					// Before the failure policy, so that what the policy logs or sends
 					// belongs to a span that already shows the failure.
 					observation.error(ex);
-					return this.failureActions.exhausted(records, ex, attempt);
+					return this.failureActions.applyInPlace(records, ex, attempt);
 				}
 				backoffs = (backoffs != null) ? backoffs : retry.start();
 				Duration wait = backoffs.next();
 				String waitText = DurationFormatterUtils.print(wait, DurationFormat.Style.COMPOSITE);
 				if (logger.isDebugEnabled()) {
-					logger.debug("Worker '" + this.settings.id() + "' attempt " + attempt + " of " + retry.maxAttempts()
+					logger.debug("Worker '" + this.workerId + "' attempt " + attempt + " of " + retry.maxAttempts()
 							+ " for " + records + " failed (" + ex + "); retrying in " + waitText);
 				}
-				this.failureActions.retrying(records, ex, attempt);
+				this.failureActions.retrying(records);
 				observation.event(Observation.Event.of("retry", "attempt " + attempt + " of " + retry.maxAttempts()
 						+ " failed (" + ex + "); retrying in " + waitText));
 				if (awaitBackoff(partition, wait)) {
@@ -307,7 +233,7 @@ final class RecordHandler implements CallHandler<WorkItem> {
 	}
 
 	private CallOutcome leaveForRedelivery(List<WorkItem> records, Throwable failure) {
-		logger.warn("Worker '" + this.settings.id() + "' is shutting down: " + records
+		logger.warn("Worker '" + this.workerId + "' is shutting down: " + records
 				+ " failed and is left for redelivery after restart (" + failure + ")");
 		return CallOutcome.HALT;
 	}
@@ -327,7 +253,7 @@ final class RecordHandler implements CallHandler<WorkItem> {
 
 	private void called(List<WorkItem> records, long start, boolean success) {
 		this.runningSince.remove(Thread.currentThread());
-		this.observer.handlerCalled(this.settings.id(), records.get(0).record().topic(), records.size(),
+		this.observer.handlerCalled(this.workerId, records.get(0).record().topic(), records.size(),
 				Duration.ofNanos(System.nanoTime() - start), success);
 	}
 

@@ -6,7 +6,6 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -14,28 +13,20 @@ import java.util.concurrent.TimeoutException;
 
 import io.kafkaworker.annotation.Delivery;
 import io.kafkaworker.annotation.WorkerMethod;
-import io.kafkaworker.commit.OffsetCommitter;
+import io.kafkaworker.delivery.DeliveryGuarantee;
 import io.kafkaworker.dispatch.Backpressure;
 import io.kafkaworker.dispatch.Dispatcher;
-import io.kafkaworker.dispatch.Ordering;
 import io.kafkaworker.dispatch.PartitionPauses;
 import io.kafkaworker.dispatch.WorkItem;
-import io.kafkaworker.event.Resolution;
 import io.kafkaworker.event.WorkerEvents;
-import io.kafkaworker.failure.DeadLetterPublisher;
-import io.kafkaworker.failure.FailureActions;
-import io.kafkaworker.failure.FreezeControl;
+import io.kafkaworker.failure.FreezeRegistry;
 import io.kafkaworker.lane.LaneScheduler;
 import io.kafkaworker.lane.LaneSnapshot;
 import io.kafkaworker.offset.PartitionOffsets;
 import io.kafkaworker.runtime.FrozenRecord;
 import io.kafkaworker.runtime.PartitionSnapshot;
-import io.kafkaworker.runtime.WorkerObserver;
 import io.kafkaworker.runtime.WorkerSnapshot;
 import io.kafkaworker.runtime.WorkerView;
-import io.kafkaworker.transaction.KafkaTransaction;
-import io.kafkaworker.transaction.TransactionalIds;
-import io.kafkaworker.transaction.TransactionalProducers;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -70,9 +61,9 @@ public final class Worker implements WorkerView {
 
 	private final Backpressure backpressure;
 
-	private final PartitionPauses pauses = new PartitionPauses();
+	private final PartitionPauses pauses;
 
-	private final FreezeControl freezes;
+	private final FreezeRegistry freezes;
 
 	private final WorkerEvents events;
 
@@ -80,15 +71,9 @@ public final class Worker implements WorkerView {
 
 	private final RecordHandler handler;
 
+	private final DeliveryGuarantee delivery;
+
 	private final Map<Consumer<?, ?>, ConsumerSession> sessions = new ConcurrentHashMap<>();
-
-	private final InvocationDecorator decorator;
-
-	/** Kafka transactions: the ids of the consumers' producers, or null. */
-	private final @Nullable TransactionalIds transactionalIds;
-
-	/** Kafka transactions: which consumer's transaction a partition's records use. */
-	private final Map<PartitionOffsets, TransactionalUnits> transactionRouting = new ConcurrentHashMap<>();
 
 	private volatile @Nullable MessageListenerContainer container;
 
@@ -105,41 +90,16 @@ public final class Worker implements WorkerView {
 			WorkerServices services) {
 		this.settings = settings;
 		this.services = services;
-		this.executor = services.executors().apply(settings);
-		this.events = new WorkerEvents(services.eventPublisher());
-		this.events.setSource(this);
-		Ordering ordering = Ordering.valueOf(settings.mode().name());
-		boolean batch = method.signature().isBatch();
-		HandlerHolder holder = new HandlerHolder();
-		this.scheduler = new LaneScheduler<>(settings.concurrency(), batch ? settings.batchSize() : MAX_CHUNK, !batch,
-				this.executor.executor(), (items) -> Objects.requireNonNull(holder.handler).handle(items));
-		LaneScheduler<WorkItem> lanes = this.scheduler;
-		this.backpressure = new Backpressure(settings.maxBufferedRecords(), settings.maxBufferedBytes(),
-				this.pauses.forBackpressure(),
-				(ordering == Ordering.KEY)
-						? (partition) -> lanes.deepestLane((key) -> partition.equals(Ordering.partitionOf(key)))
-						: (partition) -> 0);
-		DeadLetterPublisher deadLetters = (services.deadLetterTemplate() != null) ? new DeadLetterPublisher(
-				settings.failure(), settings.groupId(), services.deadLetterTemplate(), services.admin()) : null;
-		this.freezes = new FreezeControl(settings.id(), settings.failure(), ordering, this.scheduler, this.pauses,
-				this.events, deadLetters, services.taskScheduler(), services.observer());
-		FailureActions failureActions = new FailureActions(settings.id(), settings.failure(), this.freezes, deadLetters,
-				this.events, this::stopAsync, services.observer());
-		this.decorator = services.invocationDecorators().apply(settings);
-		HandlerMethodInvoker invoker = new HandlerMethodInvoker(method, converter);
-		TransactionalProducers producers = services.transactionalProducers();
-		if (settings.kafkaTransactions() && producers == null) {
-			throw new IllegalStateException("Worker '" + settings.id() + "' uses delivery EXACTLY_ONCE with Kafka "
-					+ "transactions but the application has no ProducerFactory; configure spring.kafka.producer.*");
-		}
-		this.transactionalIds = (settings.kafkaTransactions() && producers != null)
-				? new TransactionalIds(producers.prefix(), settings.id()) : null;
-		Map<PartitionOffsets, TransactionalUnits> routing = this.transactionRouting;
-		this.handler = new RecordHandler(settings, batch, this.decorator.decorate(invoker::invoke), this.backpressure,
-				failureActions, this.scheduler::isHeld, services.observer(), services.observations(),
-				(this.transactionalIds != null) ? (item) -> routing.get(item.partition()) : null);
-		holder.handler = this.handler;
-		this.dispatcher = new Dispatcher(ordering, this.scheduler);
+		WorkerAssembly parts = new WorkerAssembly(settings, method, converter, services, this, this::stopAsync);
+		this.executor = parts.executor;
+		this.events = parts.events;
+		this.pauses = parts.pauses;
+		this.scheduler = parts.scheduler;
+		this.backpressure = parts.backpressure;
+		this.freezes = parts.freezes;
+		this.delivery = parts.delivery;
+		this.handler = parts.handler;
+		this.dispatcher = parts.dispatcher;
 	}
 
 	@Override
@@ -200,33 +160,10 @@ public final class Worker implements WorkerView {
 	}
 
 	private ConsumerSession newSession(Consumer<?, ?> consumer) {
-		WorkerObserver observer = this.services.observer();
-		OffsetCommitter committer = new OffsetCommitter(this.settings.id(), this.settings.commitInterval(),
-				this.settings.commitTimeout(), System::nanoTime, (offsets, duration, failure) -> {
-					observer.committed(this.settings.id(), failure == null, duration);
-					if (failure == null) {
-						this.decorator.committed(this.settings.groupId(), offsets);
-					}
-				});
-		return new ConsumerSession(this.settings, consumer, this.dispatcher, this.scheduler, this.backpressure,
-				committer, this.freezes, this.pauses, this.events, observer, new JoinWatch(this.settings.id(),
-						this.settings.groupId(), this.services.bootstrapServers(), System::nanoTime),
-				transactionsFactory(), this.transactionRouting);
-	}
-
-	private ConsumerSession.@Nullable TransactionalUnitsFactory transactionsFactory() {
-		TransactionalIds ids = this.transactionalIds;
-		TransactionalProducers producers = this.services.transactionalProducers();
-		if (ids == null || producers == null) {
-			return null;
-		}
-		return (rewind, committed, wake) -> {
-			int slot = ids.acquire();
-			KafkaTransaction transaction = new KafkaTransaction(ids.idOf(slot), producers.factory());
-			return new TransactionalUnits(this.settings, transaction, () -> ids.release(slot), this.pauses, this.events,
-					this.services.observer(), this::stopAsync, this.services.taskScheduler(), this.services.admin(),
-					rewind, committed, wake);
-		};
+		return new ConsumerSession(this.settings.id(), consumer, this.dispatcher, this.scheduler, this.backpressure,
+				this.delivery, this.freezes, this.pauses, this.events, this.services.observer(),
+				new JoinWatch(this.settings.id(), this.settings.groupId(), this.services.bootstrapServers(),
+						System::nanoTime));
 	}
 
 	/**
@@ -252,6 +189,10 @@ public final class Worker implements WorkerView {
 		return this.handler;
 	}
 
+	DeliveryGuarantee delivery() {
+		return this.delivery;
+	}
+
 	Collection<ConsumerSession> sessions() {
 		return this.sessions.values();
 	}
@@ -270,37 +211,12 @@ public final class Worker implements WorkerView {
 
 	@Override
 	public List<FrozenRecord> resumeFrozen(String topic, int partition, @Nullable String key) {
-		List<FrozenRecord> resumed = new ArrayList<>(this.freezes.resume(topic, partition, key));
-		for (TransactionalUnits units : transactionalUnits()) {
-			FrozenRecord record = units.resume(new TopicPartition(topic, partition), Resolution.RESUMED);
-			if (record != null && (key == null || key.equals(record.key()))) {
-				resumed.add(record);
-			}
-		}
-		return resumed;
+		return this.freezes.resume(topic, partition, key);
 	}
 
 	@Override
 	public List<FrozenRecord> skipFrozen(String topic, int partition, @Nullable String key, boolean toDeadLetter) {
-		List<FrozenRecord> skipped = new ArrayList<>(this.freezes.skip(topic, partition, key, toDeadLetter));
-		for (TransactionalUnits units : transactionalUnits()) {
-			FrozenRecord record = units.skip(new TopicPartition(topic, partition), toDeadLetter);
-			if (record != null) {
-				skipped.add(record);
-			}
-		}
-		return skipped;
-	}
-
-	private List<TransactionalUnits> transactionalUnits() {
-		List<TransactionalUnits> all = new ArrayList<>();
-		for (ConsumerSession session : this.sessions.values()) {
-			TransactionalUnits units = session.transactions();
-			if (units != null) {
-				all.add(units);
-			}
-		}
-		return all;
+		return this.freezes.skip(topic, partition, key, toDeadLetter);
 	}
 
 	@Override
@@ -345,11 +261,7 @@ public final class Worker implements WorkerView {
 	 * @return the frozen records, oldest first
 	 */
 	public List<FrozenRecord> frozenRecords() {
-		List<FrozenRecord> frozen = new ArrayList<>(this.freezes.frozenRecords());
-		for (TransactionalUnits units : transactionalUnits()) {
-			frozen.addAll(units.frozenRecords());
-		}
-		return frozen;
+		return this.freezes.frozenRecords();
 	}
 
 	private MessageListenerContainer container() {
@@ -452,14 +364,6 @@ public final class Worker implements WorkerView {
 		for (ConsumerSession session : this.sessions.values()) {
 			session.close();
 		}
-	}
-
-	// The scheduler needs the handler and the handler needs what the scheduler feeds:
-	// the holder breaks the cycle during construction only.
-	private static final class HandlerHolder {
-
-		@Nullable RecordHandler handler;
-
 	}
 
 }

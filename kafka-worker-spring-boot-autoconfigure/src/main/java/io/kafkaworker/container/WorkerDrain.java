@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.kafkaworker.annotation.Delivery;
 import io.kafkaworker.dispatch.WorkItem;
 import io.kafkaworker.lane.LaneScheduler;
 import io.kafkaworker.offset.PartitionOffsets;
@@ -57,8 +56,7 @@ final class WorkerDrain {
 		// unhandled would lose them, so it finishes them all.
 		// At-most-once committed what was fetched; a transaction commits only when all
 		// of its records finished: both finish everything fetched.
-		this.mode = (worker.settings().delivery() == Delivery.AT_MOST_ONCE || worker.settings().kafkaTransactions())
-				? DrainMode.ALL : mode;
+		this.mode = worker.delivery().drainsAllFetched() ? DrainMode.ALL : mode;
 		this.deadline = System.nanoTime() + timeout.toNanos();
 	}
 

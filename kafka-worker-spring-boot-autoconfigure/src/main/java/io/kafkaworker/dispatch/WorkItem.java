@@ -1,5 +1,8 @@
 package io.kafkaworker.dispatch;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.kafkaworker.offset.PartitionOffsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -34,6 +37,30 @@ public record WorkItem(ConsumerRecord<Object, Object> record, PartitionOffsets p
 			bytes += header.key().length() + ((header.value() != null) ? header.value().length : 0);
 		}
 		return (int) Math.min(Integer.MAX_VALUE, bytes);
+	}
+
+	/**
+	 * Receive a partition's records from one poll: track them in the partition's
+	 * progress, in offset order, and wrap each with its sequence number.
+	 * @param partition the partition's progress
+	 * @param records the records, in offset order
+	 * @return the work items, in the same order
+	 */
+	public static List<WorkItem> receive(PartitionOffsets partition, List<ConsumerRecord<Object, Object>> records) {
+		int count = records.size();
+		long[] offsets = new long[count];
+		int[] bytes = new int[count];
+		for (int i = 0; i < count; i++) {
+			ConsumerRecord<Object, Object> record = records.get(i);
+			offsets[i] = record.offset();
+			bytes[i] = estimateBytes(record);
+		}
+		long sequence = partition.receive(offsets, bytes, count);
+		List<WorkItem> items = new ArrayList<>(count);
+		for (int i = 0; i < count; i++) {
+			items.add(new WorkItem(records.get(i), partition, sequence + i));
+		}
+		return items;
 	}
 
 	/**

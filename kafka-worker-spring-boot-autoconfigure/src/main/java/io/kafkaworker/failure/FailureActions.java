@@ -2,11 +2,13 @@ package io.kafkaworker.failure;
 
 import java.util.List;
 
+import io.kafkaworker.dispatch.Ordering;
 import io.kafkaworker.dispatch.WorkItem;
 import io.kafkaworker.error.FailurePolicy;
 import io.kafkaworker.event.RecordFailedEvent;
 import io.kafkaworker.event.WorkerEvents;
 import io.kafkaworker.lane.CallOutcome;
+import io.kafkaworker.lane.LaneScheduler;
 import io.kafkaworker.runtime.WorkerObserver;
 import io.kafkaworker.runtime.WorkerObserver.RecordOutcome;
 import org.apache.commons.logging.Log;
@@ -14,9 +16,13 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Applies a worker's failure policy to records whose handler still fails after its
- * retries, on the lane thread: freeze, dead-letter, skip or stop. Nothing here loses a
- * record: a dead letter that cannot be published freezes the record instead.
+ * A worker's failure policy, written once for every delivery guarantee: what happens to
+ * records whose handler still fails after their retries (skip, dead-letter, freeze, stop)
+ * with its log lines, events and counts. Delivery guarantees differ only in how a record
+ * runs again before that: in place ({@link #applyInPlace}, on the lane thread), or by
+ * aborting and re-running a transactional unit, which applies the same actions when the
+ * exhausted record comes round again. Nothing here loses a record: a dead letter that
+ * cannot be published freezes the record instead.
  */
 public final class FailureActions {
 
@@ -24,9 +30,13 @@ public final class FailureActions {
 
 	private final String workerId;
 
-	private final FailureSettings settings;
+	private final FailurePolicy policy;
 
-	private final FreezeControl freezes;
+	private final Ordering ordering;
+
+	private final LaneScheduler<WorkItem> scheduler;
+
+	private final FreezeRegistry freezes;
 
 	private final @Nullable DeadLetterPublisher deadLetters;
 
@@ -36,11 +46,25 @@ public final class FailureActions {
 
 	private final WorkerObserver observer;
 
-	public FailureActions(String workerId, FailureSettings settings, FreezeControl freezes,
-			@Nullable DeadLetterPublisher deadLetters, WorkerEvents events, Runnable stopWorker,
+	/**
+	 * Create the failure policy of one worker.
+	 * @param workerId the worker
+	 * @param policy what happens once retries are exhausted
+	 * @param ordering the worker's mode, which names a record's lane
+	 * @param scheduler the worker's lanes
+	 * @param freezes the worker's freezes
+	 * @param deadLetters the worker's dead-letter publisher, or null if it has none
+	 * @param events publishes the worker's events
+	 * @param stopWorker stops the worker, from any thread but a lane thread's call
+	 * @param observer told about the records' outcomes
+	 */
+	public FailureActions(String workerId, FailurePolicy policy, Ordering ordering, LaneScheduler<WorkItem> scheduler,
+			FreezeRegistry freezes, @Nullable DeadLetterPublisher deadLetters, WorkerEvents events, Runnable stopWorker,
 			WorkerObserver observer) {
 		this.workerId = workerId;
-		this.settings = settings;
+		this.policy = policy;
+		this.ordering = ordering;
+		this.scheduler = scheduler;
 		this.freezes = freezes;
 		this.deadLetters = deadLetters;
 		this.events = events;
@@ -49,96 +73,155 @@ public final class FailureActions {
 	}
 
 	/**
-	 * Note a failed attempt that will be retried.
+	 * Note a failed attempt that will run again.
 	 * @param records the records of the attempt
-	 * @param failure the failure
-	 * @param attempt the attempt that failed
 	 */
-	public void retrying(List<WorkItem> records, Throwable failure, int attempt) {
+	public void retrying(List<WorkItem> records) {
 		count(records, RecordOutcome.RETRY);
 	}
 
 	/**
-	 * Apply the failure policy to records whose retries are exhausted.
-	 * @param records the records of the failed invocation
+	 * Report records whose retries are exhausted, and return the policy that applies to
+	 * them.
+	 * @param records the records of the failed call
+	 * @param failure the last failure
+	 * @param attempts how many times the handler was called
+	 * @return the worker's on-failure policy
+	 */
+	public FailurePolicy exhausted(List<WorkItem> records, Throwable failure, int attempts) {
+		for (WorkItem item : records) {
+			this.events.publish(new RecordFailedEvent(this.events.source(), this.workerId, item.record(), failure,
+					attempts, this.policy));
+		}
+		return this.policy;
+	}
+
+	/**
+	 * Apply the failure policy on the lane thread to records retried in place until their
+	 * retries were exhausted.
+	 * @param records the records of the failed call
 	 * @param failure the last failure
 	 * @param attempts how many times the handler was called
 	 * @return what the lane does next
 	 */
-	public CallOutcome exhausted(List<WorkItem> records, Throwable failure, int attempts) {
-		FailurePolicy policy = this.settings.onFailure();
-		for (WorkItem item : records) {
-			this.events.publish(new RecordFailedEvent(this.events.source(), this.workerId, item.record(), failure,
-					attempts, policy));
-		}
-		return switch (policy) {
-			case SKIP -> skip(records, failure, attempts);
-			case DEAD_LETTER -> deadLetter(records, failure, attempts);
-			case STOP -> stop(records, failure, attempts);
-			case FREEZE -> freeze(records, failure, attempts);
+	public CallOutcome applyInPlace(List<WorkItem> records, Throwable failure, int attempts) {
+		return switch (exhausted(records, failure, attempts)) {
+			case SKIP -> {
+				skip(records, failure, attempts);
+				yield CallOutcome.DONE;
+			}
+			case DEAD_LETTER ->
+				deadLetter(records, failure, attempts) ? CallOutcome.DONE : freezeLane(records, failure, attempts);
+			case STOP -> CallOutcome.haltThen(stop(records, failure, attempts));
+			case FREEZE -> freezeLane(records, failure, attempts);
 		};
 	}
 
-	private CallOutcome skip(List<WorkItem> records, Throwable failure, int attempts) {
+	/**
+	 * Skip records: complete them without handling them.
+	 * @param records the records
+	 * @param failure the last failure
+	 * @param attempts how many times the handler was called
+	 */
+	public void skip(List<WorkItem> records, Throwable failure, int attempts) {
 		logger.error("Worker '" + this.workerId + "' skipped " + describe(records) + " after " + attempts
 				+ " attempts (on-failure SKIP)", failure);
 		records.forEach(WorkItem::complete);
 		count(records, RecordOutcome.SKIPPED);
-		return CallOutcome.DONE;
 	}
 
-	private CallOutcome deadLetter(List<WorkItem> records, Throwable failure, int attempts) {
-		DeadLetterPublisher publisher = this.deadLetters;
-		if (publisher == null) {
-			logger.error("Worker '" + this.workerId + "' cannot dead-letter " + describe(records)
-					+ ": no KafkaTemplate is available; freezing instead");
-			return freeze(records, failure, attempts);
-		}
+	/**
+	 * Publish records to the dead-letter topic and complete them once the broker
+	 * acknowledged them.
+	 * @param records the records
+	 * @param failure the last failure
+	 * @param attempts how many times the handler was called
+	 * @return false if they could not be published: they are not complete, and the caller
+	 * freezes them so nothing is lost
+	 */
+	public boolean deadLetter(List<WorkItem> records, Throwable failure, int attempts) {
 		try {
-			for (WorkItem item : records) {
-				publisher.publish(item.record(), failure, attempts);
-			}
+			publishDeadLetters(records, failure, attempts);
 		}
 		catch (RuntimeException ex) {
 			logger.error("Worker '" + this.workerId + "' could not publish " + describe(records)
 					+ " to the dead-letter topic; freezing instead so nothing is lost", ex);
-			return freeze(records, failure, attempts);
+			return false;
 		}
 		logger.warn("Worker '" + this.workerId + "' dead-lettered " + describe(records) + " after " + attempts
 				+ " attempts: " + failure);
 		records.forEach(WorkItem::complete);
 		count(records, RecordOutcome.DEAD_LETTERED);
-		return CallOutcome.DONE;
+		return true;
 	}
 
-	private CallOutcome stop(List<WorkItem> records, Throwable failure, int attempts) {
+	/**
+	 * Log and count records that stop the worker, and return what stops it.
+	 * @param records the records
+	 * @param failure the last failure
+	 * @param attempts how many times the handler was called
+	 * @return stops the worker; must not run on a lane thread's call
+	 */
+	public Runnable stop(List<WorkItem> records, Throwable failure, int attempts) {
 		logger.error("Worker '" + this.workerId + "' is stopping (on-failure STOP): " + describe(records)
 				+ " failed after " + attempts + " attempts; its offset stays uncommitted", failure);
 		count(records, RecordOutcome.FAILURE);
-		return CallOutcome.haltThen(this.stopWorker);
+		return this.stopWorker;
 	}
 
-	private CallOutcome freeze(List<WorkItem> records, Throwable failure, int attempts) {
+	/**
+	 * Count records that freeze.
+	 * @param records the records
+	 */
+	public void freezing(List<WorkItem> records) {
 		count(records, RecordOutcome.FAILURE);
-		return CallOutcome.haltThen(() -> this.freezes.freeze(records, failure, attempts));
 	}
 
+	/**
+	 * Publish records to the dead-letter topic, waiting for each acknowledgment.
+	 * @param records the records
+	 * @param failure the last failure
+	 * @param attempts how many times the handler was called
+	 * @throws RuntimeException if one could not be published, or the worker has no
+	 * dead-letter publisher
+	 */
+	void publishDeadLetters(List<WorkItem> records, Throwable failure, int attempts) {
+		DeadLetterPublisher publisher = this.deadLetters;
+		if (publisher == null) {
+			throw new IllegalStateException(
+					"No dead-letter publisher: a KafkaTemplate bean is needed to publish to the dead-letter topic");
+		}
+		for (WorkItem item : records) {
+			publisher.publish(item.record(), failure, attempts);
+		}
+	}
+
+	/**
+	 * Count records by topic.
+	 * @param records the records
+	 * @param outcome their outcome
+	 */
 	public void count(List<WorkItem> records, RecordOutcome outcome) {
-		countByTopic(this.observer, this.workerId, records, outcome);
-	}
-
-	// Calls hold one topic's records except the single lane of SERIAL mode over several
-	// topics: count each run of one topic.
-	public static void countByTopic(WorkerObserver observer, String workerId, List<WorkItem> records,
-			RecordOutcome outcome) {
+		// Calls hold one topic's records except the single lane of SERIAL mode over
+		// several topics: count each run of one topic.
 		int start = 0;
 		for (int i = 1; i <= records.size(); i++) {
 			String topic = records.get(start).record().topic();
 			if (i == records.size() || !records.get(i).record().topic().equals(topic)) {
-				observer.recordsHandled(workerId, topic, outcome, i - start);
+				this.observer.recordsHandled(this.workerId, topic, outcome, i - start);
 				start = i;
 			}
 		}
+	}
+
+	// Halt the lane with the records back at its head, then register the freeze, so an
+	// operator who sees it always finds the lane in that state.
+	private CallOutcome freezeLane(List<WorkItem> records, Throwable failure, int attempts) {
+		freezing(records);
+		WorkItem first = records.get(0);
+		Object laneKey = this.ordering.laneKey(first.record(), first.partition().topicPartition());
+		LaneFreeze hold = new LaneFreeze(this.scheduler, laneKey, records, failure, attempts, this);
+		return CallOutcome.haltThen(() -> this.freezes.freezeLane(records, failure, attempts, hold));
 	}
 
 	private static String describe(List<WorkItem> records) {

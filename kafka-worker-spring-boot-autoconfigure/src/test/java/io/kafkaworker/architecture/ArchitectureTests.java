@@ -28,6 +28,10 @@ class ArchitectureTests {
 			"io.kafkaworker.container.HandlerInvocation", "io.kafkaworker.container.WorkerSettings",
 			"io.kafkaworker.dispatch.WorkItem");
 
+	private static final Set<String> DELIVERY_API = Set.of("io.kafkaworker.delivery.DeliveryGuarantee",
+			"io.kafkaworker.delivery.CommitProtocol", "io.kafkaworker.delivery.DeliveryGuarantees",
+			"io.kafkaworker.delivery.DeliveryContext");
+
 	private static final JavaClasses classes = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
 		.importPackages("io.kafkaworker");
@@ -56,7 +60,8 @@ class ArchitectureTests {
 			.should()
 			.dependOnClassesThat()
 			.resideInAnyPackage("org.apache.kafka..", "io.kafkaworker.offset..", "io.kafkaworker.dispatch..",
-					"io.kafkaworker.commit..", "io.kafkaworker.container..", "io.kafkaworker.annotation.."));
+					"io.kafkaworker.commit..", "io.kafkaworker.container..", "io.kafkaworker.annotation..",
+					"io.kafkaworker.delivery..", "io.kafkaworker.failure.."));
 	}
 
 	@Test
@@ -67,7 +72,8 @@ class ArchitectureTests {
 			.should()
 			.dependOnClassesThat()
 			.resideInAnyPackage("io.kafkaworker.lane..", "io.kafkaworker.dispatch..", "io.kafkaworker.commit..",
-					"io.kafkaworker.container..", "io.kafkaworker.annotation.."));
+					"io.kafkaworker.container..", "io.kafkaworker.annotation..", "io.kafkaworker.delivery..",
+					"io.kafkaworker.failure.."));
 	}
 
 	@Test
@@ -79,7 +85,8 @@ class ArchitectureTests {
 			.dependOnClassesThat()
 			.resideInAnyPackage("io.kafkaworker.container..", "io.kafkaworker.autoconfigure..",
 					"io.kafkaworker.annotation..", "io.kafkaworker.dispatch..", "io.kafkaworker.lane..",
-					"io.kafkaworker.offset..", "io.kafkaworker.commit.."));
+					"io.kafkaworker.offset..", "io.kafkaworker.commit..", "io.kafkaworker.delivery..",
+					"io.kafkaworker.failure.."));
 	}
 
 	@Test
@@ -90,7 +97,60 @@ class ArchitectureTests {
 			.should()
 			.dependOnClassesThat()
 			.resideInAnyPackage("io.kafkaworker.container..", "io.kafkaworker.dispatch..", "io.kafkaworker.lane..",
-					"io.kafkaworker.offset..", "io.kafkaworker.commit..", "io.kafkaworker.annotation.."));
+					"io.kafkaworker.offset..", "io.kafkaworker.commit..", "io.kafkaworker.annotation..",
+					"io.kafkaworker.delivery..", "io.kafkaworker.failure.."));
+	}
+
+	@Test
+	void deliveryGuaranteesShouldNotDependOnTheContainer() {
+		check(ArchRuleDefinition.noClasses()
+			.that()
+			.resideInAPackage("io.kafkaworker.delivery..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.kafkaworker.container..", "io.kafkaworker.autoconfigure..",
+					"io.kafkaworker.inbox.."));
+	}
+
+	@Test
+	void failurePolicyShouldDependOnNoDeliveryGuarantee() {
+		check(ArchRuleDefinition.noClasses()
+			.that()
+			.resideInAPackage("io.kafkaworker.failure..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.kafkaworker.delivery..", "io.kafkaworker.transaction..", "io.kafkaworker.commit..",
+					"io.kafkaworker.container..", "io.kafkaworker.autoconfigure.."));
+	}
+
+	@Test
+	void onlyTheDeliveryPackageShouldKnowHowAGuaranteeIsImplemented() {
+		check(ArchRuleDefinition.noClasses()
+			.that()
+			.resideOutsideOfPackage("io.kafkaworker.delivery..")
+			.should()
+			.dependOnClassesThat(DescribedPredicate.describe(
+					"a delivery implementation (anything of the delivery package but its API: "
+							+ String.join(", ", DELIVERY_API) + ")",
+					(type) -> type.getPackageName().equals("io.kafkaworker.delivery")
+							&& !DELIVERY_API.contains(type.getName().replaceAll("\\$.*", "")))));
+	}
+
+	@Test
+	void consumerSessionsAndHandlersShouldNotBranchOnTheDeliveryGuarantee() {
+		check(ArchRuleDefinition.noClasses()
+			.that()
+			.haveFullyQualifiedName("io.kafkaworker.container.ConsumerSession")
+			.or()
+			.haveFullyQualifiedName("io.kafkaworker.container.RecordHandler")
+			.or()
+			.haveFullyQualifiedName("io.kafkaworker.container.WorkerDrain")
+			.should()
+			.dependOnClassesThat()
+			.haveFullyQualifiedName("io.kafkaworker.annotation.Delivery")
+			.orShould()
+			.dependOnClassesThat()
+			.resideInAPackage("io.kafkaworker.transaction.."));
 	}
 
 	@Test

@@ -1,12 +1,12 @@
 package io.kafkaworker.failure;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -23,10 +23,9 @@ import io.kafkaworker.event.Resolution;
 import io.kafkaworker.event.WorkerEvents;
 import io.kafkaworker.lane.LaneScheduler;
 import io.kafkaworker.runtime.FrozenRecord;
-import io.kafkaworker.runtime.WorkerObserver;
-import io.kafkaworker.runtime.WorkerObserver.RecordOutcome;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 
@@ -35,25 +34,28 @@ import org.springframework.format.datetime.standard.DurationFormatterUtils;
 import org.springframework.scheduling.TaskScheduler;
 
 /**
- * The freezes of one worker: which lanes stopped at a failed record, and the operations
- * that release them.
+ * The freezes of one worker, whatever its delivery guarantee: which records stopped their
+ * partition or key, and the operations that release them (resume, skip, the retry-after
+ * timer, a revocation). The operator surface, the read model and the events see every
+ * freeze through this one object.
  *
  * <p>
- * A freeze is registered on the lane thread once the scheduler has halted the failed
- * call's lane with its records back at the head, so an operator who sees the freeze
- * always finds the lane in that state. With scope PARTITION the freeze also holds every
- * record of the partition after the failed one (present and future; records before it
- * still run, so the committed offset reaches it exactly) and pauses the partition at the
- * consumer; with scope KEY (KEY mode only) it halts only the key's lane, and the consumer
- * thread pauses the partition if too many records wait behind its frozen keys.
+ * Two paths register freezes, each with its own {@link FreezeHold} (how its records wait
+ * and how they are let go): a record retried in place freezes its halted lane
+ * ({@link #freezeLane}, with {@link LaneFreeze}); a record of a transactional unit
+ * freezes its partition at the record, which the consumer thread keeps from being
+ * dispatched ({@link #freezePartition}). With scope PARTITION the freeze also pauses the
+ * partition at the consumer; with scope KEY (KEY mode only) it halts only the key's lane,
+ * and the consumer thread pauses the partition if too many records wait behind its frozen
+ * keys.
  *
  * <p>
  * Releasing a freeze removes it first, atomically, so that two operators (or an operator
  * and the retry-after timer) never release it twice.
  */
-public final class FreezeControl {
+public final class FreezeRegistry {
 
-	private static final Log logger = LogFactory.getLog(FreezeControl.class);
+	private static final Log logger = LogFactory.getLog(FreezeRegistry.class);
 
 	private final String workerId;
 
@@ -67,31 +69,34 @@ public final class FreezeControl {
 
 	private final WorkerEvents events;
 
-	private final @Nullable DeadLetterPublisher deadLetters;
-
 	private final @Nullable TaskScheduler retryScheduler;
 
-	private final WorkerObserver observer;
-
-	/** Freezes by the key of the halted lane. */
+	/** Freezes by the key of the halted lane, or by {@link Freeze.PartitionKey}. */
 	private final Map<Object, Freeze> freezes = new ConcurrentHashMap<>();
 
 	/** Partitions paused because too many records wait behind their frozen keys. */
 	private final Set<TopicPartition> backlogPaused = ConcurrentHashMap.newKeySet();
 
-	public FreezeControl(String workerId, FailureSettings settings, Ordering ordering,
+	/**
+	 * Create the freezes of one worker.
+	 * @param workerId the worker
+	 * @param settings the worker's failure handling
+	 * @param ordering the worker's mode
+	 * @param scheduler the worker's lanes
+	 * @param pauses the worker's partition pauses
+	 * @param events publishes the freeze events
+	 * @param retryScheduler runs the retry-after timers, or null
+	 */
+	public FreezeRegistry(String workerId, FailureSettings settings, Ordering ordering,
 			LaneScheduler<WorkItem> scheduler, PartitionPauses pauses, WorkerEvents events,
-			@Nullable DeadLetterPublisher deadLetters, @Nullable TaskScheduler retryScheduler,
-			WorkerObserver observer) {
+			@Nullable TaskScheduler retryScheduler) {
 		this.workerId = workerId;
 		this.settings = settings;
 		this.ordering = ordering;
 		this.scheduler = scheduler;
 		this.pauses = pauses;
 		this.events = events;
-		this.deadLetters = deadLetters;
 		this.retryScheduler = retryScheduler;
-		this.observer = observer;
 	}
 
 	/**
@@ -100,18 +105,16 @@ public final class FreezeControl {
 	 * @param items the records of the failed call, in lane order
 	 * @param failure the last failure
 	 * @param attempts how many times the handler was called
+	 * @param hold lets the lane's records go
 	 */
-	public void freeze(List<WorkItem> items, Throwable failure, int attempts) {
+	void freezeLane(List<WorkItem> items, Throwable failure, int attempts, LaneFreeze hold) {
 		WorkItem first = items.get(0);
 		TopicPartition partition = first.partition().topicPartition();
-		Object laneKey = this.ordering.laneKey(first.record(), partition);
 		FreezeScope scope = (this.settings.freezeScope() == FreezeScope.KEY && this.ordering == Ordering.KEY)
 				? FreezeScope.KEY : FreezeScope.PARTITION;
-		FrozenRecord record = new FrozenRecord(scope.name(), partition.topic(), partition.partition(),
-				first.record().offset(), keyText(first.record().key()), failure.getClass().getName(),
-				failure.getMessage(), Instant.now(), attempts);
-		Freeze freeze = new Freeze(scope, partition, laneKey, List.copyOf(items), record, failure);
-		this.freezes.put(laneKey, freeze);
+		Freeze freeze = new Freeze(scope, partition, hold.laneKey(),
+				record(scope, first.record(), failure, attempts, Instant.now()), hold);
+		this.freezes.put(freeze.key, freeze);
 		if (scope == FreezeScope.PARTITION) {
 			// Records of the partition after the failed one wait; records before it (of
 			// other keys, in KEY mode) still run, so the committed offset reaches it.
@@ -122,19 +125,53 @@ public final class FreezeControl {
 		}
 		if (first.partition().isRevoked()) {
 			// The partition left this consumer while the call failed: its next owner
-			// starts
-			// again at the record, so there is nothing to freeze here.
-			release(freeze, null);
+			// starts again at the record, so there is nothing to freeze here.
+			release(freeze, null, true);
 			return;
 		}
-		logger.error("Worker '" + this.workerId + "' froze " + describe(record) + " after " + attempts + " attempts: "
-				+ failure + ". Resume or skip it with the kafkaworkers actuator endpoint"
-				+ ((this.settings.freezeRetryAfter() != null) ? "; it is retried automatically after "
-						+ DurationFormatterUtils.print(this.settings.freezeRetryAfter(), DurationFormat.Style.COMPOSITE)
-						: ""));
-		scheduleRetry(freeze);
-		this.events.publish((scope == FreezeScope.KEY) ? new KeyFrozenEvent(this.events.source(), this.workerId, record)
-				: new PartitionFrozenEvent(this.events.source(), this.workerId, record));
+		frozen(freeze, failure);
+	}
+
+	/**
+	 * Freeze a partition at a record that the consumer thread keeps from being dispatched
+	 * (a transactional unit commits up to it). Runs on the consumer thread.
+	 * @param partition the partition
+	 * @param record the failed record
+	 * @param failure the last failure
+	 * @param attempts how many times the handler was called
+	 * @param since when the record first failed
+	 * @param hold lets the record go
+	 */
+	public void freezePartition(TopicPartition partition, ConsumerRecord<?, ?> record, Throwable failure, int attempts,
+			Instant since, FreezeHold hold) {
+		Freeze freeze = new Freeze(FreezeScope.PARTITION, partition, new Freeze.PartitionKey(partition),
+				record(FreezeScope.PARTITION, record, failure, attempts, since), hold);
+		this.freezes.put(freeze.key, freeze);
+		this.pauses.pause(partition, PartitionPauses.Reason.FROZEN);
+		frozen(freeze, failure);
+	}
+
+	/**
+	 * Return the record a partition is frozen at by {@link #freezePartition}.
+	 * @param partition the partition
+	 * @return the frozen record, or null
+	 */
+	public @Nullable FrozenRecord frozenAt(TopicPartition partition) {
+		Freeze freeze = this.freezes.get(new Freeze.PartitionKey(partition));
+		return (freeze != null) ? freeze.record : null;
+	}
+
+	/**
+	 * End a freeze of {@link #freezePartition} quietly, without letting its record go or
+	 * publishing an event: the unit that froze it aborted, and its next run freezes the
+	 * partition again at the same record.
+	 * @param partition the partition
+	 */
+	public void withdraw(TopicPartition partition) {
+		Freeze freeze = this.freezes.get(new Freeze.PartitionKey(partition));
+		if (freeze != null) {
+			release(freeze, null, false);
+		}
 	}
 
 	/**
@@ -148,7 +185,7 @@ public final class FreezeControl {
 	public List<FrozenRecord> resume(String topic, int partition, @Nullable String key) {
 		List<FrozenRecord> released = new ArrayList<>();
 		for (Freeze freeze : matching(topic, partition, key)) {
-			if (release(freeze, Resolution.RESUMED)) {
+			if (release(freeze, Resolution.RESUMED, true)) {
 				released.add(freeze.record);
 			}
 		}
@@ -156,9 +193,9 @@ public final class FreezeControl {
 	}
 
 	/**
-	 * Skip the frozen records of a partition, or of one key of it: mark them complete
-	 * without handling them, optionally after publishing them to the dead-letter topic,
-	 * and release the freeze.
+	 * Skip the frozen records of a partition, or of one key of it: complete them without
+	 * handling them, optionally after publishing them to the dead-letter topic, and
+	 * release the freeze.
 	 * @param topic the topic
 	 * @param partition the partition
 	 * @param key the key (as text), or null for every freeze of the partition
@@ -168,26 +205,12 @@ public final class FreezeControl {
 	public List<FrozenRecord> skip(String topic, int partition, @Nullable String key, boolean toDeadLetter) {
 		List<FrozenRecord> skipped = new ArrayList<>();
 		for (Freeze freeze : matching(topic, partition, key)) {
-			List<WorkItem> head = this.scheduler.peekHead(freeze.laneKey, freeze.items.size());
-			if (!sameItems(head, freeze.items)) {
+			if (!freeze.hold.skip(toDeadLetter)) {
 				continue;
 			}
-			if (toDeadLetter) {
-				DeadLetterPublisher publisher = Objects.requireNonNull(this.deadLetters,
-						"No dead-letter publisher: a KafkaTemplate bean is needed to skip to the dead-letter topic");
-				for (WorkItem item : freeze.items) {
-					publisher.publish(item.record(), freeze.failure, freeze.record.attempts());
-				}
-			}
-			List<WorkItem> removed = this.scheduler.removeHead(freeze.laneKey, freeze.items.size());
-			for (WorkItem item : removed) {
-				item.complete();
-			}
-			FailureActions.countByTopic(this.observer, this.workerId, removed,
-					toDeadLetter ? RecordOutcome.DEAD_LETTERED : RecordOutcome.SKIPPED);
 			logger.warn("Worker '" + this.workerId + "' skipped " + describe(freeze.record)
 					+ (toDeadLetter ? " to the dead-letter topic" : "") + " at an operator's request");
-			if (release(freeze, toDeadLetter ? Resolution.SKIPPED_TO_DEAD_LETTER : Resolution.SKIPPED)) {
+			if (release(freeze, toDeadLetter ? Resolution.SKIPPED_TO_DEAD_LETTER : Resolution.SKIPPED, false)) {
 				skipped.add(freeze.record);
 			}
 		}
@@ -203,7 +226,7 @@ public final class FreezeControl {
 	public void forget(TopicPartition partition, Resolution resolution) {
 		for (Freeze freeze : List.copyOf(this.freezes.values())) {
 			if (freeze.partition.equals(partition)) {
-				release(freeze, resolution);
+				release(freeze, resolution, true);
 			}
 		}
 		this.backlogPaused.remove(partition);
@@ -250,17 +273,35 @@ public final class FreezeControl {
 		return records;
 	}
 
-	/**
-	 * Return whether a partition is paused because of its frozen keys' backlog.
-	 * @param partition the partition
-	 * @return true if paused for that reason
-	 */
-	public boolean isBacklogPaused(TopicPartition partition) {
-		return this.backlogPaused.contains(partition);
+	private FrozenRecord record(FreezeScope scope, ConsumerRecord<?, ?> record, Throwable failure, int attempts,
+			Instant since) {
+		return new FrozenRecord(scope.name(), record.topic(), record.partition(), record.offset(),
+				keyText(record.key()), failure.getClass().getName(), failure.getMessage(), since, attempts);
 	}
 
-	private boolean release(Freeze freeze, @Nullable Resolution resolution) {
-		if (!this.freezes.remove(freeze.laneKey, freeze)) {
+	private void frozen(Freeze freeze, Throwable failure) {
+		Duration retryAfter = this.settings.freezeRetryAfter();
+		logger.error(
+				"Worker '" + this.workerId + "' froze " + describe(freeze.record) + " after " + freeze.record.attempts()
+						+ " attempts: " + failure + ". Resume or skip it with the kafkaworkers actuator endpoint"
+						+ ((retryAfter != null)
+								? "; it is retried automatically after "
+										+ DurationFormatterUtils.print(retryAfter, DurationFormat.Style.COMPOSITE)
+								: ""));
+		if (this.retryScheduler != null && retryAfter != null) {
+			freeze.retry = this.retryScheduler.schedule(() -> release(freeze, Resolution.RETRIED_AFTER_DELAY, true),
+					Instant.now().plus(retryAfter));
+		}
+		this.events.publish((freeze.scope == FreezeScope.KEY)
+				? new KeyFrozenEvent(this.events.source(), this.workerId, freeze.record)
+				: new PartitionFrozenEvent(this.events.source(), this.workerId, freeze.record));
+	}
+
+	// End a freeze: lift the partition's hold and pause once no freeze of it is left,
+	// let its records go if asked, and tell listeners why it ended (nothing when the
+	// resolution is null).
+	private boolean release(Freeze freeze, @Nullable Resolution resolution, boolean letGo) {
+		if (!this.freezes.remove(freeze.key, freeze)) {
 			return false;
 		}
 		ScheduledFuture<?> retry = freeze.retry;
@@ -271,7 +312,9 @@ public final class FreezeControl {
 			this.scheduler.unhold(holdId(freeze.partition));
 			this.pauses.resume(freeze.partition, PartitionPauses.Reason.FROZEN);
 		}
-		this.scheduler.release(freeze.laneKey::equals);
+		if (letGo) {
+			freeze.hold.release();
+		}
 		if (resolution != null) {
 			if (resolution == Resolution.RESUMED || resolution == Resolution.RETRIED_AFTER_DELAY) {
 				logger.info(
@@ -293,13 +336,6 @@ public final class FreezeControl {
 		return false;
 	}
 
-	private void scheduleRetry(Freeze freeze) {
-		if (this.retryScheduler != null && this.settings.freezeRetryAfter() != null) {
-			freeze.retry = this.retryScheduler.schedule(() -> release(freeze, Resolution.RETRIED_AFTER_DELAY),
-					Instant.now().plus(this.settings.freezeRetryAfter()));
-		}
-	}
-
 	private List<Freeze> matching(String topic, int partition, @Nullable String key) {
 		TopicPartition topicPartition = new TopicPartition(topic, partition);
 		List<Freeze> matching = new ArrayList<>();
@@ -309,18 +345,6 @@ public final class FreezeControl {
 			}
 		}
 		return matching;
-	}
-
-	private static boolean sameItems(List<WorkItem> head, List<WorkItem> items) {
-		if (head.size() != items.size()) {
-			return false;
-		}
-		for (int i = 0; i < head.size(); i++) {
-			if (head.get(i) != items.get(i)) {
-				return false;
-			}
-		}
-		return true;
 	}
 
 	private static String holdId(TopicPartition partition) {
@@ -333,42 +357,11 @@ public final class FreezeControl {
 				+ "]";
 	}
 
-	public static @Nullable String keyText(@Nullable Object key) {
+	private static @Nullable String keyText(@Nullable Object key) {
 		if (key == null) {
 			return null;
 		}
 		return (key instanceof byte[] bytes) ? HexFormat.of().formatHex(bytes) : key.toString();
-	}
-
-	/**
-	 * One frozen lane.
-	 */
-	private static final class Freeze {
-
-		final FreezeScope scope;
-
-		final TopicPartition partition;
-
-		final Object laneKey;
-
-		final List<WorkItem> items;
-
-		final FrozenRecord record;
-
-		final Throwable failure;
-
-		volatile @Nullable ScheduledFuture<?> retry;
-
-		Freeze(FreezeScope scope, TopicPartition partition, Object laneKey, List<WorkItem> items, FrozenRecord record,
-				Throwable failure) {
-			this.scope = scope;
-			this.partition = partition;
-			this.laneKey = laneKey;
-			this.items = items;
-			this.record = record;
-			this.failure = failure;
-		}
-
 	}
 
 }

@@ -1,0 +1,166 @@
+package io.kafkaworker.container;
+
+import java.util.Objects;
+
+import io.kafkaworker.annotation.WorkerMethod;
+import io.kafkaworker.commit.OffsetCommitter;
+import io.kafkaworker.delivery.DeliveryContext;
+import io.kafkaworker.delivery.DeliveryGuarantee;
+import io.kafkaworker.delivery.DeliveryGuarantees;
+import io.kafkaworker.dispatch.Backpressure;
+import io.kafkaworker.dispatch.Dispatcher;
+import io.kafkaworker.dispatch.Ordering;
+import io.kafkaworker.dispatch.PartitionPauses;
+import io.kafkaworker.dispatch.WorkItem;
+import io.kafkaworker.event.WorkerEvents;
+import io.kafkaworker.failure.DeadLetterPublisher;
+import io.kafkaworker.failure.FailureActions;
+import io.kafkaworker.failure.FreezeRegistry;
+import io.kafkaworker.lane.LaneScheduler;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.support.converter.RecordMessageConverter;
+
+/**
+ * Builds the parts of one worker's engine from its settings and the application's
+ * services, one method per part, in the order they depend on each other. The worker's
+ * delivery guarantee is chosen here, once; nothing else asks which one it is.
+ */
+final class WorkerAssembly {
+
+	/** Most records per call of a single-record handler, handled one after another. */
+	private static final int MAX_CHUNK = 32;
+
+	private final WorkerSettings settings;
+
+	private final WorkerServices services;
+
+	private final Ordering ordering;
+
+	final WorkerExecutor executor;
+
+	final WorkerEvents events;
+
+	final PartitionPauses pauses = new PartitionPauses();
+
+	final LaneScheduler<WorkItem> scheduler;
+
+	final Backpressure backpressure;
+
+	final InvocationDecorator decorator;
+
+	final FreezeRegistry freezes;
+
+	final FailureActions failureActions;
+
+	final DeliveryGuarantee delivery;
+
+	final RecordHandler handler;
+
+	final Dispatcher dispatcher;
+
+	/**
+	 * Build a worker's parts.
+	 * @param settings the worker's settings
+	 * @param method the user's method
+	 * @param converter the converter for payloads that need one, or null
+	 * @param services the application's shared infrastructure
+	 * @param worker the worker: the source of its events, and what on-failure STOP stops
+	 * @param stopWorker stops the worker's container, from any thread
+	 */
+	WorkerAssembly(WorkerSettings settings, WorkerMethod method, @Nullable RecordMessageConverter converter,
+			WorkerServices services, Object worker, Runnable stopWorker) {
+		this.settings = settings;
+		this.services = services;
+		this.ordering = Ordering.valueOf(settings.mode().name());
+		this.executor = services.executors().apply(settings);
+		this.events = events(worker);
+		HandlerHolder holder = new HandlerHolder();
+		this.scheduler = scheduler(method.signature().isBatch(), holder);
+		this.backpressure = backpressure();
+		this.decorator = services.invocationDecorators().apply(settings);
+		this.freezes = freezes();
+		this.failureActions = failureActions(stopWorker);
+		this.delivery = delivery();
+		this.handler = handler(method, converter);
+		holder.handler = this.handler;
+		this.dispatcher = new Dispatcher(this.ordering, this.scheduler);
+	}
+
+	private WorkerEvents events(Object worker) {
+		WorkerEvents workerEvents = new WorkerEvents(this.services.eventPublisher());
+		workerEvents.setSource(worker);
+		return workerEvents;
+	}
+
+	private LaneScheduler<WorkItem> scheduler(boolean batch, HandlerHolder holder) {
+		return new LaneScheduler<>(this.settings.concurrency(), batch ? this.settings.batchSize() : MAX_CHUNK, !batch,
+				this.executor.executor(), (items) -> Objects.requireNonNull(holder.handler).handle(items));
+	}
+
+	private Backpressure backpressure() {
+		LaneScheduler<WorkItem> lanes = this.scheduler;
+		return new Backpressure(this.settings.maxBufferedRecords(), this.settings.maxBufferedBytes(),
+				this.pauses.forBackpressure(),
+				(this.ordering == Ordering.KEY)
+						? (partition) -> lanes.deepestLane((key) -> partition.equals(Ordering.partitionOf(key)))
+						: (partition) -> 0);
+	}
+
+	private FreezeRegistry freezes() {
+		return new FreezeRegistry(this.settings.id(), this.settings.failure(), this.ordering, this.scheduler,
+				this.pauses, this.events, this.services.taskScheduler());
+	}
+
+	private FailureActions failureActions(Runnable stopWorker) {
+		return new FailureActions(this.settings.id(), this.settings.failure().onFailure(), this.ordering,
+				this.scheduler, this.freezes, deadLetterPublisher(), this.events, stopWorker, this.services.observer());
+	}
+
+	// One publisher per worker, whatever path a record fails on.
+	private @Nullable DeadLetterPublisher deadLetterPublisher() {
+		KafkaOperations<Object, Object> template = DeliveryGuarantees.deadLetterTemplate(this.settings.delivery(),
+				this.settings.exactlyOnceStore(), this.services.deadLetterTemplate());
+		return (template != null) ? new DeadLetterPublisher(this.settings.failure(), this.settings.groupId(), template,
+				this.services.admin()) : null;
+	}
+
+	private DeliveryGuarantee delivery() {
+		DeliveryContext context = new DeliveryContext(this.settings.id(), this.settings.failure(),
+				this.settings.revokeTimeout(), this.pauses, this.failureActions, this.freezes,
+				this.services.taskScheduler());
+		return DeliveryGuarantees.of(this.settings.delivery(), this.settings.exactlyOnceStore(), context,
+				this.services.transactionalProducers(), this::committer);
+	}
+
+	// A consumer's committer reports each commit to the metrics and, once it succeeded,
+	// to the invocation decorator (the database inbox prunes what the commit passed).
+	private OffsetCommitter committer() {
+		String id = this.settings.id();
+		return new OffsetCommitter(id, this.settings.commitInterval(), this.settings.commitTimeout(), System::nanoTime,
+				(offsets, duration, failure) -> {
+					this.services.observer().committed(id, failure == null, duration);
+					if (failure == null) {
+						this.decorator.committed(this.settings.groupId(), offsets);
+					}
+				});
+	}
+
+	private RecordHandler handler(WorkerMethod method, @Nullable RecordMessageConverter converter) {
+		HandlerMethodInvoker invoker = new HandlerMethodInvoker(method, converter);
+		return new RecordHandler(this.settings.id(), this.settings.groupId(), this.settings.failure().retry(),
+				method.signature().isBatch(), this.decorator.decorate(invoker::invoke), this.backpressure,
+				this.failureActions, this.scheduler::isHeld, this.services.observer(), this.services.observations(),
+				this.delivery);
+	}
+
+	// The scheduler needs the handler and the handler needs what the scheduler feeds:
+	// the holder breaks the cycle during construction only.
+	private static final class HandlerHolder {
+
+		@Nullable RecordHandler handler;
+
+	}
+
+}

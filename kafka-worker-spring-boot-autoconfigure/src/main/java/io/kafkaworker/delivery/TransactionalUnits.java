@@ -1,0 +1,427 @@
+package io.kafkaworker.delivery;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.kafkaworker.commit.OffsetCommitter;
+import io.kafkaworker.delivery.DeliveryGuarantee.Rewind;
+import io.kafkaworker.delivery.TransactionalUnit.CallFailure;
+import io.kafkaworker.dispatch.WorkItem;
+import io.kafkaworker.error.FailurePolicy;
+import io.kafkaworker.error.RetryPolicy;
+import io.kafkaworker.event.Resolution;
+import io.kafkaworker.offset.PartitionOffsets;
+import io.kafkaworker.runtime.FrozenRecord;
+import io.kafkaworker.transaction.KafkaTransaction;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The commit protocol of one consumer with Kafka transactions ({@code delivery =
+ * EXACTLY_ONCE}, store KAFKA).
+ *
+ * <p>
+ * A unit is the records of one poll: the consumer thread begins a transaction, hands the
+ * records to the lanes (ordering and concurrency as the mode says) and pauses its
+ * partitions; it keeps polling (nothing arrives) until every record of the unit is
+ * complete, then sends the unit's offsets to the transaction with the consumer's group
+ * metadata and commits, and resumes the partitions. What handlers sent through the
+ * {@code TransactionalSender} and the input offsets become visible together.
+ *
+ * <p>
+ * A handler failure aborts the unit: nothing of it becomes visible, every partition of
+ * the unit goes back to its first record of the unit, and the records are fetched and
+ * handled again after the retry back-off. Attempts are counted per record across these
+ * re-runs ({@link RecordAttempts}); once a record's retries are exhausted the worker's
+ * failure policy applies on the next run: SKIP and DEAD_LETTER on the lane instead of the
+ * handler (the dead letter is sent inside the transaction), FREEZE here, by ending the
+ * partition's share of the run just before the record (the transaction commits up to it,
+ * and the partition stays frozen there), STOP at once. Retries never happen in place,
+ * because the sends of a failed attempt cannot be taken back without aborting.
+ *
+ * <p>
+ * Runs on the consumer thread, except {@link #fail}, {@link #afterCall},
+ * {@link #attempts} and the handler's sends (lane threads).
+ */
+final class TransactionalUnits implements CommitProtocol {
+
+	private static final Log logger = LogFactory.getLog(TransactionalUnits.class);
+
+	private static final Duration AFTER_BROKER_FAILURE = Duration.ofSeconds(1);
+
+	private final DeliveryContext context;
+
+	private final Map<PartitionOffsets, TransactionalUnits> routing;
+
+	private final String workerId;
+
+	private final KafkaTransaction transaction;
+
+	private final Runnable onClose;
+
+	private final UnitPauses pauses;
+
+	private final Consumer<?, ?> consumer;
+
+	private final Rewind rewind;
+
+	private final OffsetCommitter committer;
+
+	private final RecordAttempts attempts = new RecordAttempts();
+
+	private volatile @Nullable TransactionalUnit unit;
+
+	TransactionalUnits(DeliveryContext context, Map<PartitionOffsets, TransactionalUnits> routing,
+			KafkaTransaction transaction, Runnable onClose, Consumer<?, ?> consumer, Rewind rewind,
+			OffsetCommitter committer) {
+		this.context = context;
+		this.routing = routing;
+		this.workerId = context.workerId();
+		this.pauses = new UnitPauses(context.pauses(), consumer, context.retryScheduler());
+		this.transaction = transaction;
+		this.onClose = onClose;
+		this.consumer = consumer;
+		this.rewind = rewind;
+		this.committer = committer;
+	}
+
+	/**
+	 * Return the transaction that handlers of this consumer's records send in.
+	 * @return the transaction
+	 */
+	KafkaTransaction transaction() {
+		return this.transaction;
+	}
+
+	/**
+	 * Return the failed attempts of this consumer's records.
+	 * @return the attempts
+	 */
+	RecordAttempts attempts() {
+		return this.attempts;
+	}
+
+	// ---- consumer thread: the commit protocol
+
+	/**
+	 * Prepare the producer when partitions are assigned, before their committed offsets
+	 * are fetched: a pending transaction of a killed predecessor with the same
+	 * transactional id keeps those offsets unstable until it is aborted, and nothing else
+	 * would abort it before records arrive, which they cannot without the offsets.
+	 */
+	@Override
+	public void assigned(Collection<TopicPartition> partitions) {
+		if (partitions.isEmpty()) {
+			return;
+		}
+		try {
+			this.transaction.prepare();
+		}
+		catch (KafkaException ex) {
+			logger.warn("Worker '" + this.workerId + "' could not initialize transactional producer '"
+					+ this.transaction.transactionalId() + "'; trying again with the next transaction: " + ex);
+		}
+	}
+
+	/**
+	 * Decide whether a poll's records start a unit. Records that arrive while a unit runs
+	 * or a back-off lasts (a partition assigned meanwhile, or a pause that took effect
+	 * one poll late) are put back: their partitions go back to the first of them.
+	 */
+	@Override
+	public boolean admit(ConsumerRecords<Object, Object> records) {
+		if (this.unit != null || this.pauses.backingOff()) {
+			this.pauses.putBack(records);
+			return false;
+		}
+		try {
+			this.transaction.begin();
+		}
+		catch (KafkaException ex) {
+			logger.warn("Worker '" + this.workerId + "' could not begin a transaction with producer '"
+					+ this.transaction.transactionalId() + "'; trying again in " + AFTER_BROKER_FAILURE.toMillis()
+					+ " ms: " + ex);
+			this.pauses.putBack(records);
+			this.pauses.backOff(AFTER_BROKER_FAILURE);
+			return false;
+		}
+		this.unit = new TransactionalUnit();
+		return true;
+	}
+
+	/**
+	 * Return the records of a partition that this unit may handle: none of a frozen
+	 * partition, and only those before a record whose retries are exhausted under the
+	 * FREEZE policy, which freezes the partition there.
+	 */
+	@Override
+	public List<ConsumerRecord<Object, Object>> cut(TopicPartition topicPartition,
+			List<ConsumerRecord<Object, Object>> records) {
+		FrozenRecord alreadyFrozen = this.context.freezes().frozenAt(topicPartition);
+		if (alreadyFrozen != null) {
+			this.pauses.seek(topicPartition, alreadyFrozen.offset());
+			return List.of();
+		}
+		for (int i = 0; i < records.size(); i++) {
+			ConsumerRecord<Object, Object> record = records.get(i);
+			RecordAttempts.Failure failure = this.attempts.toFreeze(record);
+			if (failure != null) {
+				freeze(topicPartition, record, failure);
+				this.pauses.seek(topicPartition, record.offset());
+				return records.subList(0, i);
+			}
+		}
+		return records;
+	}
+
+	@Override
+	public void dispatching(PartitionOffsets partition, long firstOffset) {
+		this.routing.put(partition, this);
+		TransactionalUnit current = this.unit;
+		if (current != null) {
+			current.enter(partition, firstOffset);
+		}
+	}
+
+	/**
+	 * Pause every assigned partition until the open unit commits or aborts.
+	 */
+	@Override
+	public void afterDispatch(Collection<PartitionOffsets> assigned) {
+		for (PartitionOffsets partition : assigned) {
+			this.pauses.pause(partition.topicPartition());
+		}
+	}
+
+	/**
+	 * Commit the open unit once it is complete, or abort it once a handler failed; lift
+	 * the pauses once nothing runs and no back-off lasts.
+	 */
+	@Override
+	public void beforePoll(Collection<PartitionOffsets> assigned) {
+		TransactionalUnit current = this.unit;
+		if (current != null) {
+			if (current.failure.get() != null) {
+				abortAfterFailure(current);
+			}
+			else if (current.isComplete()) {
+				commit(current);
+			}
+		}
+		if (this.unit == null) {
+			this.pauses.resumeAll();
+		}
+	}
+
+	@Override
+	public boolean commitNow(Collection<PartitionOffsets> assigned) {
+		return finish();
+	}
+
+	// A transaction covers all of the consumer's partitions: finish it while the
+	// consumer still owns them, so its offsets can still be committed.
+	@Override
+	public void settle() {
+		finish();
+	}
+
+	/**
+	 * Abort the open unit without waiting: its partitions were lost, and their offsets
+	 * may no longer be committed by this consumer.
+	 */
+	@Override
+	public void lost(Collection<TopicPartition> partitions) {
+		TransactionalUnit current = this.unit;
+		if (current != null && !partitions.isEmpty()) {
+			abort(current);
+		}
+	}
+
+	@Override
+	public void released(List<PartitionOffsets> partitions, int droppedRecords, boolean revoked) {
+		partitions.forEach(this.routing::remove);
+	}
+
+	@Override
+	public void forget(TopicPartition topicPartition, Resolution resolution) {
+		this.committer.forget(topicPartition);
+		this.attempts.forget(topicPartition);
+		this.pauses.forget(topicPartition);
+	}
+
+	@Override
+	public long lastCommitted(TopicPartition topicPartition) {
+		return this.committer.lastCommitted(topicPartition);
+	}
+
+	/**
+	 * Abort what is open and close the producer.
+	 */
+	@Override
+	public void close() {
+		this.unit = null;
+		try {
+			this.transaction.close();
+		}
+		finally {
+			this.onClose.run();
+		}
+	}
+
+	// Finish the open unit now, for a revocation, a seek or a shutdown: wait (bounded by
+	// the revoke timeout) for its records, then commit it, or abort it if a handler
+	// failed or time ran out. Returns whether nothing is left uncommitted.
+	private boolean finish() {
+		TransactionalUnit current = this.unit;
+		if (current == null) {
+			return true;
+		}
+		Duration timeout = this.context.revokeTimeout();
+		current.awaitEnd(timeout);
+		if (current.failure.get() != null) {
+			abortAfterFailure(current);
+			return false;
+		}
+		if (current.isComplete()) {
+			return commit(current);
+		}
+		logger.warn("Worker '" + this.workerId + "' aborted a transaction whose records did not finish within "
+				+ timeout.toMillis() + " ms; they are handled again");
+		abort(current);
+		return false;
+	}
+
+	private boolean commit(TransactionalUnit current) {
+		Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+		current.partitions.forEach((topicPartition, partition) -> {
+			if (!partition.isRevoked()) {
+				offsets.put(topicPartition, new OffsetAndMetadata(partition.committableOffset()));
+			}
+		});
+		long start = System.nanoTime();
+		RuntimeException failure;
+		try {
+			failure = this.transaction.commit(offsets, this.consumer.groupMetadata());
+		}
+		catch (RuntimeException ex) {
+			this.transaction.abort();
+			failure = ex;
+		}
+		this.unit = null;
+		this.committer.recordCommitted(offsets, Duration.ofNanos(System.nanoTime() - start), failure);
+		if (failure != null) {
+			logger.warn("Worker '" + this.workerId + "' could not commit the transaction of " + offsets
+					+ " (aborted; the records are handled again): " + failure);
+			rewind(current);
+			this.pauses.backOff(this.context.failure().retry().start().next());
+			return false;
+		}
+		offsets.forEach((topicPartition, offset) -> this.attempts.committed(topicPartition, offset.offset()));
+		return true;
+	}
+
+	private void abort(TransactionalUnit current) {
+		this.unit = null;
+		this.transaction.abort();
+		rewind(current);
+	}
+
+	// The failure policy, for a unit that a failed call aborted: count an attempt for
+	// each of the call's records, back off and run them again while the retry policy
+	// allows; past that the policy applies when they come round again.
+	private void abortAfterFailure(TransactionalUnit current) {
+		CallFailure callFailure = current.failure.get();
+		abort(current);
+		if (callFailure == null) {
+			return;
+		}
+		Throwable ex = callFailure.failure();
+		List<WorkItem> items = callFailure.items();
+		RetryPolicy retry = this.context.failure().retry();
+		int attempts = this.attempts.failed(items, ex);
+		if (retry.shouldRetry(ex, attempts)) {
+			RetryPolicy.Backoffs backoffs = retry.start();
+			Duration wait = Duration.ZERO;
+			for (int i = 0; i < attempts; i++) {
+				wait = backoffs.next();
+			}
+			this.pauses.backOff(wait);
+			this.context.actions().retrying(items);
+			if (logger.isDebugEnabled()) {
+				logger.debug("Worker '" + this.workerId + "' aborted a transaction: attempt " + attempts + " of "
+						+ retry.maxAttempts() + " for " + items + " failed (" + ex + "); running again in "
+						+ wait.toMillis() + " ms");
+			}
+			return;
+		}
+		FailurePolicy policy = this.context.actions().exhausted(items, ex, attempts);
+		this.attempts.exhausted(items, policy);
+		logger.warn("Worker '" + this.workerId + "' aborted a transaction: " + items + " failed after " + attempts
+				+ " attempts (" + ex + "); on-failure " + policy + " applies when the records run again");
+		switch (policy) {
+			case STOP -> this.context.actions().stop(items, ex, attempts).run();
+			case FREEZE -> this.context.actions().freezing(items);
+			case SKIP, DEAD_LETTER -> {
+				// applied on the lane when the records run again
+			}
+		}
+	}
+
+	private void rewind(TransactionalUnit current) {
+		for (TopicPartition topicPartition : current.frozenHere) {
+			// Frozen during this run: the next run freezes it again at the same record.
+			this.context.freezes().withdraw(topicPartition);
+		}
+		this.rewind.rewind(current.firstOffsets);
+		current.partitions.values().forEach(this.routing::remove);
+	}
+
+	private void freeze(TopicPartition topicPartition, ConsumerRecord<Object, Object> record,
+			RecordAttempts.Failure failure) {
+		TransactionalUnit current = this.unit;
+		if (current != null) {
+			current.frozenHere.add(topicPartition);
+		}
+		this.context.freezes()
+			.freezePartition(topicPartition, record, failure.last, failure.attempts, failure.since,
+					this.attempts.holdOf(record));
+	}
+
+	// ---- lane threads
+
+	/**
+	 * Report a failed handler call: the unit aborts before the next poll. Calls of an
+	 * earlier unit that finish late are ignored (that unit already ended).
+	 * @param items the call's records
+	 * @param failure the failure
+	 */
+	void fail(List<WorkItem> items, Throwable failure) {
+		TransactionalUnit current = this.unit;
+		if (current != null && current.fail(items, failure)) {
+			this.consumer.wakeup();
+		}
+	}
+
+	/**
+	 * After a call: if it finished the unit, wake the consumer thread, which waits in a
+	 * poll of paused partitions, so the transaction commits now rather than after the
+	 * poll timeout.
+	 */
+	void afterCall() {
+		TransactionalUnit current = this.unit;
+		if (current != null && current.completedNow()) {
+			this.consumer.wakeup();
+		}
+	}
+
+}

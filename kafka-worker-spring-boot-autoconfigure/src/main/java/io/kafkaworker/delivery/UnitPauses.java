@@ -1,0 +1,119 @@
+package io.kafkaworker.delivery;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+
+import io.kafkaworker.dispatch.PartitionPauses;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.scheduling.TaskScheduler;
+
+/**
+ * Keeps one consumer's partitions from delivering while a transactional unit runs or a
+ * back-off before its re-run lasts: paused for
+ * {@link PartitionPauses.Reason#TRANSACTION}, and sent back to records that arrived
+ * anyway. Runs on the consumer thread.
+ */
+final class UnitPauses {
+
+	private final PartitionPauses pauses;
+
+	private final Consumer<?, ?> consumer;
+
+	private final @Nullable TaskScheduler retryScheduler;
+
+	/** Partitions paused while a unit runs or a back-off lasts. */
+	private final Set<TopicPartition> paused = new HashSet<>();
+
+	private long backoffUntilNanos = System.nanoTime();
+
+	UnitPauses(PartitionPauses pauses, Consumer<?, ?> consumer, @Nullable TaskScheduler retryScheduler) {
+		this.pauses = pauses;
+		this.consumer = consumer;
+		this.retryScheduler = retryScheduler;
+	}
+
+	/**
+	 * Pause a partition until {@link #resumeAll}.
+	 * @param topicPartition the partition
+	 */
+	void pause(TopicPartition topicPartition) {
+		if (this.paused.add(topicPartition)) {
+			this.pauses.pause(topicPartition, PartitionPauses.Reason.TRANSACTION);
+		}
+	}
+
+	/**
+	 * Send a poll's partitions back to its first records, and pause them.
+	 * @param records the poll's records
+	 */
+	void putBack(ConsumerRecords<Object, Object> records) {
+		for (TopicPartition topicPartition : records.partitions()) {
+			seek(topicPartition, records.records(topicPartition).get(0).offset());
+			pause(topicPartition);
+		}
+	}
+
+	/**
+	 * Move a partition's position, unless it is no longer assigned.
+	 * @param topicPartition the partition
+	 * @param offset the offset to fetch next
+	 */
+	void seek(TopicPartition topicPartition, long offset) {
+		try {
+			this.consumer.seek(topicPartition, offset);
+		}
+		catch (IllegalStateException ex) {
+			// No longer assigned: the next owner starts from the last commit.
+		}
+	}
+
+	/**
+	 * Wait before the next unit. The consumer waits in a poll of paused partitions: it is
+	 * woken when the back-off ends, so the records run again then rather than after the
+	 * poll timeout.
+	 * @param wait how long
+	 */
+	void backOff(Duration wait) {
+		this.backoffUntilNanos = System.nanoTime() + wait.toNanos();
+		TaskScheduler scheduler = this.retryScheduler;
+		if (scheduler != null && !wait.isZero()) {
+			scheduler.schedule(this.consumer::wakeup, Instant.now().plus(wait));
+		}
+	}
+
+	/**
+	 * Return whether a back-off lasts.
+	 * @return true until the back-off ends
+	 */
+	boolean backingOff() {
+		return System.nanoTime() - this.backoffUntilNanos < 0;
+	}
+
+	/**
+	 * Resume every partition paused here, unless a back-off lasts.
+	 */
+	void resumeAll() {
+		if (this.paused.isEmpty() || backingOff()) {
+			return;
+		}
+		for (TopicPartition topicPartition : this.paused) {
+			this.pauses.resume(topicPartition, PartitionPauses.Reason.TRANSACTION);
+		}
+		this.paused.clear();
+	}
+
+	/**
+	 * Forget a partition that left the consumer.
+	 * @param topicPartition the partition
+	 */
+	void forget(TopicPartition topicPartition) {
+		this.paused.remove(topicPartition);
+	}
+
+}
