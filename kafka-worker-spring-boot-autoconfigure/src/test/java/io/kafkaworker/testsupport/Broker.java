@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
@@ -12,12 +13,15 @@ import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -163,6 +167,33 @@ public final class Broker {
 				.stream()
 				.filter((entry) -> entry.getKey().topic().equals(topic) && entry.getValue() != null)
 				.collect(Collectors.toMap(Map.Entry::getKey, (entry) -> entry.getValue().offset()));
+		}
+		catch (InterruptedException | ExecutionException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Return the partitions each member of a consumer group holds, once the group is
+	 * stable.
+	 * @param groupId the group
+	 * @return one set of partitions per member, or an empty list while the group is not
+	 * stable
+	 */
+	public static List<Set<TopicPartition>> stableAssignments(String groupId) {
+		try (Admin admin = admin()) {
+			ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(groupId))
+				.describedGroups()
+				.get(groupId)
+				.get();
+			if (group.groupState() != GroupState.STABLE) {
+				return List.of();
+			}
+			return group.members()
+				.stream()
+				.map(MemberDescription::assignment)
+				.map((assignment) -> Set.copyOf(assignment.topicPartitions()))
+				.toList();
 		}
 		catch (InterruptedException | ExecutionException ex) {
 			throw new IllegalStateException(ex);
