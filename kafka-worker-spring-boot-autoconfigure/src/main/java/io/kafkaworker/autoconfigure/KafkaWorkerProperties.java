@@ -23,9 +23,9 @@ import org.springframework.util.unit.DataSize;
  *
  * <p>
  * A worker's setting is the first of: {@code kafka.worker.workers.<id>.*}, the
- * {@code @KafkaBatchWorker} attribute, {@code kafka.worker.defaults.*}, the default shown
- * here. Connection, security and serialization settings are Spring Boot's own
- * {@code spring.kafka.*}; there is no second connection configuration.
+ * {@code @KafkaBatchWorker} attribute, {@code kafka.worker.defaults.*}, whose initial
+ * values are the built-in defaults. Connection, security and serialization settings are
+ * Spring Boot's own {@code spring.kafka.*}; there is no second connection configuration.
  */
 @ConfigurationProperties("kafka.worker")
 public class KafkaWorkerProperties {
@@ -88,219 +88,17 @@ public class KafkaWorkerProperties {
 	}
 
 	/**
-	 * Settings that apply to every worker that does not set them itself.
+	 * Settings that apply to every worker that does not set them itself. Their initial
+	 * values are the built-in defaults.
 	 */
-	public static class Defaults {
-
-		/**
-		 * Ordering contract: SERIAL, PARTITION, KEY or PARALLEL.
-		 */
-		private Mode mode = Mode.PARTITION;
-
-		/**
-		 * Delivery guarantee: AT_LEAST_ONCE, AT_MOST_ONCE or EXACTLY_ONCE.
-		 */
-		private Delivery delivery = Delivery.AT_LEAST_ONCE;
-
-		private final WorkerExactlyOnce exactlyOnce = new WorkerExactlyOnce(ExactlyOnceStore.KAFKA);
-
-		/**
-		 * Kafka consumer properties of every worker's consumers, on top of
-		 * spring.kafka.consumer.* (for example max.poll.records, which bounds an
-		 * exactly-once transaction). Not allowed: bootstrap.servers, group.id,
-		 * enable.auto.commit and the deserializers; with EXACTLY_ONCE, isolation.level
-		 * stays read_committed.
-		 */
-		private final Map<String, String> consumerProperties = new LinkedHashMap<>();
-
-		/**
-		 * Most handler calls that run at once per worker, across its partitions and
-		 * consumers. With single-record handlers, the most records in flight.
-		 */
-		private int concurrency = 16;
-
-		/**
-		 * Consumer threads per worker (the listener container's concurrency).
-		 */
-		private int consumers = 1;
-
-		/**
-		 * Most records per call of a lane-batch handler (a method taking a List).
-		 */
-		private int batchSize = 100;
-
-		/**
-		 * Whether workers start with the application context.
-		 */
-		private boolean autoStartup = true;
-
-		/**
-		 * Most records a worker holds in memory, buffered or in flight, before it pauses
-		 * the partitions that feed the backlog. When unset, 100 times the records that
-		 * can be in flight (concurrency times the records per call), and at least 10000.
-		 */
-		private @Nullable Integer maxBufferedRecords;
-
-		/**
-		 * Most memory the records a worker holds may take, estimated from their
-		 * serialized size plus a fixed overhead per record, before it pauses the
-		 * partitions that feed the backlog. When unset, a tenth of the JVM's maximum
-		 * heap.
-		 */
-		private @Nullable DataSize maxBufferedBytes;
-
-		/**
-		 * Time between commits of completed offsets. Commits also happen on partition
-		 * revocation and when the worker stops.
-		 */
-		private Duration commitInterval = Duration.ofSeconds(1);
-
-		/**
-		 * Longest time one offset commit may block a consumer thread.
-		 */
-		private Duration commitTimeout = Duration.ofSeconds(10);
-
-		/**
-		 * Longest time a partition revocation waits for the partition's in-flight records
-		 * before committing and letting the partition go. Records still running then are
-		 * redelivered to the partition's next owner.
-		 */
-		private Duration revokeTimeout = Duration.ofSeconds(10);
-
-		/**
-		 * What to do with a record whose handler still fails after its retries: FREEZE,
-		 * DEAD_LETTER, SKIP or STOP. Defaults to FREEZE.
-		 */
-		private @Nullable FailurePolicy onFailure;
-
-		private final Retry retry = new Retry();
-
-		private final Freeze freeze = new Freeze();
-
-		private final DeadLetter deadLetter = new DeadLetter();
-
-		public Mode getMode() {
-			return this.mode;
-		}
-
-		public void setMode(Mode mode) {
-			this.mode = mode;
-		}
-
-		public Delivery getDelivery() {
-			return this.delivery;
-		}
-
-		public void setDelivery(Delivery delivery) {
-			this.delivery = delivery;
-		}
-
-		public int getConcurrency() {
-			return this.concurrency;
-		}
-
-		public void setConcurrency(int concurrency) {
-			this.concurrency = concurrency;
-		}
-
-		public int getConsumers() {
-			return this.consumers;
-		}
-
-		public void setConsumers(int consumers) {
-			this.consumers = consumers;
-		}
-
-		public int getBatchSize() {
-			return this.batchSize;
-		}
-
-		public void setBatchSize(int batchSize) {
-			this.batchSize = batchSize;
-		}
-
-		public boolean isAutoStartup() {
-			return this.autoStartup;
-		}
-
-		public void setAutoStartup(boolean autoStartup) {
-			this.autoStartup = autoStartup;
-		}
-
-		public @Nullable Integer getMaxBufferedRecords() {
-			return this.maxBufferedRecords;
-		}
-
-		public void setMaxBufferedRecords(@Nullable Integer maxBufferedRecords) {
-			this.maxBufferedRecords = maxBufferedRecords;
-		}
-
-		public @Nullable DataSize getMaxBufferedBytes() {
-			return this.maxBufferedBytes;
-		}
-
-		public void setMaxBufferedBytes(@Nullable DataSize maxBufferedBytes) {
-			this.maxBufferedBytes = maxBufferedBytes;
-		}
-
-		public Duration getCommitInterval() {
-			return this.commitInterval;
-		}
-
-		public void setCommitInterval(Duration commitInterval) {
-			this.commitInterval = commitInterval;
-		}
-
-		public Duration getCommitTimeout() {
-			return this.commitTimeout;
-		}
-
-		public void setCommitTimeout(Duration commitTimeout) {
-			this.commitTimeout = commitTimeout;
-		}
-
-		public Duration getRevokeTimeout() {
-			return this.revokeTimeout;
-		}
-
-		public void setRevokeTimeout(Duration revokeTimeout) {
-			this.revokeTimeout = revokeTimeout;
-		}
-
-		public @Nullable FailurePolicy getOnFailure() {
-			return this.onFailure;
-		}
-
-		public void setOnFailure(@Nullable FailurePolicy onFailure) {
-			this.onFailure = onFailure;
-		}
-
-		public Retry getRetry() {
-			return this.retry;
-		}
-
-		public WorkerExactlyOnce getExactlyOnce() {
-			return this.exactlyOnce;
-		}
-
-		public Freeze getFreeze() {
-			return this.freeze;
-		}
-
-		public DeadLetter getDeadLetter() {
-			return this.deadLetter;
-		}
-
-		public Map<String, String> getConsumerProperties() {
-			return this.consumerProperties;
-		}
+	public static class Defaults extends WorkerSettingsProperties {
 
 	}
 
 	/**
 	 * Settings of one worker. Unset values come from the annotation, then the defaults.
 	 */
-	public static class Worker {
+	public static class Worker extends WorkerSettingsProperties {
 
 		/**
 		 * Topics to consume, replacing the annotation's.
@@ -308,87 +106,13 @@ public class KafkaWorkerProperties {
 		private List<String> topics = new ArrayList<>();
 
 		/**
-		 * Consumer group. Defaults to the worker id.
+		 * Consumer group. When unset, the annotation's group, else the worker id.
 		 */
 		private @Nullable String groupId;
 
-		/**
-		 * Ordering contract: SERIAL, PARTITION, KEY or PARALLEL.
-		 */
-		private @Nullable Mode mode;
-
-		/**
-		 * Delivery guarantee: AT_LEAST_ONCE, AT_MOST_ONCE or EXACTLY_ONCE.
-		 */
-		private @Nullable Delivery delivery;
-
-		private final WorkerExactlyOnce exactlyOnce = new WorkerExactlyOnce(null);
-
-		/**
-		 * Kafka consumer properties of this worker's consumers, on top of
-		 * spring.kafka.consumer.* and the defaults' (for example max.poll.records, which
-		 * bounds an exactly-once transaction). Not allowed: bootstrap.servers, group.id,
-		 * enable.auto.commit and the deserializers; with EXACTLY_ONCE, isolation.level
-		 * stays read_committed.
-		 */
-		private final Map<String, String> consumerProperties = new LinkedHashMap<>();
-
-		/**
-		 * Most handler calls that run at once for this worker.
-		 */
-		private @Nullable Integer concurrency;
-
-		/**
-		 * Consumer threads of this worker.
-		 */
-		private @Nullable Integer consumers;
-
-		/**
-		 * Most records per call of a lane-batch handler.
-		 */
-		private @Nullable Integer batchSize;
-
-		/**
-		 * Whether this worker starts with the application context.
-		 */
-		private @Nullable Boolean autoStartup;
-
-		/**
-		 * Most records this worker holds in memory, buffered or in flight.
-		 */
-		private @Nullable Integer maxBufferedRecords;
-
-		/**
-		 * Most memory the records this worker holds may take, estimated.
-		 */
-		private @Nullable DataSize maxBufferedBytes;
-
-		/**
-		 * Time between commits of completed offsets.
-		 */
-		private @Nullable Duration commitInterval;
-
-		/**
-		 * Longest time one offset commit may block a consumer thread.
-		 */
-		private @Nullable Duration commitTimeout;
-
-		/**
-		 * Longest time a partition revocation waits for in-flight records.
-		 */
-		private @Nullable Duration revokeTimeout;
-
-		/**
-		 * What to do with a record whose handler still fails after its retries: FREEZE,
-		 * DEAD_LETTER, SKIP or STOP. Defaults to FREEZE.
-		 */
-		private @Nullable FailurePolicy onFailure;
-
-		private final Retry retry = new Retry();
-
-		private final Freeze freeze = new Freeze();
-
-		private final DeadLetter deadLetter = new DeadLetter();
+		public Worker() {
+			unset();
+		}
 
 		public List<String> getTopics() {
 			return this.topics;
@@ -406,6 +130,128 @@ public class KafkaWorkerProperties {
 			this.groupId = groupId;
 		}
 
+	}
+
+	/**
+	 * The settings of a worker, declared once for {@code kafka.worker.defaults.*} and
+	 * {@code kafka.worker.workers.<id>.*}. The initializers are the built-in defaults,
+	 * which {@link Defaults} keeps; a {@link Worker} starts with every setting unset (see
+	 * {@link #unset()}), so that a setting it does not configure falls back to the
+	 * annotation, then to the defaults.
+	 */
+	public abstract static class WorkerSettingsProperties {
+
+		/**
+		 * Ordering contract: SERIAL, PARTITION, KEY or PARALLEL.
+		 */
+		private @Nullable Mode mode = Mode.PARTITION;
+
+		/**
+		 * Delivery guarantee: AT_LEAST_ONCE, AT_MOST_ONCE or EXACTLY_ONCE.
+		 */
+		private @Nullable Delivery delivery = Delivery.AT_LEAST_ONCE;
+
+		private final WorkerExactlyOnce exactlyOnce = new WorkerExactlyOnce();
+
+		/**
+		 * Kafka consumer properties of the worker's consumers, on top of
+		 * spring.kafka.consumer.* (a worker's own entries win over the defaults'), for
+		 * example max.poll.records, which bounds an exactly-once transaction. Not
+		 * allowed: bootstrap.servers, group.id, client.id, enable.auto.commit and the
+		 * deserializers; with EXACTLY_ONCE, isolation.level stays read_committed.
+		 */
+		private final Map<String, String> consumerProperties = new LinkedHashMap<>();
+
+		/**
+		 * Most handler calls that run at once per worker, across its partitions and
+		 * consumers. With single-record handlers, the most records in flight.
+		 */
+		private @Nullable Integer concurrency = 16;
+
+		/**
+		 * Consumer threads per worker (the listener container's concurrency).
+		 */
+		private @Nullable Integer consumers = 1;
+
+		/**
+		 * Most records per call of a lane-batch handler (a method taking a List).
+		 */
+		private @Nullable Integer batchSize = 100;
+
+		/**
+		 * Whether the worker starts with the application context.
+		 */
+		private @Nullable Boolean autoStartup = true;
+
+		/**
+		 * Most records a worker holds in memory, buffered or in flight, before it pauses
+		 * the partitions that feed the backlog. When unset, 100 times the records that
+		 * can be in flight (concurrency times the records per call) and at least 10000;
+		 * with AT_MOST_ONCE, 2 times and at least 500.
+		 */
+		private @Nullable Integer maxBufferedRecords;
+
+		/**
+		 * Most memory the records a worker holds may take, estimated from their
+		 * serialized size plus a fixed overhead per record, before it pauses the
+		 * partitions that feed the backlog. When unset, a tenth of the JVM's maximum
+		 * heap.
+		 */
+		private @Nullable DataSize maxBufferedBytes;
+
+		/**
+		 * Time between commits of completed offsets. Commits also happen on partition
+		 * revocation and when the worker stops.
+		 */
+		private @Nullable Duration commitInterval = Duration.ofSeconds(1);
+
+		/**
+		 * Longest time one offset commit may block a consumer thread.
+		 */
+		private @Nullable Duration commitTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * Longest time a partition revocation waits for the partition's in-flight records
+		 * before committing and letting the partition go. Records still running then are
+		 * redelivered to the partition's next owner.
+		 */
+		private @Nullable Duration revokeTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * What to do with a record whose handler still fails after its retries: FREEZE,
+		 * DEAD_LETTER, SKIP or STOP.
+		 */
+		private @Nullable FailurePolicy onFailure = FailurePolicy.FREEZE;
+
+		private final Retry retry = new Retry();
+
+		private final Freeze freeze = new Freeze();
+
+		private final DeadLetter deadLetter = new DeadLetter();
+
+		/**
+		 * Clear every setting, so that each falls back to the annotation, then to the
+		 * defaults. Collections stay empty: a worker's entries add to the defaults'.
+		 */
+		void unset() {
+			this.mode = null;
+			this.delivery = null;
+			this.concurrency = null;
+			this.consumers = null;
+			this.batchSize = null;
+			this.autoStartup = null;
+			this.maxBufferedRecords = null;
+			this.maxBufferedBytes = null;
+			this.commitInterval = null;
+			this.commitTimeout = null;
+			this.revokeTimeout = null;
+			this.onFailure = null;
+			this.exactlyOnce.setStore(null);
+			this.retry.unset();
+			this.freeze.unset();
+			this.deadLetter.unset();
+		}
+
 		public @Nullable Mode getMode() {
 			return this.mode;
 		}
@@ -420,6 +266,14 @@ public class KafkaWorkerProperties {
 
 		public void setDelivery(@Nullable Delivery delivery) {
 			this.delivery = delivery;
+		}
+
+		public WorkerExactlyOnce getExactlyOnce() {
+			return this.exactlyOnce;
+		}
+
+		public Map<String, String> getConsumerProperties() {
+			return this.consumerProperties;
 		}
 
 		public @Nullable Integer getConcurrency() {
@@ -506,10 +360,6 @@ public class KafkaWorkerProperties {
 			return this.retry;
 		}
 
-		public WorkerExactlyOnce getExactlyOnce() {
-			return this.exactlyOnce;
-		}
-
 		public Freeze getFreeze() {
 			return this.freeze;
 		}
@@ -518,23 +368,17 @@ public class KafkaWorkerProperties {
 			return this.deadLetter;
 		}
 
-		public Map<String, String> getConsumerProperties() {
-			return this.consumerProperties;
-		}
-
 	}
 
 	/**
-	 * In-place retries of a failed call. Unset values fall back to
-	 * {@code kafka.worker.defaults.retry.*}, then to the built-in defaults.
+	 * In-place retries of a failed call.
 	 */
 	public static class Retry {
 
 		/**
-		 * Total attempts per record, the first included; 1 disables retries. Defaults to
-		 * 3.
+		 * Total attempts per record, the first included; 1 disables retries.
 		 */
-		private @Nullable Integer maxAttempts;
+		private @Nullable Integer maxAttempts = 3;
 
 		private final Backoff backoff = new Backoff();
 
@@ -543,6 +387,11 @@ public class KafkaWorkerProperties {
 		 * deserialization, message conversion, class cast and validation failures.
 		 */
 		private List<Class<? extends Throwable>> nonRetryableExceptions = new ArrayList<>();
+
+		void unset() {
+			this.maxAttempts = null;
+			this.backoff.unset();
+		}
 
 		public @Nullable Integer getMaxAttempts() {
 			return this.maxAttempts;
@@ -572,19 +421,25 @@ public class KafkaWorkerProperties {
 	public static class Backoff {
 
 		/**
-		 * Wait before the second attempt. Defaults to 1s.
+		 * Wait before the second attempt.
 		 */
-		private @Nullable Duration initial;
+		private @Nullable Duration initial = Duration.ofSeconds(1);
 
 		/**
-		 * Factor by which each wait grows. Defaults to 2.
+		 * Factor by which each wait grows.
 		 */
-		private @Nullable Double multiplier;
+		private @Nullable Double multiplier = 2.0;
 
 		/**
-		 * Longest wait between attempts. Defaults to 30s.
+		 * Longest wait between attempts.
 		 */
-		private @Nullable Duration max;
+		private @Nullable Duration max = Duration.ofSeconds(30);
+
+		void unset() {
+			this.initial = null;
+			this.multiplier = null;
+			this.max = null;
+		}
 
 		public @Nullable Duration getInitial() {
 			return this.initial;
@@ -619,9 +474,8 @@ public class KafkaWorkerProperties {
 
 		/**
 		 * What a freeze stops: PARTITION, or KEY (only the failed key, KEY mode only).
-		 * Defaults to PARTITION.
 		 */
-		private @Nullable FreezeScope scope;
+		private @Nullable FreezeScope scope = FreezeScope.PARTITION;
 
 		/**
 		 * Re-attempt a frozen record automatically after this delay. Unset: the record
@@ -631,9 +485,15 @@ public class KafkaWorkerProperties {
 
 		/**
 		 * With KEY scope, most records of a partition that may wait behind its frozen
-		 * keys before the whole partition is paused. Defaults to 10000.
+		 * keys before the whole partition is paused.
 		 */
-		private @Nullable Integer maxHeldRecords;
+		private @Nullable Integer maxHeldRecords = 10000;
+
+		void unset() {
+			this.scope = null;
+			this.retryAfter = null;
+			this.maxHeldRecords = null;
+		}
 
 		public @Nullable FreezeScope getScope() {
 			return this.scope;
@@ -667,21 +527,26 @@ public class KafkaWorkerProperties {
 	public static class DeadLetter {
 
 		/**
-		 * Topic for dead letters. Defaults to the record's topic with ".dlt" appended.
+		 * Topic for dead letters. When unset, the record's topic with ".dlt" appended.
 		 */
 		private @Nullable String topic;
 
 		/**
 		 * Whether to create a missing dead-letter topic, with the broker's default
-		 * partitions and replication, before its first dead letter. Defaults to true.
+		 * partitions and replication, before its first dead letter.
 		 */
-		private @Nullable Boolean createTopic;
+		private @Nullable Boolean createTopic = true;
 
 		/**
-		 * Longest time to wait for the broker to acknowledge a dead letter. Defaults to
-		 * 30s.
+		 * Longest time to wait for the broker to acknowledge a dead letter.
 		 */
-		private @Nullable Duration sendTimeout;
+		private @Nullable Duration sendTimeout = Duration.ofSeconds(30);
+
+		void unset() {
+			this.topic = null;
+			this.createTopic = null;
+			this.sendTimeout = null;
+		}
 
 		public @Nullable String getTopic() {
 			return this.topic;
@@ -897,14 +762,9 @@ public class KafkaWorkerProperties {
 		/**
 		 * Where delivery EXACTLY_ONCE keeps its proof: KAFKA (Kafka transactions around
 		 * what the handler sends with the TransactionalSender and the input offsets) or
-		 * JDBC (a database inbox table written in the handler's own transaction). KAFKA
-		 * unless configured.
+		 * JDBC (a database inbox table written in the handler's own transaction).
 		 */
-		private @Nullable ExactlyOnceStore store;
-
-		WorkerExactlyOnce(@Nullable ExactlyOnceStore store) {
-			this.store = store;
-		}
+		private @Nullable ExactlyOnceStore store = ExactlyOnceStore.KAFKA;
 
 		public @Nullable ExactlyOnceStore getStore() {
 			return this.store;

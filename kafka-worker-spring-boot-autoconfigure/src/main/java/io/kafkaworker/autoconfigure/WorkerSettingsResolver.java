@@ -44,18 +44,6 @@ final class WorkerSettingsResolver {
 
 	private static final int HEAP_FRACTION_FOR_BUFFERS = 10;
 
-	private static final int DEFAULT_MAX_ATTEMPTS = 3;
-
-	private static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(1);
-
-	private static final double DEFAULT_MULTIPLIER = 2.0;
-
-	private static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
-
-	private static final int DEFAULT_MAX_HELD_RECORDS = 10_000;
-
-	private static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(30);
-
 	private final KafkaWorkerProperties properties;
 
 	private final PropertyResolver placeholders;
@@ -91,7 +79,7 @@ final class WorkerSettingsResolver {
 				unsetToNull(annotation.batchSize()), defaults.getBatchSize()));
 		boolean autoStartup = sources
 			.choose("auto-startup", "autoStartup", worker.getAutoStartup(), autoStartup(annotation, method),
-					defaults.isAutoStartup())
+					defaults.getAutoStartup())
 			.value();
 		int callSize = method.signature().isBatch() ? batchSize : 1;
 		// At-most-once commits records before handling them, so whatever is buffered when
@@ -100,33 +88,30 @@ final class WorkerSettingsResolver {
 				(delivery == Delivery.AT_MOST_ONCE)
 						? Math.max(MIN_AT_MOST_ONCE_BUFFERED_RECORDS, 2L * concurrency * callSize)
 						: Math.max(MIN_BUFFERED_RECORDS, (long) BUFFERED_CALLS_PER_SLOT * concurrency * callSize));
-		int maxBufferedRecords = positive(sources.choose("max-buffered-records", null, worker.getMaxBufferedRecords(),
-				null, (defaults.getMaxBufferedRecords() != null) ? defaults.getMaxBufferedRecords() : defaultBuffer));
+		int maxBufferedRecords = positive(sources.choose("max-buffered-records", worker.getMaxBufferedRecords(),
+				(defaults.getMaxBufferedRecords() != null) ? defaults.getMaxBufferedRecords() : defaultBuffer));
 		long maxBufferedBytes = sources
-			.choose("max-buffered-bytes", null, worker.getMaxBufferedBytes(), null,
+			.choose("max-buffered-bytes", worker.getMaxBufferedBytes(),
 					(defaults.getMaxBufferedBytes() != null) ? defaults.getMaxBufferedBytes()
 							: DataSize.ofBytes(Runtime.getRuntime().maxMemory() / HEAP_FRACTION_FOR_BUFFERS))
 			.require((value) -> value.toBytes() > 0, "a positive size")
 			.toBytes();
 		Duration commitInterval = sources
-			.choose("commit-interval", null, worker.getCommitInterval(), null, defaults.getCommitInterval())
+			.choose("commit-interval", worker.getCommitInterval(), defaults.getCommitInterval())
 			.require((value) -> !value.isNegative() && !value.isZero(), "a positive duration");
 		Duration commitTimeout = sources
-			.choose("commit-timeout", null, worker.getCommitTimeout(), null, defaults.getCommitTimeout())
+			.choose("commit-timeout", worker.getCommitTimeout(), defaults.getCommitTimeout())
 			.require((value) -> !value.isNegative() && !value.isZero(), "a positive duration");
 		Duration revokeTimeout = sources
-			.choose("revoke-timeout", null, worker.getRevokeTimeout(), null, defaults.getRevokeTimeout())
+			.choose("revoke-timeout", worker.getRevokeTimeout(), defaults.getRevokeTimeout())
 			.require((value) -> !value.isNegative(), "a duration of zero or more");
 		ExactlyOnceStore store = sources
-			.choose("exactly-once.store", worker.getExactlyOnce().getStore(), defaults.getExactlyOnce().getStore(),
-					ExactlyOnceStore.KAFKA)
+			.choose("exactly-once.store", worker.getExactlyOnce().getStore(), defaults.getExactlyOnce().getStore())
 			.value();
 		FailureSettings failure = failure(sources, defaults);
 		if (delivery == Delivery.EXACTLY_ONCE && store == ExactlyOnceStore.KAFKA
 				&& failure.freezeScope() == FreezeScope.KEY) {
-			sources
-				.choose("freeze.scope", worker.getFreeze().getScope(), defaults.getFreeze().getScope(),
-						FreezeScope.PARTITION)
+			sources.choose("freeze.scope", worker.getFreeze().getScope(), defaults.getFreeze().getScope())
 				.require((value) -> value != FreezeScope.KEY,
 						"PARTITION, since delivery is EXACTLY_ONCE with Kafka transactions (a transaction commits each "
 								+ "partition's offsets up to one point, so records after a frozen key could not commit)");
@@ -207,51 +192,44 @@ final class WorkerSettingsResolver {
 
 	private FailureSettings failure(Sources sources, KafkaWorkerProperties.Defaults defaults) {
 		KafkaWorkerProperties.Worker worker = sources.worker;
-		FailurePolicy onFailure = sources
-			.choose("on-failure", worker.getOnFailure(), defaults.getOnFailure(), FailurePolicy.FREEZE)
-			.value();
+		FailurePolicy onFailure = sources.choose("on-failure", worker.getOnFailure(), defaults.getOnFailure()).value();
 		int maxAttempts = positive(sources.choose("retry.max-attempts", worker.getRetry().getMaxAttempts(),
-				defaults.getRetry().getMaxAttempts(), DEFAULT_MAX_ATTEMPTS));
+				defaults.getRetry().getMaxAttempts()));
 		KafkaWorkerProperties.Backoff backoff = worker.getRetry().getBackoff();
 		Duration initial = sources
-			.choose("retry.backoff.initial", backoff.getInitial(), defaults.getRetry().getBackoff().getInitial(),
-					DEFAULT_INITIAL_BACKOFF)
+			.choose("retry.backoff.initial", backoff.getInitial(), defaults.getRetry().getBackoff().getInitial())
 			.require((value) -> !value.isNegative(), "a duration of zero or more");
 		double multiplier = sources
 			.choose("retry.backoff.multiplier", backoff.getMultiplier(),
-					defaults.getRetry().getBackoff().getMultiplier(), DEFAULT_MULTIPLIER)
+					defaults.getRetry().getBackoff().getMultiplier())
 			.require((value) -> value >= 1.0, "a number of at least 1");
-		Duration max = sources
-			.choose("retry.backoff.max", backoff.getMax(), defaults.getRetry().getBackoff().getMax(),
-					DEFAULT_MAX_BACKOFF)
+		Duration max = sources.choose("retry.backoff.max", backoff.getMax(), defaults.getRetry().getBackoff().getMax())
 			.require((value) -> value.compareTo(initial) >= 0, "a duration of at least retry.backoff.initial");
 		List<Class<? extends Throwable>> nonRetryable = new ArrayList<>(
 				RetryPolicy.defaultNonRetryable(getClass().getClassLoader()));
 		nonRetryable.addAll(defaults.getRetry().getNonRetryableExceptions());
 		nonRetryable.addAll(worker.getRetry().getNonRetryableExceptions());
 		FreezeScope scope = sources
-			.choose("freeze.scope", worker.getFreeze().getScope(), defaults.getFreeze().getScope(),
-					FreezeScope.PARTITION)
+			.choose("freeze.scope", worker.getFreeze().getScope(), defaults.getFreeze().getScope())
 			.value();
 		Duration retryAfter = (worker.getFreeze().getRetryAfter() != null) ? worker.getFreeze().getRetryAfter()
 				: defaults.getFreeze().getRetryAfter();
 		if (retryAfter != null && (retryAfter.isNegative() || retryAfter.isZero())) {
 			sources
-				.choose("freeze.retry-after", worker.getFreeze().getRetryAfter(), defaults.getFreeze().getRetryAfter(),
-						retryAfter)
+				.choose("freeze.retry-after", worker.getFreeze().getRetryAfter(), defaults.getFreeze().getRetryAfter())
 				.require((value) -> false, "a positive duration");
 		}
 		int maxHeldRecords = positive(sources.choose("freeze.max-held-records", worker.getFreeze().getMaxHeldRecords(),
-				defaults.getFreeze().getMaxHeldRecords(), DEFAULT_MAX_HELD_RECORDS));
+				defaults.getFreeze().getMaxHeldRecords()));
 		String deadLetterTopic = (worker.getDeadLetter().getTopic() != null) ? worker.getDeadLetter().getTopic()
 				: defaults.getDeadLetter().getTopic();
 		boolean createTopic = sources
 			.choose("dead-letter.create-topic", worker.getDeadLetter().getCreateTopic(),
-					defaults.getDeadLetter().getCreateTopic(), true)
+					defaults.getDeadLetter().getCreateTopic())
 			.value();
 		Duration sendTimeout = sources
 			.choose("dead-letter.send-timeout", worker.getDeadLetter().getSendTimeout(),
-					defaults.getDeadLetter().getSendTimeout(), DEFAULT_SEND_TIMEOUT)
+					defaults.getDeadLetter().getSendTimeout())
 			.require((value) -> !value.isNegative() && !value.isZero(), "a positive duration");
 		return new FailureSettings(onFailure, new RetryPolicy(maxAttempts, initial, multiplier, max, nonRetryable),
 				scope, retryAfter, maxHeldRecords, deadLetterTopic, createTopic, sendTimeout);
@@ -334,18 +312,12 @@ final class WorkerSettingsResolver {
 			this.worker = worker;
 		}
 
-		<T> Setting<T> choose(String property, @Nullable T fromWorker, @Nullable T fromDefaults, T builtIn) {
-			if (fromWorker != null) {
-				return new Setting<>(fromWorker, "kafka.worker.workers." + this.id + "." + property, this);
-			}
-			if (fromDefaults != null) {
-				return new Setting<>(fromDefaults, "kafka.worker.defaults." + property, this);
-			}
-			return new Setting<>(builtIn, "the built-in default of " + property, this);
+		<T> Setting<T> choose(String property, @Nullable T fromWorker, @Nullable T fromDefaults) {
+			return choose(property, null, fromWorker, null, fromDefaults);
 		}
 
 		<T> Setting<T> choose(String property, @Nullable String attribute, @Nullable T fromWorker,
-				@Nullable T fromAnnotation, T fromDefaults) {
+				@Nullable T fromAnnotation, @Nullable T fromDefaults) {
 			if (fromWorker != null) {
 				return new Setting<>(fromWorker, "kafka.worker.workers." + this.id + "." + property, this);
 			}
@@ -353,6 +325,12 @@ final class WorkerSettingsResolver {
 				return new Setting<>(fromAnnotation,
 						"@KafkaBatchWorker(" + attribute + " = " + fromAnnotation + ") on " + this.method.description(),
 						this);
+			}
+			if (fromDefaults == null) {
+				throw new KafkaWorkerConfigurationException(
+						"Worker '" + this.id + "' (" + this.method.description() + ") has no " + property
+								+ ": kafka.worker.defaults." + property + " was set to null.",
+						"Set kafka.worker.defaults." + property + ".");
 			}
 			return new Setting<>(fromDefaults, "kafka.worker.defaults." + property, this);
 		}

@@ -8,11 +8,15 @@ import io.kafkaworker.annotation.KafkaBatchWorker;
 import io.kafkaworker.annotation.KafkaBatchWorkerAnnotationBeanPostProcessor;
 import io.kafkaworker.annotation.KafkaWorkerConfigurationException;
 import io.kafkaworker.annotation.Mode;
+import io.kafkaworker.container.FailureSettings;
 import io.kafkaworker.container.Worker;
 import io.kafkaworker.container.WorkerSettings;
+import io.kafkaworker.error.FailurePolicy;
+import io.kafkaworker.error.FreezeScope;
 import io.kafkaworker.runtime.WorkerRegistry;
 import io.kafkaworker.testsupport.OrdersWorkerConfiguration;
 import io.kafkaworker.testsupport.StartupFailures;
+import io.kafkaworker.transaction.ExactlyOnceStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -96,6 +100,37 @@ class KafkaWorkerAutoConfigurationTests {
 			assertThat(settings.commitTimeout()).isEqualTo(Duration.ofSeconds(10));
 			assertThat(settings.revokeTimeout()).isEqualTo(Duration.ofSeconds(10));
 		});
+	}
+
+	@Test
+	void failureSettingsWhenNotConfiguredShouldUseBuiltInDefaults() {
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class).run((context) -> {
+			FailureSettings failure = settings(context, "orders").failure();
+			assertThat(failure.onFailure()).isEqualTo(FailurePolicy.FREEZE);
+			assertThat(failure.retry().maxAttempts()).isEqualTo(3);
+			assertThat(failure.freezeScope()).isEqualTo(FreezeScope.PARTITION);
+			assertThat(failure.freezeRetryAfter()).isNull();
+			assertThat(failure.maxHeldRecords()).isEqualTo(10_000);
+			assertThat(failure.deadLetterTopic()).isNull();
+			assertThat(failure.createDeadLetterTopic()).isTrue();
+			assertThat(failure.deadLetterSendTimeout()).isEqualTo(Duration.ofSeconds(30));
+			assertThat(settings(context, "orders").exactlyOnceStore()).isEqualTo(ExactlyOnceStore.KAFKA);
+		});
+	}
+
+	@Test
+	void failureSettingsShouldPreferWorkerPropertiesThenDefaults() {
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.withPropertyValues("kafka.worker.defaults.retry.max-attempts=5",
+					"kafka.worker.workers.orders.retry.max-attempts=1", "kafka.worker.defaults.on-failure=SKIP",
+					"kafka.worker.workers.orders.dead-letter.create-topic=false")
+			.run((context) -> {
+				FailureSettings failure = settings(context, "orders").failure();
+				assertThat(failure.retry().maxAttempts()).isEqualTo(1);
+				assertThat(failure.onFailure()).isEqualTo(FailurePolicy.SKIP);
+				assertThat(failure.createDeadLetterTopic()).isFalse();
+				assertThat(failure.deadLetterSendTimeout()).isEqualTo(Duration.ofSeconds(30));
+			});
 	}
 
 	@Test
