@@ -56,7 +56,7 @@ class InvariantIntegrationTests {
 		// a key per record: KEY mode runs the records after the held one beside it
 		Hold hold = holdOneOf(topic, records, held);
 		TopicPartition partition = new TopicPartition(topic, 0);
-		try (ConfigurableApplicationContext context = start(hold, null, arguments(topic, "KEY", "4"))) {
+		try (ConfigurableApplicationContext context = start(hold, null, arguments(topic, "KEY", "4")); hold) {
 			await().atMost(Duration.ofSeconds(60)).until(() -> hold.handled(0) == records - 1);
 			assertThat(hold.reached()).as("the held record reached its handler").isTrue();
 			await().atMost(Duration.ofSeconds(30)).until(() -> committed(topic, partition) >= held);
@@ -95,7 +95,8 @@ class InvariantIntegrationTests {
 				"--spring.kafka.consumer.properties.partition.assignment.strategy="
 						+ "org.apache.kafka.clients.consumer.RangeAssignor");
 		try (WorkerEventLog firstEvents = new WorkerEventLog(topic);
-				ConfigurableApplicationContext first = start(hold, firstEvents, arguments)) {
+				ConfigurableApplicationContext first = start(hold, firstEvents, arguments);
+				hold) {
 			await().atMost(Duration.ofSeconds(60)).until(hold::reached);
 			await().atMost(Duration.ofSeconds(30)).until(() -> committed(topic, partition) == held);
 			try (ConfigurableApplicationContext second = start(hold, null, arguments)) {
@@ -143,7 +144,8 @@ class InvariantIntegrationTests {
 				"--kafka.worker.workers." + WORKER + ".revoke-timeout=2s",
 				"--kafka.worker.workers." + WORKER + ".commit-timeout=2s");
 		try (WorkerEventLog events = new WorkerEventLog(topic);
-				ConfigurableApplicationContext context = start(hold, events, arguments)) {
+				ConfigurableApplicationContext context = start(hold, events, arguments);
+				hold) {
 			await().atMost(Duration.ofSeconds(60)).until(hold::reached);
 			long blockedSince = System.nanoTime();
 			int assignments = events.assignments().size();

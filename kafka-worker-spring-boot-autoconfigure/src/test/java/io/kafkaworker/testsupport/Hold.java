@@ -18,9 +18,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * it, and counts how often every record was handled. Shared by the application contexts
  * of one test, so that a record handled again by another instance is counted too.
  * Problems on the handler's thread are collected as violations for the test to assert,
- * never thrown into the worker, where they would become retries.
+ * never thrown into the worker, where they would become retries. Closing it releases the
+ * held record, so that a failed test does not leave its contexts waiting for it.
  */
-public final class Hold {
+public final class Hold implements AutoCloseable {
 
 	private static final Duration LONGEST_HOLD = Duration.ofMinutes(2);
 
@@ -86,6 +87,11 @@ public final class Hold {
 	 */
 	public void release() {
 		this.released.countDown();
+	}
+
+	@Override
+	public void close() {
+		release();
 	}
 
 	/**
