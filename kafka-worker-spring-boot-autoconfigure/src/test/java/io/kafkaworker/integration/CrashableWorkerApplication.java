@@ -18,7 +18,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * A worker application that the crash tests run in a child JVM and kill with SIGKILL. Its
  * handler notes the record's start in a {@link HandledLog}, waits a time drawn from the
- * test's seed and the record, then appends the record before returning, so the log holds
+ * test's seed and the record (up to 30ms for a few records, so that a running record
+ * often outlasts a commit), then appends the record before returning, so the log holds
  * every record whose handler started and finished, in order (the test may add the
  * consumer's commits to the same log with {@link io.kafkaworker.testsupport.CommitLog}).
  */
@@ -54,12 +55,19 @@ public class CrashableWorkerApplication {
 
 		private final long maxDelayMicros;
 
+		private static final long SLOW_MICROS = 30_000;
+
+		private static final int SLOW_PERCENT = 3;
+
 		private final Seed seed;
+
+		private final Seed slow;
 
 		LoggingWorker(HandledLog log, long maxDelayMicros, Seed seed) {
 			this.log = log;
 			this.maxDelayMicros = maxDelayMicros;
 			this.seed = seed;
+			this.slow = seed.derive(1);
 		}
 
 		/**
@@ -69,7 +77,9 @@ public class CrashableWorkerApplication {
 		@KafkaBatchWorker(id = "crashable", topics = "${test.topic}")
 		public void handle(ConsumerRecord<String, String> record) {
 			this.log.started(record.partition(), record.offset());
-			LockSupport.parkNanos(this.seed.delayNanos(record.partition(), record.offset(), this.maxDelayMicros, 100));
+			// mostly short, with a few slow records that outlast a commit's round trip
+			LockSupport.parkNanos(this.seed.delayNanos(record.partition(), record.offset(), this.maxDelayMicros, 100)
+					+ this.slow.delayNanos(record.partition(), record.offset(), SLOW_MICROS, SLOW_PERCENT));
 			this.log.append(record.partition(), record.offset(), record.key());
 		}
 

@@ -41,6 +41,15 @@ public final class Seed {
 	}
 
 	/**
+	 * Return another seed derived from this one, for a second independent stream.
+	 * @param salt what tells the derived seeds of one seed apart
+	 * @return the derived seed
+	 */
+	public Seed derive(long salt) {
+		return new Seed(new SplittableRandom(this.value ^ (salt * 0xBF58476D1CE4E5B9L)).nextLong());
+	}
+
+	/**
 	 * Return the seed's value.
 	 * @return the value
 	 */
