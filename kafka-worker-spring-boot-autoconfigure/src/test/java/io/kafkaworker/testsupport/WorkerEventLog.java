@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 import io.kafkaworker.event.KafkaWorkerEvent;
 import io.kafkaworker.event.PartitionsAssignedEvent;
@@ -22,7 +22,8 @@ import org.springframework.context.ApplicationListener;
  * {@code SpringApplicationBuilder.listeners}). For a revocation it also reads, on the
  * consumer thread that publishes the event and so before any other member can own the
  * partitions, the group's committed offsets of the revoked partitions: the offsets the
- * revocation committed.
+ * revocation committed. A test may also act on each event as it is published, before the
+ * offsets are read.
  */
 public final class WorkerEventLog implements ApplicationListener<KafkaWorkerEvent>, AutoCloseable {
 
@@ -32,39 +33,45 @@ public final class WorkerEventLog implements ApplicationListener<KafkaWorkerEven
 
 	private final List<Entry> entries = Collections.synchronizedList(new ArrayList<>());
 
-	private final Consumer<Entry> onEntry;
+	private final BiConsumer<KafkaWorkerEvent, WorkerEventLog> onEvent;
 
 	/**
 	 * Create a log.
 	 * @param groupId the group whose offsets a revocation reads
 	 */
 	public WorkerEventLog(String groupId) {
-		this(groupId, (entry) -> {
+		this(groupId, (event, log) -> {
 		});
 	}
 
 	/**
-	 * Create a log that also hands each entry to a callback, on the publishing thread.
+	 * Create a log that also hands each event to a callback, on the publishing thread,
+	 * before it reads any offsets.
 	 * @param groupId the group whose offsets a revocation reads
-	 * @param onEntry told about each entry as it is recorded
+	 * @param onEvent told about each event, with this log (to read offsets)
 	 */
-	public WorkerEventLog(String groupId, Consumer<Entry> onEntry) {
+	public WorkerEventLog(String groupId, BiConsumer<KafkaWorkerEvent, WorkerEventLog> onEvent) {
 		this.groupId = groupId;
-		this.onEntry = onEntry;
+		this.onEvent = onEvent;
 	}
 
 	@Override
 	public void onApplicationEvent(KafkaWorkerEvent event) {
+		this.onEvent.accept(event, this);
 		Map<TopicPartition, Long> committed = Map.of();
 		if (event instanceof PartitionsRevokedEvent revoked && !revoked.isLost()) {
 			committed = committed(revoked.getPartitions());
 		}
-		Entry entry = new Entry(event, committed);
-		this.entries.add(entry);
-		this.onEntry.accept(entry);
+
+		this.entries.add(new Entry(event, committed));
 	}
 
-	private Map<TopicPartition, Long> committed(List<TopicPartition> partitions) {
+	/**
+	 * Read the group's committed offsets now.
+	 * @param partitions the partitions
+	 * @return the committed offset of each partition, -1 for none
+	 */
+	public Map<TopicPartition, Long> committed(List<TopicPartition> partitions) {
 		try {
 			Map<TopicPartition, OffsetAndMetadata> all = this.admin.listConsumerGroupOffsets(this.groupId)
 				.partitionsToOffsetAndMetadata()
