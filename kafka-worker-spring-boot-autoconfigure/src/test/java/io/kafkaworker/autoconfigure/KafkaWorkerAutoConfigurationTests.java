@@ -29,9 +29,12 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.annotation.EnableKafka;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.transaction.KafkaTransactionManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -212,6 +215,27 @@ class KafkaWorkerAutoConfigurationTests {
 				// the engine's own needs win over listener settings that would break it
 				assertThat(properties.getAckMode()).isEqualTo(ContainerProperties.AckMode.MANUAL);
 				assertThat(properties.isAsyncAcks()).isFalse();
+			});
+	}
+
+	@Test
+	void workerContainersShouldRunNoListenerTransactionsNorAutoCommitWhateverTheApplicationConfigures() {
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class, KafkaTransactionsConfiguration.class)
+			.withPropertyValues("spring.kafka.listener.ack-mode=RECORD",
+					"spring.kafka.producer.transaction-id-prefix=tx-", "spring.kafka.consumer.enable-auto-commit=true")
+			.run((context) -> {
+				// the application's own listeners do run in its Kafka transactions
+				ConcurrentKafkaListenerContainerFactory<?, ?> listenerFactory = context
+					.getBean("kafkaListenerContainerFactory", ConcurrentKafkaListenerContainerFactory.class);
+				assertThat(listenerFactory.getContainerProperties().getKafkaAwareTransactionManager())
+					.isSameAs(context.getBean("applicationTransactionManager"));
+				// invariant 8: the engine commits alone
+				ContainerProperties properties = container(context, "orders").getContainerProperties();
+				assertThat(properties.getAckMode()).isEqualTo(ContainerProperties.AckMode.MANUAL);
+				assertThat(properties.isAsyncAcks()).isFalse();
+				assertThat(properties.getKafkaAwareTransactionManager()).isNull();
+				assertThat(properties.getTransactionManager()).isNull();
+				assertThat(properties.getKafkaConsumerProperties()).containsEntry("enable.auto.commit", "false");
 			});
 	}
 
@@ -437,6 +461,17 @@ class KafkaWorkerAutoConfigurationTests {
 
 	private static KafkaWorkerConfigurationException failure(AssertableApplicationContext context) {
 		return StartupFailures.configurationFailure(context);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class KafkaTransactionsConfiguration {
+
+		@Bean
+		KafkaTransactionManager<Object, Object> applicationTransactionManager(
+				ProducerFactory<Object, Object> producerFactory) {
+			return new KafkaTransactionManager<>(producerFactory);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

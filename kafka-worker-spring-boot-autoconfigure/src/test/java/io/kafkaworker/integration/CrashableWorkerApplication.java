@@ -1,11 +1,11 @@
 package io.kafkaworker.integration;
 
 import java.nio.file.Path;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
 import io.kafkaworker.annotation.KafkaBatchWorker;
 import io.kafkaworker.testsupport.HandledLog;
+import io.kafkaworker.testsupport.Seed;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -17,8 +17,11 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * A worker application that the crash tests run in a child JVM and kill with SIGKILL. Its
- * handler waits a random time, then appends the record to a {@link HandledLog} before
- * returning, so the log holds every record whose handler finished.
+ * handler notes the record's start in a {@link HandledLog}, waits a time drawn from the
+ * test's seed and the record (up to 30ms for a few records, so that a running record
+ * often outlasts a commit), then appends the record before returning, so the log holds
+ * every record whose handler started and finished, in order (the test may add the
+ * consumer's commits to the same log with {@link io.kafkaworker.testsupport.CommitLog}).
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -30,8 +33,9 @@ public class CrashableWorkerApplication {
 	}
 
 	@Bean
-	LoggingWorker loggingWorker(HandledLog log, @Value("${test.max-delay-micros}") long maxDelayMicros) {
-		return new LoggingWorker(log, maxDelayMicros);
+	LoggingWorker loggingWorker(HandledLog log, @Value("${test.max-delay-micros}") long maxDelayMicros,
+			@Value("${test.seed}") long seed) {
+		return new LoggingWorker(log, maxDelayMicros, Seed.of(seed));
 	}
 
 	/**
@@ -51,9 +55,19 @@ public class CrashableWorkerApplication {
 
 		private final long maxDelayMicros;
 
-		LoggingWorker(HandledLog log, long maxDelayMicros) {
+		private static final long SLOW_MICROS = 30_000;
+
+		private static final int SLOW_PERCENT = 3;
+
+		private final Seed seed;
+
+		private final Seed slow;
+
+		LoggingWorker(HandledLog log, long maxDelayMicros, Seed seed) {
 			this.log = log;
 			this.maxDelayMicros = maxDelayMicros;
+			this.seed = seed;
+			this.slow = seed.derive(1);
 		}
 
 		/**
@@ -62,7 +76,10 @@ public class CrashableWorkerApplication {
 		 */
 		@KafkaBatchWorker(id = "crashable", topics = "${test.topic}")
 		public void handle(ConsumerRecord<String, String> record) {
-			LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(this.maxDelayMicros * 1000 + 1));
+			this.log.started(record.partition(), record.offset());
+			// mostly short, with a few slow records that outlast a commit's round trip
+			LockSupport.parkNanos(this.seed.delayNanos(record.partition(), record.offset(), this.maxDelayMicros, 100)
+					+ this.slow.delayNanos(record.partition(), record.offset(), SLOW_MICROS, SLOW_PERCENT));
 			this.log.append(record.partition(), record.offset(), record.key());
 		}
 

@@ -8,6 +8,7 @@ import io.kafkaworker.annotation.Mode;
 import io.kafkaworker.integration.ModeContractIntegrationTests.ContractApp;
 import io.kafkaworker.testsupport.Broker;
 import io.kafkaworker.testsupport.ContractRecorder;
+import io.kafkaworker.testsupport.Seed;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,7 +18,6 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Graceful shutdown under load on a real broker: the context closes while records are in
@@ -42,16 +42,16 @@ class GracefulShutdownIntegrationTests {
 	void closingUnderLoadThenRestartingHandlesEveryRecordExactlyOnce(Mode mode, String handler, String drain) {
 		String topic = Broker.uniqueName("shutdown");
 		Broker.createTopic(topic, PARTITIONS);
-		long seed = System.nanoTime();
-		Random random = new Random(seed);
+		Seed seed = Seed.create();
+		Random random = seed.random();
 		Broker.produce(topic, RECORDS, (i) -> new String[] { "key-" + random.nextInt(KEYS), Integer.toString(i) });
 		ContractRecorder recorder = new ContractRecorder(mode, 32, true);
 		String workerId = handler + "-worker";
 
 		long handledWhenCloseBegan;
 		long closeMillis;
-		try (ConfigurableApplicationContext first = start(recorder, topic, workerId, mode, drain)) {
-			await().atMost(Duration.ofSeconds(60))
+		try (ConfigurableApplicationContext first = start(recorder, topic, workerId, mode, drain, seed)) {
+			seed.await("a tenth of the records handled", Duration.ofSeconds(60))
 				.pollInterval(Duration.ofMillis(2))
 				.until(() -> recorder.distinctHandled() >= RECORDS / 10);
 			long closeStart = System.nanoTime();
@@ -61,44 +61,43 @@ class GracefulShutdownIntegrationTests {
 		}
 		// The close began under load. (Drain ALL may still finish every record, when all
 		// of them were fetched before the close.)
-		assertThat(handledWhenCloseBegan).as("records handled when the close began (seed %d)", seed)
-			.isLessThan(RECORDS);
-		assertThat(closeMillis).as("close time").isLessThan(SHUTDOWN_TIMEOUT.toMillis());
+		assertThat(handledWhenCloseBegan).as("records handled when the close began (%s)", seed).isLessThan(RECORDS);
+		assertThat(closeMillis).as("close time (%s)", seed).isLessThan(SHUTDOWN_TIMEOUT.toMillis());
 		// Nothing the first run handled is left uncommitted, and nothing it did not
 		// handle
 		// is committed.
 		Map<TopicPartition, Long> committed = Broker.committedOffsets(topic, topic);
 		committed.forEach((partition, offset) -> {
 			for (long o = 0; o < offset; o++) {
-				assertThat(recorder.timesHandled(partition, o))
-					.as("%s@%d below the commit (seed %d)", partition, o, seed)
+				assertThat(recorder.timesHandled(partition, o)).as("%s@%d below the commit (%s)", partition, o, seed)
 					.isEqualTo(1);
 			}
 		});
 
-		try (ConfigurableApplicationContext second = start(recorder, topic, workerId, mode, drain)) {
-			await().atMost(Duration.ofSeconds(90)).until(() -> recorder.distinctHandled() == RECORDS);
+		try (ConfigurableApplicationContext second = start(recorder, topic, workerId, mode, drain, seed)) {
+			seed.await("every record handled", Duration.ofSeconds(90))
+				.until(() -> recorder.distinctHandled() == RECORDS);
 			Map<TopicPartition, Long> endOffsets = Broker.endOffsets(topic);
-			await().atMost(Duration.ofSeconds(20))
+			seed.await("the committed offsets reaching the log end", Duration.ofSeconds(20))
 				.untilAsserted(() -> assertThat(Broker.committedOffsets(topic, topic)).isEqualTo(endOffsets));
-			assertThat(recorder.duplicates()).as("records handled twice (seed %d)", seed).isZero();
+			assertThat(recorder.duplicates()).as("records handled twice (%s)", seed).isZero();
 			endOffsets.forEach((partition, end) -> {
 				for (long offset = 0; offset < end; offset++) {
-					assertThat(recorder.timesHandled(partition, offset)).as("%s@%d (seed %d)", partition, offset, seed)
+					assertThat(recorder.timesHandled(partition, offset)).as("%s@%d (%s)", partition, offset, seed)
 						.isEqualTo(1);
 				}
 			});
-			assertThat(recorder.violations()).as("contract violations (seed %d)", seed).isEmpty();
+			assertThat(recorder.violations()).as("contract violations (%s)", seed).isEmpty();
 		}
 	}
 
 	private static ConfigurableApplicationContext start(ContractRecorder recorder, String topic, String workerId,
-			Mode mode, String drain) {
+			Mode mode, String drain, Seed seed) {
 		return new SpringApplicationBuilder(ContractApp.class).web(WebApplicationType.NONE)
 			.initializers((ctx) -> ctx.getBeanFactory().registerSingleton("recorder", recorder))
 			.run("--spring.kafka.bootstrap-servers=" + Broker.bootstrapServers(),
 					"--spring.kafka.consumer.auto-offset-reset=earliest", "--test.topic=" + topic,
-					"--test.max-delay-micros=2000", "--test.delay-percent=50",
+					"--test.seed=" + seed.value(), "--test.max-delay-micros=2000", "--test.delay-percent=50",
 					"--kafka.worker.workers." + workerId + ".mode=" + mode,
 					"--kafka.worker.workers." + workerId + ".concurrency=32",
 					"--kafka.worker.workers." + workerId + ".batch-size=7",

@@ -2,6 +2,7 @@ package io.kafkaworker.integration;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -9,8 +10,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.kafkaworker.annotation.Mode;
+import io.kafkaworker.event.KafkaWorkerEvent;
+import io.kafkaworker.event.PartitionsAssignedEvent;
+import io.kafkaworker.event.PartitionsRevokedEvent;
 import io.kafkaworker.testsupport.Broker;
 import io.kafkaworker.testsupport.ContractRecorder;
+import io.kafkaworker.testsupport.Seed;
+import io.kafkaworker.testsupport.WorkerEventLog;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -23,15 +29,17 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * A second instance joins a KEY-mode worker's group mid-stream and later leaves, while a
  * producer keeps writing. Nothing may be lost, the group's committed offsets must reach
  * the log end, a key's records must never run on two threads at once (not even across
- * instances during the hand-over), and the first delivery of each record must come in
- * offset order per key. Runs with the eager and cooperative classic assignors and with
- * the consumer group protocol of KIP-848.
+ * instances during the hand-over), the first delivery of each record must come in offset
+ * order per key, and so must every delivery within one owner's tenure of a partition.
+ * Each revocation must commit exactly the lowest offset its owner had not completed (it
+ * waited for the records in flight), so the only records handled twice are ones the old
+ * owner completed above that offset. Runs with the eager and cooperative classic
+ * assignors and with the consumer group protocol of KIP-848.
  */
 class RebalanceIntegrationTests {
 
@@ -51,41 +59,81 @@ class RebalanceIntegrationTests {
 			@Nullable String assignor) throws Exception {
 		String topic = Broker.uniqueName("rebalance");
 		Broker.createTopic(topic, PARTITIONS);
-		long seed = System.nanoTime();
-		// two instances with up to CONCURRENCY calls each
-		ContractRecorder recorder = new ContractRecorder(Mode.KEY, 2 * CONCURRENCY, false);
-		List<String> arguments = arguments(topic, protocol, assignor);
+		Seed seed = Seed.create();
+		String context = name + ", " + seed;
+		// two instances with up to CONCURRENCY calls each; strict order within each
+		// owner's tenure of a partition, which the event log tells the recorder about
+		ContractRecorder recorder = new ContractRecorder(Mode.KEY, 2 * CONCURRENCY, true);
+		List<String> arguments = arguments(topic, protocol, assignor, seed);
 		CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> produceSteadily(topic, seed));
-		try (ConfigurableApplicationContext first = start(recorder, arguments, 2)) {
-			await().atMost(Duration.ofSeconds(60)).until(() -> recorder.distinctHandled() >= RECORDS / 5);
-			try (ConfigurableApplicationContext second = start(recorder, arguments, 1)) {
-				await().atMost(Duration.ofSeconds(60)).until(() -> recorder.distinctHandled() >= RECORDS / 2);
+		try (WorkerEventLog events = new WorkerEventLog(topic, (event, log) -> handOver(event, log, recorder));
+				ConfigurableApplicationContext first = start(recorder, events, arguments, 2)) {
+			seed.await("a fifth of the records handled", Duration.ofSeconds(60))
+				.until(() -> recorder.distinctHandled() >= RECORDS / 5);
+			try (ConfigurableApplicationContext second = start(recorder, events, arguments, 1)) {
+				seed.await("half of the records handled", Duration.ofSeconds(60))
+					.until(() -> recorder.distinctHandled() >= RECORDS / 2);
 			}
 			producing.get(60, TimeUnit.SECONDS);
-			await().atMost(Duration.ofSeconds(90)).until(() -> recorder.distinctHandled() == RECORDS);
+			seed.await("every record handled", Duration.ofSeconds(90))
+				.until(() -> recorder.distinctHandled() == RECORDS);
 			Map<TopicPartition, Long> endOffsets = Broker.endOffsets(topic);
-			await().atMost(Duration.ofSeconds(20))
+			seed.await("the committed offsets reaching the log end", Duration.ofSeconds(20))
 				.untilAsserted(() -> assertThat(Broker.committedOffsets(topic, topic)).isEqualTo(endOffsets));
 		}
-		assertThat(recorder.violations()).as("contract violations (%s, seed %d)", name, seed).isEmpty();
-		assertThat(recorder.maxActive()).isGreaterThan(PARTITIONS / 3);
+		String summary = recorder.duplicates() + " duplicates, " + recorder.redeliverable()
+				+ " records completed above a revocation's commit, " + recorder.handovers() + " revocations, "
+				+ recorder.losses() + " partitions lost";
+		System.out.println("Rebalance " + context + ": " + summary);
+		assertThat(recorder.violations()).as("contract violations (%s; %s)", context, summary).isEmpty();
+		assertThat(recorder.handovers()).as("revocations checked (%s; %s)", context, summary)
+			.isGreaterThanOrEqualTo(PARTITIONS);
+		if (recorder.losses() == 0) {
+			// every record handled twice was completed above a revocation's commit
+			assertThat(recorder.duplicates()).as("duplicates (%s; %s)", context, summary)
+				.isLessThanOrEqualTo(recorder.redeliverable());
+		}
+		assertThat(recorder.maxActive()).as("peak calls at once (%s)", context).isGreaterThan(PARTITIONS / 3);
 	}
 
-	private static ConfigurableApplicationContext start(ContractRecorder recorder, List<String> arguments,
-			int consumers) {
+	// Tell the recorder, on the consumer thread that publishes the event, when a
+	// partition changes hands; read what the group had committed only after the
+	// revocation ended the partition's tenure, so the read's own delay cannot hide
+	// records completing late.
+	private static void handOver(KafkaWorkerEvent event, WorkerEventLog log, ContractRecorder recorder) {
+		if (event instanceof PartitionsAssignedEvent assigned) {
+			Map<TopicPartition, Long> committed = log.committed(assigned.getPartitions());
+			assigned.getPartitions().forEach((partition) -> recorder.assigned(partition, committed.get(partition)));
+		}
+		else if (event instanceof PartitionsRevokedEvent revoked && revoked.isLost()) {
+			revoked.getPartitions().forEach(recorder::lost);
+		}
+		else if (event instanceof PartitionsRevokedEvent revoked) {
+			Map<TopicPartition, Long> watermarks = new HashMap<>();
+			revoked.getPartitions().forEach((partition) -> watermarks.put(partition, recorder.revoked(partition)));
+			Map<TopicPartition, Long> committed = log.committed(revoked.getPartitions());
+			watermarks.forEach((partition, watermark) -> recorder.checkRevocationCommit(partition, watermark,
+					committed.get(partition)));
+		}
+	}
+
+	private static ConfigurableApplicationContext start(ContractRecorder recorder, WorkerEventLog events,
+			List<String> arguments, int consumers) {
 		List<String> all = new ArrayList<>(arguments);
 		all.add("--kafka.worker.workers.record-worker.consumers=" + consumers);
 		return new SpringApplicationBuilder(ModeContractIntegrationTests.ContractApp.class).web(WebApplicationType.NONE)
 			.initializers((context) -> context.getBeanFactory().registerSingleton("recorder", recorder))
+			.listeners(events)
 			.run(all.toArray(String[]::new));
 	}
 
-	private static List<String> arguments(String topic, String protocol, @Nullable String assignor) {
+	private static List<String> arguments(String topic, String protocol, @Nullable String assignor, Seed seed) {
 		List<String> arguments = new ArrayList<>(List.of(
 				"--spring.kafka.bootstrap-servers=" + Broker.bootstrapServers(),
 				"--spring.kafka.consumer.auto-offset-reset=earliest", "--spring.kafka.consumer.properties." + protocol,
-				"--test.topic=" + topic, "--test.max-delay-micros=4000", "--test.delay-percent=100",
-				"--kafka.worker.defaults.auto-startup=false", "--kafka.worker.workers.record-worker.auto-startup=true",
+				"--test.topic=" + topic, "--test.seed=" + seed.value(), "--test.max-delay-micros=4000",
+				"--test.delay-percent=100", "--kafka.worker.defaults.auto-startup=false",
+				"--kafka.worker.workers.record-worker.auto-startup=true",
 				"--kafka.worker.workers.record-worker.mode=KEY",
 				"--kafka.worker.workers.record-worker.concurrency=" + CONCURRENCY,
 				"--kafka.worker.workers.record-worker.group-id=" + topic,
@@ -102,8 +150,8 @@ class RebalanceIntegrationTests {
 	 * Write the records in bursts over about two seconds, faster than the workers handle
 	 * them, so that instances join and leave while records are buffered and in flight.
 	 */
-	private static void produceSteadily(String topic, long seed) {
-		Random random = new Random(seed);
+	private static void produceSteadily(String topic, Seed seed) {
+		Random random = seed.random();
 		try (KafkaProducer<String, String> producer = Broker.producer()) {
 			for (int i = 0; i < RECORDS; i++) {
 				producer.send(new ProducerRecord<>(topic, "key-" + random.nextInt(KEYS), Integer.toString(i)));

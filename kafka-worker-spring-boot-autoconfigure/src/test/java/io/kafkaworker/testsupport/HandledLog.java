@@ -10,13 +10,24 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An append-only file of handled records, one line each ({@code partition,offset,key}),
  * written with one system call per record so that it survives {@code kill -9} of the
  * writing JVM: what the handler finished is on disk before the record can be committed.
+ * <p>
+ * The log may also hold when a handler started a record ({@code start,partition,offset})
+ * and the offsets the worker's consumer committed ({@code commit,partition,offset}, by
+ * {@link CommitLog}). Every line is one {@code write} to a file opened for appending, so
+ * the order of the lines is the order in which they happened, across threads: a commit
+ * line follows the finish line of every record its commit could rely on.
  */
 public final class HandledLog implements AutoCloseable {
+
+	private static final String START = "start";
+
+	private static final String COMMIT = "commit";
 
 	private final FileChannel channel;
 
@@ -40,10 +51,32 @@ public final class HandledLog implements AutoCloseable {
 	 * @param offset the record's offset
 	 * @param key the record's key
 	 */
-	public synchronized void append(int partition, long offset, String key) {
+	public void append(int partition, long offset, String key) {
+		write(partition + "," + offset + "," + key + "\n");
+	}
+
+	/**
+	 * Note that a handler started a record.
+	 * @param partition the record's partition
+	 * @param offset the record's offset
+	 */
+	public void started(int partition, long offset) {
+		write(START + "," + partition + "," + offset + "\n");
+	}
+
+	/**
+	 * Note offsets that a commit stored, all in one write.
+	 * @param offsets the offset committed for each partition
+	 */
+	public void committed(Map<Integer, Long> offsets) {
+		StringBuilder lines = new StringBuilder();
+		offsets.forEach((partition, offset) -> lines.append(COMMIT + "," + partition + "," + offset + "\n"));
+		write(lines.toString());
+	}
+
+	private synchronized void write(String lines) {
 		try {
-			this.channel
-				.write(ByteBuffer.wrap((partition + "," + offset + "," + key + "\n").getBytes(StandardCharsets.UTF_8)));
+			this.channel.write(ByteBuffer.wrap(lines.getBytes(StandardCharsets.UTF_8)));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -62,28 +95,55 @@ public final class HandledLog implements AutoCloseable {
 	 */
 	public static List<Entry> read(Path path) {
 		List<Entry> entries = new ArrayList<>();
+		for (String line : lines(path)) {
+			if (isHandled(line)) {
+				String[] fields = line.split(",", 3);
+				entries.add(new Entry(Integer.parseInt(fields[0]), Long.parseLong(fields[1]), fields[2]));
+			}
+		}
+		return entries;
+	}
+
+	/**
+	 * Read every complete line of a log: starts, finishes and commits.
+	 * @param path the file
+	 * @return the events, in the order they happened
+	 */
+	public static List<Event> timeline(Path path) {
+		List<Event> events = new ArrayList<>();
+		for (String line : lines(path)) {
+			String[] fields = line.split(",", 3);
+			if (isHandled(line)) {
+				events.add(new Event(Kind.FINISH, Integer.parseInt(fields[0]), Long.parseLong(fields[1])));
+			}
+			else {
+				Kind kind = fields[0].equals(START) ? Kind.START : Kind.COMMIT;
+				events.add(new Event(kind, Integer.parseInt(fields[1]), Long.parseLong(fields[2])));
+			}
+		}
+		return events;
+	}
+
+	private static List<String> lines(Path path) {
 		if (!Files.exists(path)) {
-			return entries;
+			return List.of();
 		}
 		try {
 			String content = Files.readString(path);
 			int end = content.lastIndexOf('\n');
-			if (end < 0) {
-				return entries;
-			}
-			for (String line : content.substring(0, end).split("\n")) {
-				String[] fields = line.split(",", 3);
-				entries.add(new Entry(Integer.parseInt(fields[0]), Long.parseLong(fields[1]), fields[2]));
-			}
-			return entries;
+			return (end < 0) ? List.of() : List.of(content.substring(0, end).split("\n"));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
 	}
 
+	private static boolean isHandled(String line) {
+		return !line.isEmpty() && Character.isDigit(line.charAt(0));
+	}
+
 	/**
-	 * Count the complete lines of a log.
+	 * Count the handled records of a log.
 	 * @param path the file
 	 * @return the number of handled records written so far
 	 */
@@ -94,8 +154,12 @@ public final class HandledLog implements AutoCloseable {
 			}
 			byte[] bytes = Files.readAllBytes(path);
 			long lines = 0;
-			for (byte b : bytes) {
-				if (b == '\n') {
+			boolean handledLine = false;
+			for (int i = 0; i < bytes.length; i++) {
+				if (i == 0 || bytes[i - 1] == '\n') {
+					handledLine = Character.isDigit(bytes[i]);
+				}
+				if (bytes[i] == '\n' && handledLine) {
 					lines++;
 				}
 			}
@@ -114,6 +178,33 @@ public final class HandledLog implements AutoCloseable {
 	 * @param key the key
 	 */
 	public record Entry(int partition, long offset, String key) {
+
+	}
+
+	/**
+	 * What a line of the log says.
+	 */
+	public enum Kind {
+
+		/** A handler started a record. */
+		START,
+
+		/** A handler finished a record. */
+		FINISH,
+
+		/** The consumer committed an offset. */
+		COMMIT
+
+	}
+
+	/**
+	 * One line of the log.
+	 *
+	 * @param kind what happened
+	 * @param partition the partition
+	 * @param offset the record's offset, or the committed offset
+	 */
+	public record Event(Kind kind, int partition, long offset) {
 
 	}
 
