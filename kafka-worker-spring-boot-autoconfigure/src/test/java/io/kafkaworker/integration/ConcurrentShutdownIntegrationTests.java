@@ -15,6 +15,7 @@ import io.kafkaworker.annotation.Mode;
 import io.kafkaworker.integration.ModeContractIntegrationTests.ContractApp;
 import io.kafkaworker.testsupport.Broker;
 import io.kafkaworker.testsupport.ContractRecorder;
+import io.kafkaworker.testsupport.Seed;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -28,7 +29,6 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Three instances of one group, on the eager classic protocol, stopped at the same moment
@@ -73,7 +73,7 @@ class ConcurrentShutdownIntegrationTests {
 	void instancesClosingAtOnceUnderLoadCloseQuicklyAndLoseNothing(CapturedOutput output) throws Exception {
 		String topic = Broker.uniqueName("concurrent-shutdown");
 		Broker.createTopic(topic, PARTITIONS);
-		long seed = System.nanoTime();
+		long seed = Seed.create().value();
 		ContractRecorder recorder = new ContractRecorder(Mode.KEY, INSTANCES * CONCURRENCY, false);
 		AtomicBoolean producing = new AtomicBoolean(true);
 		CompletableFuture<Integer> produced = produceUntilStopped(topic, seed, producing);
@@ -82,11 +82,13 @@ class ConcurrentShutdownIntegrationTests {
 		List<ConfigurableApplicationContext> instances = new ArrayList<>();
 		try {
 			for (String delays : UNEVEN_DELAYS) {
-				instances.add(start(recorder, topic, CONCURRENCY, delays));
+				instances.add(start(recorder, topic, CONCURRENCY, delays, seed));
 			}
 			awaitEveryInstanceHoldsPartitions(topic, seed);
 			int handled = recorder.distinctHandled();
-			await().atMost(Duration.ofSeconds(60)).until(() -> recorder.distinctHandled() >= handled + 2_000);
+			Seed.of(seed)
+				.await("2,000 more records handled", Duration.ofSeconds(60))
+				.until(() -> recorder.distinctHandled() >= handled + 2_000);
 			handledWhenCloseBegan = recorder.distinctHandled();
 			closeMillis = closeAllAtOnce(instances);
 		}
@@ -104,9 +106,10 @@ class ConcurrentShutdownIntegrationTests {
 		assertThat(committed).as("committed offsets after the close (seed %d)", seed).hasSize(PARTITIONS);
 		committed.forEach((partition, offset) -> assertHandledBelow(recorder, partition, offset, seed));
 
-		try (ConfigurableApplicationContext fresh = start(recorder, topic, INSTANCES * CONCURRENCY, FAST)) {
+		try (ConfigurableApplicationContext fresh = start(recorder, topic, INSTANCES * CONCURRENCY, FAST, seed)) {
 			Map<TopicPartition, Long> endOffsets = Broker.endOffsets(topic);
-			await().atMost(Duration.ofSeconds(90))
+			Seed.of(seed)
+				.await("the fresh instance commits the end", Duration.ofSeconds(90))
 				.untilAsserted(() -> assertThat(Broker.committedOffsets(topic, topic))
 					.as("committed offsets after the fresh instance (seed %d)", seed)
 					.isEqualTo(endOffsets));
@@ -119,7 +122,7 @@ class ConcurrentShutdownIntegrationTests {
 	void idleInstancesClosingAtOnceCloseQuickly(CapturedOutput output) throws Exception {
 		String topic = Broker.uniqueName("concurrent-shutdown-idle");
 		Broker.createTopic(topic, PARTITIONS);
-		long seed = System.nanoTime();
+		long seed = Seed.create().value();
 		Random random = new Random(seed);
 		Broker.produce(topic, 3_000, (i) -> new String[] { "key-" + random.nextInt(KEYS), Integer.toString(i) });
 		Map<TopicPartition, Long> endOffsets = Broker.endOffsets(topic);
@@ -128,11 +131,12 @@ class ConcurrentShutdownIntegrationTests {
 		List<ConfigurableApplicationContext> instances = new ArrayList<>();
 		try {
 			for (int i = 0; i < INSTANCES; i++) {
-				instances.add(start(recorder, topic, CONCURRENCY, FAST));
+				instances.add(start(recorder, topic, CONCURRENCY, FAST, seed));
 			}
 			awaitEveryInstanceHoldsPartitions(topic, seed);
 			// Idle: everything handled and committed, the consumers wait in poll().
-			await().atMost(Duration.ofSeconds(60))
+			Seed.of(seed)
+				.await("everything committed", Duration.ofSeconds(60))
 				.untilAsserted(() -> assertThat(Broker.committedOffsets(topic, topic)).isEqualTo(endOffsets));
 			closeMillis = closeAllAtOnce(instances);
 		}
@@ -152,7 +156,7 @@ class ConcurrentShutdownIntegrationTests {
 	 * maxMicros for that percentage of the records
 	 */
 	private static ConfigurableApplicationContext start(ContractRecorder recorder, String topic, int concurrency,
-			String delays) {
+			String delays, long seed) {
 		String[] maxMicrosAndPercent = delays.split(":");
 		return new SpringApplicationBuilder(ContractApp.class).web(WebApplicationType.NONE)
 			.initializers((context) -> context.getBeanFactory().registerSingleton("recorder", recorder))
@@ -163,7 +167,7 @@ class ConcurrentShutdownIntegrationTests {
 							+ "org.apache.kafka.clients.consumer.RangeAssignor",
 					"--spring.kafka.consumer.properties.session.timeout.ms=6000",
 					"--spring.kafka.consumer.properties.heartbeat.interval.ms=500", "--test.topic=" + topic,
-					"--test.max-delay-micros=" + maxMicrosAndPercent[0],
+					"--test.seed=" + seed, "--test.max-delay-micros=" + maxMicrosAndPercent[0],
 					"--test.delay-percent=" + maxMicrosAndPercent[1], "--kafka.worker.defaults.auto-startup=false",
 					"--kafka.worker.workers." + WORKER + ".auto-startup=true",
 					"--kafka.worker.workers." + WORKER + ".mode=KEY",
@@ -173,7 +177,8 @@ class ConcurrentShutdownIntegrationTests {
 	}
 
 	private static void awaitEveryInstanceHoldsPartitions(String groupId, long seed) {
-		await().atMost(Duration.ofSeconds(60))
+		Seed.of(seed)
+			.await("every instance holds partitions", Duration.ofSeconds(60))
 			.pollInterval(Duration.ofMillis(200))
 			.untilAsserted(() -> assertThat(Broker.stableAssignments(groupId))
 				.as("assignments of a stable group (seed %d)", seed)
