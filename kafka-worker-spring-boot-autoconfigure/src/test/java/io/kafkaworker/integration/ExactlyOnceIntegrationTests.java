@@ -20,6 +20,7 @@ import io.kafkaworker.runtime.WorkerRegistry;
 import io.kafkaworker.runtime.WorkerSnapshot;
 import io.kafkaworker.testsupport.Broker;
 import io.kafkaworker.testsupport.CommandLineArguments;
+import io.kafkaworker.testsupport.Seed;
 import io.kafkaworker.testsupport.WorkerProcess;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -101,7 +102,7 @@ class ExactlyOnceIntegrationTests {
 	// 900 records on 30 keys, about one in 40 "flaky" (fails twice after sending).
 	private void runFlakyWorkload(Mode mode, Consumer<ConfigurableApplicationContext> beforeClose, String... extra) {
 		String topic = topics(3);
-		long seed = System.nanoTime();
+		long seed = Seed.create().value();
 		Random random = new Random(seed);
 		int records = 900;
 		int[] flaky = { 0 };
@@ -189,11 +190,12 @@ class ExactlyOnceIntegrationTests {
 	@Test
 	void aRebalanceBetweenTwoInstancesDuringTransactionsLeavesNoDuplicateOutput() {
 		String topic = topics(6);
-		long seed = System.nanoTime();
+		long seed = Seed.create().value();
 		Random random = new Random(seed);
 		int records = 3000;
 		Broker.produce(topic, records, (i) -> new String[] { "key-" + random.nextInt(100), "ok:" + i });
-		String[] slow = { "--test.max-delay-micros=20000", "--kafka.worker.workers.transactional.concurrency=4" };
+		String[] slow = { "--test.max-delay-micros=20000", "--test.seed=" + seed,
+				"--kafka.worker.workers.transactional.concurrency=4" };
 		ConfigurableApplicationContext first = start(topic, "KEY", "first-", slow);
 		ConfigurableApplicationContext second = null;
 		try {
@@ -221,13 +223,13 @@ class ExactlyOnceIntegrationTests {
 	@Test
 	void killingTheWorkerAtRandomMomentsNeverDuplicatesOrLosesCommittedOutput() throws Exception {
 		String topic = topics(4);
-		long seed = System.nanoTime();
+		long seed = Seed.create().value();
 		Random random = new Random(seed);
 		int records = 5000;
 		int kills = 3;
 		Broker.produce(topic, records, (i) -> new String[] { "key-" + random.nextInt(200), "ok:" + i });
 		for (int run = 1; run <= kills + 1; run++) {
-			Process worker = startWorkerProcess(topic, run);
+			Process worker = startWorkerProcess(topic, run, seed);
 			try {
 				if (run <= kills) {
 					// capped: a fast run may commit everything before the last kill
@@ -306,11 +308,11 @@ class ExactlyOnceIntegrationTests {
 			.run(arguments);
 	}
 
-	private Process startWorkerProcess(String topic, int run) throws IOException {
+	private Process startWorkerProcess(String topic, int run, long seed) throws IOException {
 		// Kept after the test (unlike a @TempDir), for the failure message to point at.
 		Path output = Path.of("target", "exactly-once-crash", topic, "run-" + run + ".out");
 		return WorkerProcess.start(TransactionalWorkerApplication.class, output, "--test.topic=" + topic,
-				"--test.max-delay-micros=1500", "--kafka.worker.workers.transactional.mode=KEY",
+				"--test.max-delay-micros=1500", "--test.seed=" + seed, "--kafka.worker.workers.transactional.mode=KEY",
 				"--kafka.worker.workers.transactional.delivery=EXACTLY_ONCE",
 				"--kafka.worker.workers.transactional.concurrency=12",
 				"--kafka.worker.workers.transactional.group-id=" + topic,

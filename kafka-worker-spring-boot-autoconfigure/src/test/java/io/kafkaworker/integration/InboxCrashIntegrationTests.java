@@ -9,6 +9,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import io.kafkaworker.testsupport.Broker;
+import io.kafkaworker.testsupport.Seed;
 import io.kafkaworker.testsupport.WorkerProcess;
 import org.apache.kafka.common.TopicPartition;
 import org.h2.tools.Server;
@@ -67,14 +68,14 @@ class InboxCrashIntegrationTests {
 	void everyRecordIsAppliedExactlyOnceWhenTheWorkerIsKilledMidStream() throws Exception {
 		String topic = Broker.uniqueName("inbox-crash");
 		Broker.createTopic(topic, PARTITIONS);
-		long seed = System.nanoTime();
+		long seed = Seed.create().value();
 		Random random = new Random(seed);
 		Broker.produce(topic, RECORDS, (i) -> new String[] { "key-" + random.nextInt(KEYS), Integer.toString(i) });
 		Map<TopicPartition, Long> endOffsets = Broker.endOffsets(topic);
 		String context = "seed " + seed + ", worker output in " + this.directory;
 		long appliedBeyondCommits = 0;
 		for (int run = 1; run <= KILLS + 1; run++) {
-			Process worker = startWorker(topic, run);
+			Process worker = startWorker(topic, run, seed);
 			try {
 				if (run <= KILLS) {
 					long target = applied() + 300 + random.nextInt((int) (RECORDS - applied()) / 4);
@@ -134,11 +135,11 @@ class InboxCrashIntegrationTests {
 		return beyond;
 	}
 
-	private Process startWorker(String topic, int run) throws IOException {
+	private Process startWorker(String topic, int run, long seed) throws IOException {
 		return WorkerProcess.start(InboxCrashableWorkerApplication.class, this.directory.resolve("run-" + run + ".out"),
-				"--test.topic=" + topic, "--test.max-delay-micros=3000", "--spring.datasource.url=" + this.url,
-				"--spring.datasource.username=sa", "--spring.datasource.password=",
-				"--spring.datasource.hikari.maximum-pool-size=16",
+				"--test.topic=" + topic, "--test.max-delay-micros=3000", "--test.seed=" + seed,
+				"--spring.datasource.url=" + this.url, "--spring.datasource.username=sa",
+				"--spring.datasource.password=", "--spring.datasource.hikari.maximum-pool-size=16",
 				"--kafka.worker.exactly-once.jdbc.initialize-schema=always", "--kafka.worker.workers.applying.mode=KEY",
 				"--kafka.worker.workers.applying.delivery=EXACTLY_ONCE",
 				"--kafka.worker.workers.applying.exactly-once.store=JDBC",

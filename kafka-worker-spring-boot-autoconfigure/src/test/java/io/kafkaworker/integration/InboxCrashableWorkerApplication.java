@@ -1,9 +1,9 @@
 package io.kafkaworker.integration;
 
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
 import io.kafkaworker.annotation.KafkaBatchWorker;
+import io.kafkaworker.testsupport.Seed;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -25,8 +25,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public class InboxCrashableWorkerApplication {
 
 	@Bean
-	ApplyingWorker applyingWorker(JdbcTemplate jdbc, @Value("${test.max-delay-micros}") long maxDelayMicros) {
-		return new ApplyingWorker(jdbc, maxDelayMicros);
+	ApplyingWorker applyingWorker(JdbcTemplate jdbc, @Value("${test.max-delay-micros}") long maxDelayMicros,
+			@Value("${test.seed}") long seed) {
+		return new ApplyingWorker(jdbc, maxDelayMicros, Seed.of(seed));
 	}
 
 	/**
@@ -46,9 +47,12 @@ public class InboxCrashableWorkerApplication {
 
 		private final long maxDelayMicros;
 
-		ApplyingWorker(JdbcTemplate jdbc, long maxDelayMicros) {
+		private final Seed seed;
+
+		ApplyingWorker(JdbcTemplate jdbc, long maxDelayMicros, Seed seed) {
 			this.jdbc = jdbc;
 			this.maxDelayMicros = maxDelayMicros;
+			this.seed = seed;
 		}
 
 		/**
@@ -59,7 +63,7 @@ public class InboxCrashableWorkerApplication {
 		public void handle(ConsumerRecord<String, String> record) {
 			this.jdbc.update("INSERT INTO applied (partition_id, record_offset) VALUES (?, ?)", record.partition(),
 					record.offset());
-			LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(this.maxDelayMicros * 1000 + 1));
+			LockSupport.parkNanos(this.seed.delayNanos(record.partition(), record.offset(), this.maxDelayMicros, 100));
 		}
 
 	}

@@ -4,12 +4,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import io.kafkaworker.annotation.KafkaBatchWorker;
+import io.kafkaworker.testsupport.Seed;
 import io.kafkaworker.transaction.TransactionalSender;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -40,15 +40,16 @@ public class TransactionalWorkerApplication {
 	@Bean
 	@ConditionalOnProperty(name = "test.batch", havingValue = "false", matchIfMissing = true)
 	TransactionalWorker transactionalWorker(TransactionalSender sender, @Value("${test.topic}") String topic,
-			@Value("${test.max-delay-micros:0}") long maxDelayMicros) {
-		return new TransactionalWorker(sender, topic + ".out", maxDelayMicros);
+			@Value("${test.max-delay-micros:0}") long maxDelayMicros, @Value("${test.seed:0}") long seed) {
+		return new TransactionalWorker(sender, topic + ".out", maxDelayMicros, Seed.of(seed));
 	}
 
 	@Bean
 	@ConditionalOnProperty(name = "test.batch", havingValue = "true")
 	TransactionalBatchWorker transactionalBatchWorker(TransactionalSender sender, @Value("${test.topic}") String topic,
-			@Value("${test.max-delay-micros:0}") long maxDelayMicros) {
-		return new TransactionalBatchWorker(new TransactionalWorker(sender, topic + ".out", maxDelayMicros));
+			@Value("${test.max-delay-micros:0}") long maxDelayMicros, @Value("${test.seed:0}") long seed) {
+		return new TransactionalBatchWorker(
+				new TransactionalWorker(sender, topic + ".out", maxDelayMicros, Seed.of(seed)));
 	}
 
 	/**
@@ -70,12 +71,16 @@ public class TransactionalWorkerApplication {
 
 		private final long maxDelayMicros;
 
+		// Delays are a function of the test's seed and the record (given with a delay).
+		private final Seed seed;
+
 		private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
 
-		TransactionalWorker(TransactionalSender sender, String outputTopic, long maxDelayMicros) {
+		TransactionalWorker(TransactionalSender sender, String outputTopic, long maxDelayMicros, Seed seed) {
 			this.sender = sender;
 			this.outputTopic = outputTopic;
 			this.maxDelayMicros = maxDelayMicros;
+			this.seed = seed;
 		}
 
 		/**
@@ -85,7 +90,8 @@ public class TransactionalWorkerApplication {
 		@KafkaBatchWorker(id = "transactional", topics = "${test.topic}")
 		public void handle(ConsumerRecord<String, String> record) {
 			if (this.maxDelayMicros > 0) {
-				LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(this.maxDelayMicros * 1000 + 1));
+				LockSupport
+					.parkNanos(this.seed.delayNanos(record.partition(), record.offset(), this.maxDelayMicros, 100));
 			}
 			String coordinates = record.partition() + "@" + record.offset();
 			int attempt = this.attempts.merge(coordinates, 1, Integer::sum);

@@ -52,12 +52,14 @@ class DashboardQueriesTests {
 	void everyMetricTheDashboardQueriesIsExportedByTheQuickstart() {
 		Set<String> queried = queriedMetrics(dashboard());
 		// With one record that always fails, its partition freezes: every kafka.worker
-		// meter then has a series (failure counts, frozen partitions, lag per partition).
+		// meter then has a series (failure counts, frozen partitions, lag per partition),
+		// the commit meters once the first commit interval passed.
 		try (RunningQuickstart quickstart = RunningQuickstart.start("--demo.seed=300", "--demo.keys=10",
 				"--demo.fail=key-7")) {
 			await().atMost(Duration.ofSeconds(30))
 				.until(() -> quickstart.worker().get("frozenRecords").size() == 1
-						&& scrape(quickstart).contains("outcome=\"failure\""));
+						&& scrape(quickstart).contains("outcome=\"failure\"")
+						&& scrape(quickstart).contains("kafka_worker_commits_total"));
 			String scrape = scrape(quickstart);
 			Set<String> exported = sampleNames(scrape);
 			Set<String> missing = new TreeSet<>(queried);
