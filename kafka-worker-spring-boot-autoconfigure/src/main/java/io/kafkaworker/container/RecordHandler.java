@@ -81,6 +81,9 @@ final class RecordHandler implements CallHandler<WorkItem> {
 	// Set when a graceful shutdown drains the worker: failures stop retrying.
 	private volatile boolean draining;
 
+	// Bound once: a call runs through it on the hot path.
+	private final DeliveryGuarantee.Call call = this::handleCall;
+
 	RecordHandler(String workerId, String groupId, RetryPolicy retry, boolean batchSignature, HandlerInvocation invoker,
 			Backpressure backpressure, FailureActions failureActions, Predicate<WorkItem> held, WorkerObserver observer,
 			CallObservations observations, DeliveryGuarantee delivery) {
@@ -99,7 +102,7 @@ final class RecordHandler implements CallHandler<WorkItem> {
 
 	@Override
 	public CallOutcome handle(List<WorkItem> items) {
-		return this.delivery.call(items, this::handleCall);
+		return this.delivery.call(items, this.call);
 	}
 
 	private CallOutcome handleCall(List<WorkItem> items) {
