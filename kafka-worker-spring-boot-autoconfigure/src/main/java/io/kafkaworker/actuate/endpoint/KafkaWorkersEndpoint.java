@@ -30,8 +30,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * <li>{@code seek} ({@code topic}, {@code partition}, {@code offset}): move a partition's
  * position while the worker is paused.</li>
  * </ul>
- * Following Spring Boot's convention for operations that change state, the endpoint's
- * default access is read-only: writes need
+ * The endpoint's default access is read-only, stricter than most of Spring Boot's own
+ * endpoints (unrestricted but for {@code shutdown} and {@code heapdump}): writes need
  * {@code management.endpoint.kafkaworkers.access=unrestricted}.
  */
 @Endpoint(id = "kafkaworkers", defaultAccess = Access.READ_ONLY)
