@@ -26,8 +26,13 @@ public enum Delivery {
 	AT_MOST_ONCE,
 
 	/**
-	 * Transactional consume-process-produce. Not available yet: a worker declaring it
-	 * fails at startup.
+	 * Each record's effect is applied once, through crashes, rebalances and handler
+	 * failures. Where the proof is kept depends on {@code exactly-once.store}: with
+	 * {@code KAFKA} (the default), what the handler sends through the
+	 * {@code TransactionalSender} and the input offsets commit in one Kafka transaction,
+	 * so that {@code read_committed} consumers see each input's output once; with
+	 * {@code JDBC}, each handler call runs in a database transaction with an inbox row
+	 * per record, and a redelivered record is skipped without calling the handler.
 	 */
 	EXACTLY_ONCE
 

@@ -49,6 +49,11 @@ import org.springframework.util.StringUtils;
  * Auto-configuration of kafka-worker: finds {@link KafkaBatchWorker} methods and runs
  * each as a worker in a Spring Kafka listener container, built from Spring Boot's own
  * {@code spring.kafka.*} consumer factory and listener settings.
+ *
+ * <p>
+ * No bean of it stands in for one of the application's or makes a Spring Boot
+ * auto-configuration back off: the one of a general type, the listener container factory,
+ * is no default candidate, and the workers' executors and scheduler are not beans.
  */
 @AutoConfiguration(after = KafkaAutoConfiguration.class)
 @ConditionalOnClass({ EnableKafka.class, KafkaBatchWorker.class })
@@ -57,14 +62,12 @@ import org.springframework.util.StringUtils;
 public final class KafkaWorkerAutoConfiguration {
 
 	/**
-	 * The name of the listener container factory of workers.
+	 * The name of the listener container factory of workers. The bean is no default
+	 * candidate: a listener container factory injected by type is still Spring Boot's
+	 * {@code kafkaListenerContainerFactory}; inject this one with
+	 * {@code @Qualifier(CONTAINER_FACTORY_BEAN_NAME)}.
 	 */
 	public static final String CONTAINER_FACTORY_BEAN_NAME = "kafkaWorkerContainerFactory";
-
-	/**
-	 * The name of the scheduler that retries frozen records after a delay.
-	 */
-	public static final String TASK_SCHEDULER_BEAN_NAME = "kafkaWorkerTaskScheduler";
 
 	// Spring Boot's default for spring.lifecycle.timeout-per-shutdown-phase.
 	private static final Duration DEFAULT_PHASE_TIMEOUT = Duration.ofSeconds(30);
@@ -89,7 +92,7 @@ public final class KafkaWorkerAutoConfiguration {
 		return new WorkerRegistry();
 	}
 
-	@Bean(CONTAINER_FACTORY_BEAN_NAME)
+	@Bean(name = CONTAINER_FACTORY_BEAN_NAME, defaultCandidate = false)
 	@ConditionalOnMissingBean(name = CONTAINER_FACTORY_BEAN_NAME)
 	ConcurrentKafkaListenerContainerFactory<Object, Object> kafkaWorkerContainerFactory(
 			ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
@@ -97,17 +100,6 @@ public final class KafkaWorkerAutoConfiguration {
 		ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
 		configurer.configure(factory, consumerFactory.getObject());
 		return factory;
-	}
-
-	@Bean(name = TASK_SCHEDULER_BEAN_NAME, destroyMethod = "shutdown")
-	@ConditionalOnMissingBean(name = TASK_SCHEDULER_BEAN_NAME)
-	ThreadPoolTaskScheduler kafkaWorkerTaskScheduler() {
-		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
-		scheduler.setThreadNamePrefix("kafka-worker-scheduler-");
-		scheduler.setDaemon(true);
-		scheduler.setRemoveOnCancelPolicy(true);
-		scheduler.initialize();
-		return scheduler;
 	}
 
 	@Bean
@@ -129,10 +121,9 @@ public final class KafkaWorkerAutoConfiguration {
 	@ConditionalOnMissingBean
 	KafkaWorkerEndpointRegistrar kafkaWorkerEndpointRegistrar(KafkaBatchWorkerAnnotationBeanPostProcessor methods,
 			KafkaWorkerProperties properties, Environment environment,
-			ConcurrentKafkaListenerContainerFactory<Object, Object> kafkaWorkerContainerFactory,
+			@Qualifier(CONTAINER_FACTORY_BEAN_NAME) ConcurrentKafkaListenerContainerFactory<Object, Object> kafkaWorkerContainerFactory,
 			WorkerRegistry registry, ApplicationEventPublisher eventPublisher,
 			ObjectProvider<ProducerFactory<?, ?>> producerFactory, ObjectProvider<KafkaAdmin> kafkaAdmin,
-			@Qualifier(TASK_SCHEDULER_BEAN_NAME) ThreadPoolTaskScheduler taskScheduler,
 			ObjectProvider<WorkerObserver> observers, ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<KafkaWorkerObservationConvention> observationConvention, ObjectProvider<Inboxes> inboxes) {
 		CallObservations observations = properties.getObservation().isEnabled()
@@ -141,7 +132,7 @@ public final class KafkaWorkerAutoConfiguration {
 				: CallObservations.NONE;
 		WorkerServices services = new WorkerServices(new WorkerExecutors(Threading.VIRTUAL.isActive(environment)),
 				registry, CompositeWorkerObserver.of(observers.orderedStream().toList()), observations, eventPublisher,
-				DeadLetterTemplates.from(producerFactory.getIfUnique()), kafkaAdmin.getIfUnique(), taskScheduler,
+				DeadLetterTemplates.from(producerFactory.getIfUnique()), kafkaAdmin.getIfUnique(), retryScheduler(),
 				bootstrapServers(kafkaWorkerContainerFactory),
 				TransactionalProducerFactory.from(producerFactory.getIfUnique(),
 						TransactionalProducerFactory.prefix(properties.getExactlyOnce().getTransactionalIdPrefix(),
@@ -150,6 +141,22 @@ public final class KafkaWorkerAutoConfiguration {
 						: InvocationDecorator.NONE);
 		return new KafkaWorkerEndpointRegistrar(methods, new WorkerSettingsResolver(properties, environment),
 				properties, kafkaWorkerContainerFactory, services);
+	}
+
+	// Not a bean, so that it never stands in for the application's scheduler: a
+	// TaskScheduler bean makes Spring Boot's TaskSchedulingAutoConfiguration back off
+	// (and,
+	// as an Executor, TaskExecutionAutoConfiguration), and is what lookups by type find
+	// when it is the only one (Spring Kafka's retry topics, for one). The registrar shuts
+	// it
+	// down.
+	private static ThreadPoolTaskScheduler retryScheduler() {
+		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+		scheduler.setThreadNamePrefix("kafka-worker-scheduler-");
+		scheduler.setDaemon(true);
+		scheduler.setRemoveOnCancelPolicy(true);
+		scheduler.initialize();
+		return scheduler;
 	}
 
 	// Inboxes exist only with spring-jdbc and a DataSource

@@ -26,6 +26,7 @@ import org.springframework.kafka.annotation.KafkaListenerConfigurer;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistrar;
 import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
  * Registers one listener endpoint per {@code @KafkaBatchWorker} method with Spring
@@ -126,9 +127,9 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 	}
 
 	/**
-	 * Close every worker's lanes and executor, and the dead-letter producer. The listener
-	 * containers stopped before, in the lifecycle phase, so no record is dispatched any
-	 * more.
+	 * Close every worker's lanes and executor, the scheduler of delayed retries and the
+	 * dead-letter producer. The listener containers stopped before, in the lifecycle
+	 * phase, so no record is dispatched any more.
 	 */
 	@Override
 	public void destroy() {
@@ -136,6 +137,10 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 			if (view instanceof Worker worker) {
 				worker.close();
 			}
+		}
+		// The auto-configuration's own scheduler, not a bean: nothing else shuts it down.
+		if (this.services.taskScheduler() instanceof ThreadPoolTaskScheduler scheduler) {
+			scheduler.shutdown();
 		}
 		DeadLetterTemplates.close(this.services.deadLetterTemplate());
 	}

@@ -30,18 +30,20 @@ import org.jspecify.annotations.Nullable;
  * state classes.
  *
  * <p>
- * Meters, all tagged {@code worker}:
+ * Meters, all tagged {@code worker}, with their base unit where they count something:
  * <ul>
- * <li>{@code kafka.worker.records} (counter; {@code topic}, {@code outcome}: success,
- * failure, retry, skipped, dead_lettered)</li>
- * <li>{@code kafka.worker.record.duration} (timer with percentile histogram;
- * {@code topic}, {@code outcome}: success, failure): handler time per call</li>
- * <li>{@code kafka.worker.batch.size} (distribution summary): records per handler
- * call</li>
- * <li>{@code kafka.worker.in.flight}, {@code kafka.worker.buffered},
- * {@code kafka.worker.frozen.partitions} (gauges)</li>
- * <li>{@code kafka.worker.lag} (gauge; {@code topic}, {@code partition}): log end minus
- * committed offset</li>
+ * <li>{@code kafka.worker.records} (counter, records; {@code topic}, {@code outcome}:
+ * success, failure, retry, skipped, dead_lettered)</li>
+ * <li>{@code kafka.worker.record.duration} (timer; {@code topic}, {@code outcome}:
+ * success, failure): handler time per call. Like any Micrometer timer it publishes no
+ * histogram unless the application asks for one, for example with Spring Boot's
+ * {@code management.metrics.distribution.percentiles-histogram.kafka.worker.record.duration=true}</li>
+ * <li>{@code kafka.worker.batch.size} (distribution summary, records): records per
+ * handler call</li>
+ * <li>{@code kafka.worker.in.flight}, {@code kafka.worker.buffered} (gauges, records) and
+ * {@code kafka.worker.frozen.partitions} (gauge, partitions)</li>
+ * <li>{@code kafka.worker.lag} (gauge, records; {@code topic}, {@code partition}): log
+ * end minus committed offset</li>
  * <li>{@code kafka.worker.commits} (counter; {@code result}: success, failure) and
  * {@code kafka.worker.commit.duration} (timer)</li>
  * <li>{@code kafka.worker.rebalances} (counter; {@code change}: assigned, revoked,
@@ -49,6 +51,10 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  */
 public class KafkaWorkerMetrics implements MeterBinder, WorkerObserver {
+
+	private static final String RECORDS = "records";
+
+	private static final String PARTITIONS = "partitions";
 
 	private static final long SNAPSHOT_TTL_NANOS = Duration.ofMillis(500).toNanos();
 
@@ -87,19 +93,23 @@ public class KafkaWorkerMetrics implements MeterBinder, WorkerObserver {
 		Tags tags = Tags.of("worker", id);
 		Gauge.builder("kafka.worker.in.flight", this, (metrics) -> metrics.snapshot(worker).inFlightRecords())
 			.tags(tags)
+			.baseUnit(RECORDS)
 			.description("Records inside handler calls")
 			.register(registry);
 		Gauge.builder("kafka.worker.buffered", this, (metrics) -> metrics.snapshot(worker).bufferedRecords())
 			.tags(tags)
+			.baseUnit(RECORDS)
 			.description("Records fetched and waiting for a handler")
 			.register(registry);
 		Gauge.builder("kafka.worker.frozen.partitions", this, (metrics) -> metrics.snapshot(worker).frozenPartitions())
 			.tags(tags)
+			.baseUnit(PARTITIONS)
 			.description("Partitions with a frozen record")
 			.register(registry);
 		this.lagGauges.computeIfAbsent(id,
 				(key) -> MultiGauge.builder("kafka.worker.lag")
 					.tags(tags)
+					.baseUnit(RECORDS)
 					.description("Records between the committed offset and the log end, per partition")
 					.register(registry));
 		refreshLag(worker);
@@ -111,6 +121,7 @@ public class KafkaWorkerMetrics implements MeterBinder, WorkerObserver {
 		Counter counter = meter(this.counters, new MeterKey("records", workerId, topic, name),
 				(registry) -> Counter.builder("kafka.worker.records")
 					.tags("worker", workerId, "topic", topic, "outcome", name)
+					.baseUnit(RECORDS)
 					.description("Records by outcome")
 					.register(registry));
 		if (counter != null) {
@@ -125,7 +136,6 @@ public class KafkaWorkerMetrics implements MeterBinder, WorkerObserver {
 				(registry) -> Timer.builder("kafka.worker.record.duration")
 					.tags("worker", workerId, "topic", topic, "outcome", outcome)
 					.description("Time spent in the handler per call")
-					.publishPercentileHistogram()
 					.register(registry));
 		if (timer != null) {
 			timer.record(duration);
@@ -133,6 +143,7 @@ public class KafkaWorkerMetrics implements MeterBinder, WorkerObserver {
 		DistributionSummary batchSize = meter(this.batchSizes, new MeterKey("batch", workerId, "", ""),
 				(registry) -> DistributionSummary.builder("kafka.worker.batch.size")
 					.tags("worker", workerId)
+					.baseUnit(RECORDS)
 					.description("Records per handler call")
 					.register(registry));
 		if (batchSize != null) {

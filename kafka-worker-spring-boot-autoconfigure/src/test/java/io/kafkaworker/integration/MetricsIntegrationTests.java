@@ -82,6 +82,18 @@ class MetricsIntegrationTests {
 			assertThat(search(registry, "kafka.worker.batch.size").summary().count()).isEqualTo(PER_PARTITION * 3 + 4);
 			assertThat(search(registry, "kafka.worker.batch.size").summary().max()).isEqualTo(1);
 
+			// base units where a meter counts something
+			assertThat(search(registry, "kafka.worker.records").counters())
+				.allSatisfy((counter) -> assertThat(counter.getId().getBaseUnit()).isEqualTo("records"));
+			assertThat(search(registry, "kafka.worker.batch.size").summary().getId().getBaseUnit())
+				.isEqualTo("records");
+			assertThat(search(registry, "kafka.worker.in.flight").gauge().getId().getBaseUnit()).isEqualTo("records");
+			assertThat(search(registry, "kafka.worker.buffered").gauge().getId().getBaseUnit()).isEqualTo("records");
+			assertThat(search(registry, "kafka.worker.frozen.partitions").gauge().getId().getBaseUnit())
+				.isEqualTo("partitions");
+			assertThat(search(registry, "kafka.worker.lag").gauges())
+				.allSatisfy((lag) -> assertThat(lag.getId().getBaseUnit()).isEqualTo("records"));
+
 			// lag per partition: it grows while the worker is paused and drains after
 			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(lags(registry)).containsOnly(0.0));
 			assertThat(search(registry, "kafka.worker.lag").gauges()).hasSize(3);
@@ -112,17 +124,19 @@ class MetricsIntegrationTests {
 			assertThat(scrape)
 				.contains("kafka_worker_records_total{outcome=\"success\",topic=\"" + this.topic + "\",worker=\""
 						+ WORKER + "\"} " + (PER_PARTITION * 3 - 1 + 7) + ".0")
-				.contains("kafka_worker_record_duration_seconds_bucket{")
 				.contains("kafka_worker_record_duration_seconds_count{outcome=\"failure\"")
-				.contains("kafka_worker_batch_size_count{")
-				.contains("kafka_worker_in_flight{worker=\"" + WORKER + "\"} 0.0")
-				.contains("kafka_worker_buffered{")
+				.contains("kafka_worker_batch_size_records_count{")
+				.contains("kafka_worker_in_flight_records{worker=\"" + WORKER + "\"} 0.0")
+				.contains("kafka_worker_buffered_records{")
 				.contains("kafka_worker_frozen_partitions{")
-				.contains(
-						"kafka_worker_lag{partition=\"0\",topic=\"" + this.topic + "\",worker=\"" + WORKER + "\"} 0.0")
+				.contains("kafka_worker_lag_records{partition=\"0\",topic=\"" + this.topic + "\",worker=\"" + WORKER
+						+ "\"} 0.0")
 				.contains("kafka_worker_commits_total{result=\"success\"")
 				.contains("kafka_worker_commit_duration_seconds_count{")
-				.contains("kafka_worker_rebalances_total{change=\"assigned\"");
+				.contains("kafka_worker_rebalances_total{change=\"assigned\"")
+				// the timer's histogram is the application's choice
+				// (management.metrics.distribution.*)
+				.doesNotContain("kafka_worker_record_duration_seconds_bucket");
 		}
 	}
 
