@@ -527,9 +527,16 @@ public class KafkaWorkerProperties {
 	public static class DeadLetter {
 
 		/**
-		 * Topic for dead letters. When unset, the record's topic with ".dlt" appended.
+		 * Topic for dead letters. When unset, the record's topic followed by
+		 * topic-suffix.
 		 */
 		private @Nullable String topic;
+
+		/**
+		 * Suffix appended to the record's topic to name its dead-letter topic when topic
+		 * is unset, as Spring Kafka's DeadLetterPublishingRecoverer does.
+		 */
+		private @Nullable String topicSuffix = "-dlt";
 
 		/**
 		 * Whether to create a missing dead-letter topic, with the broker's default
@@ -544,6 +551,7 @@ public class KafkaWorkerProperties {
 
 		void unset() {
 			this.topic = null;
+			this.topicSuffix = null;
 			this.createTopic = null;
 			this.sendTimeout = null;
 		}
@@ -554,6 +562,14 @@ public class KafkaWorkerProperties {
 
 		public void setTopic(@Nullable String topic) {
 			this.topic = topic;
+		}
+
+		public @Nullable String getTopicSuffix() {
+			return this.topicSuffix;
+		}
+
+		public void setTopicSuffix(@Nullable String topicSuffix) {
+			this.topicSuffix = topicSuffix;
 		}
 
 		public @Nullable Boolean getCreateTopic() {

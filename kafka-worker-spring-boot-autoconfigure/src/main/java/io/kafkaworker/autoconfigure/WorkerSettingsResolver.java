@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 import io.kafkaworker.annotation.Delivery;
 import io.kafkaworker.annotation.KafkaBatchWorker;
@@ -43,6 +44,8 @@ final class WorkerSettingsResolver {
 	private static final int MIN_AT_MOST_ONCE_BUFFERED_RECORDS = 500;
 
 	private static final int HEAP_FRACTION_FOR_BUFFERS = 10;
+
+	private static final Pattern TOPIC_SUFFIX = Pattern.compile("[a-zA-Z0-9._-]+");
 
 	private final KafkaWorkerProperties properties;
 
@@ -223,6 +226,11 @@ final class WorkerSettingsResolver {
 				defaults.getFreeze().getMaxHeldRecords()));
 		String deadLetterTopic = (worker.getDeadLetter().getTopic() != null) ? worker.getDeadLetter().getTopic()
 				: defaults.getDeadLetter().getTopic();
+		String deadLetterTopicSuffix = sources
+			.choose("dead-letter.topic-suffix", worker.getDeadLetter().getTopicSuffix(),
+					defaults.getDeadLetter().getTopicSuffix())
+			.require((value) -> TOPIC_SUFFIX.matcher(value).matches(),
+					"one or more characters allowed in a topic name: letters, digits, '.', '_' and '-'");
 		boolean createTopic = sources
 			.choose("dead-letter.create-topic", worker.getDeadLetter().getCreateTopic(),
 					defaults.getDeadLetter().getCreateTopic())
@@ -232,7 +240,7 @@ final class WorkerSettingsResolver {
 					defaults.getDeadLetter().getSendTimeout())
 			.require((value) -> !value.isNegative() && !value.isZero(), "a positive duration");
 		return new FailureSettings(onFailure, new RetryPolicy(maxAttempts, initial, multiplier, max, nonRetryable),
-				scope, retryAfter, maxHeldRecords, deadLetterTopic, createTopic, sendTimeout);
+				scope, retryAfter, maxHeldRecords, deadLetterTopic, deadLetterTopicSuffix, createTopic, sendTimeout);
 	}
 
 	private List<String> topics(WorkerMethod method, Sources sources) {

@@ -10,17 +10,27 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 import com.jayway.jsonpath.JsonPath;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
 
 import org.springframework.beans.BeanWrapper;
 import org.springframework.beans.BeanWrapperImpl;
 import org.springframework.boot.convert.ApplicationConversionService;
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.util.StringUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.then;
+import static org.mockito.Mockito.mock;
 
 /**
  * Tests for {@link KafkaWorkerProperties}.
@@ -62,6 +72,19 @@ class KafkaWorkerPropertiesTests {
 			.toList();
 		assertThat(settings).contains("concurrency", "deadLetter.sendTimeout");
 		assertThat(settings).allSatisfy((path) -> assertThat(isUnset(worker.getPropertyValue(path))).as(path).isTrue());
+	}
+
+	@Test
+	void deadLetterTopicSuffixIsSpringKafkasDefault() {
+		KafkaOperations<Object, Object> template = mock();
+		given(template.send(any(ProducerRecord.class))).willReturn(new CompletableFuture<>());
+		DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template);
+		recoverer.setFailIfSendResultIsError(false);
+		recoverer.accept(new ConsumerRecord<>("orders", 0, 0L, "key", "value"), null, new IllegalStateException());
+		ArgumentCaptor<ProducerRecord<Object, Object>> sent = ArgumentCaptor.captor();
+		then(template).should().send(sent.capture());
+		String suffix = new KafkaWorkerProperties().getDefaults().getDeadLetter().getTopicSuffix();
+		assertThat(sent.getValue().topic()).isEqualTo("orders" + suffix);
 	}
 
 	// The generated metadata's kafka.worker.* properties, by name.
