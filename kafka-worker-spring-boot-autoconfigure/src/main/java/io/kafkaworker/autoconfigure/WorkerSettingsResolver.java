@@ -18,7 +18,7 @@ import io.kafkaworker.annotation.WorkerMethod;
 import io.kafkaworker.container.WorkerSettings;
 import io.kafkaworker.error.FailurePolicy;
 import io.kafkaworker.error.FreezeScope;
-import io.kafkaworker.error.RetryPolicy;
+import io.kafkaworker.error.WorkerRetryPolicy;
 import io.kafkaworker.failure.FailureSettings;
 import io.kafkaworker.transaction.ExactlyOnceStore;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -209,7 +209,7 @@ final class WorkerSettingsResolver {
 		Duration max = sources.choose("retry.backoff.max", backoff.getMax(), defaults.getRetry().getBackoff().getMax())
 			.require((value) -> value.compareTo(initial) >= 0, "a duration of at least retry.backoff.initial");
 		List<Class<? extends Throwable>> nonRetryable = new ArrayList<>(
-				RetryPolicy.defaultNonRetryable(getClass().getClassLoader()));
+				WorkerRetryPolicy.defaultNonRetryable(getClass().getClassLoader()));
 		nonRetryable.addAll(defaults.getRetry().getNonRetryableExceptions());
 		nonRetryable.addAll(worker.getRetry().getNonRetryableExceptions());
 		FreezeScope scope = sources
@@ -239,8 +239,9 @@ final class WorkerSettingsResolver {
 			.choose("dead-letter.send-timeout", worker.getDeadLetter().getSendTimeout(),
 					defaults.getDeadLetter().getSendTimeout())
 			.require((value) -> !value.isNegative() && !value.isZero(), "a positive duration");
-		return new FailureSettings(onFailure, new RetryPolicy(maxAttempts, initial, multiplier, max, nonRetryable),
-				scope, retryAfter, maxHeldRecords, deadLetterTopic, deadLetterTopicSuffix, createTopic, sendTimeout);
+		return new FailureSettings(onFailure,
+				new WorkerRetryPolicy(maxAttempts, initial, multiplier, max, nonRetryable), scope, retryAfter,
+				maxHeldRecords, deadLetterTopic, deadLetterTopicSuffix, createTopic, sendTimeout);
 	}
 
 	private List<String> topics(WorkerMethod method, Sources sources) {

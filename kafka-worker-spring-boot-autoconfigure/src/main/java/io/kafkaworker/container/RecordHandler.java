@@ -9,7 +9,7 @@ import java.util.function.Predicate;
 import io.kafkaworker.delivery.DeliveryGuarantee;
 import io.kafkaworker.dispatch.Backpressure;
 import io.kafkaworker.dispatch.WorkItem;
-import io.kafkaworker.error.RetryPolicy;
+import io.kafkaworker.error.WorkerRetryPolicy;
 import io.kafkaworker.failure.FailureActions;
 import io.kafkaworker.lane.CallHandler;
 import io.kafkaworker.lane.CallOutcome;
@@ -56,7 +56,7 @@ final class RecordHandler implements CallHandler<WorkItem> {
 
 	private final String groupId;
 
-	private final RetryPolicy retry;
+	private final WorkerRetryPolicy retry;
 
 	private final boolean batchSignature;
 
@@ -81,9 +81,10 @@ final class RecordHandler implements CallHandler<WorkItem> {
 	// Set when a graceful shutdown drains the worker: failures stop retrying.
 	private volatile boolean draining;
 
-	RecordHandler(String workerId, String groupId, RetryPolicy retry, boolean batchSignature, HandlerInvocation invoker,
-			Backpressure backpressure, FailureActions failureActions, Predicate<WorkItem> held, WorkerObserver observer,
-			CallObservations observations, DeliveryGuarantee delivery) {
+	RecordHandler(String workerId, String groupId, WorkerRetryPolicy retry, boolean batchSignature,
+			HandlerInvocation invoker, Backpressure backpressure, FailureActions failureActions,
+			Predicate<WorkItem> held, WorkerObserver observer, CallObservations observations,
+			DeliveryGuarantee delivery) {
 		this.workerId = workerId;
 		this.groupId = groupId;
 		this.retry = retry;
@@ -148,8 +149,8 @@ final class RecordHandler implements CallHandler<WorkItem> {
 	}
 
 	private CallOutcome invokeWithRetries(List<WorkItem> records, Observation observation) {
-		RetryPolicy retry = this.retry;
-		RetryPolicy.Backoffs backoffs = null;
+		WorkerRetryPolicy retry = this.retry;
+		WorkerRetryPolicy.Backoffs backoffs = null;
 		PartitionOffsets partition = records.get(0).partition();
 		for (int attempt = 1;; attempt++) {
 			long start = System.nanoTime();

@@ -11,7 +11,7 @@ import io.kafkaworker.delivery.DeliveryGuarantee.Rewind;
 import io.kafkaworker.delivery.TransactionalUnit.CallFailure;
 import io.kafkaworker.dispatch.WorkItem;
 import io.kafkaworker.error.FailurePolicy;
-import io.kafkaworker.error.RetryPolicy;
+import io.kafkaworker.error.WorkerRetryPolicy;
 import io.kafkaworker.event.Resolution;
 import io.kafkaworker.offset.PartitionOffsets;
 import io.kafkaworker.runtime.FrozenRecord;
@@ -347,10 +347,10 @@ final class TransactionalUnits implements CommitProtocol {
 		}
 		Throwable ex = callFailure.failure();
 		List<WorkItem> items = callFailure.items();
-		RetryPolicy retry = this.context.failure().retry();
+		WorkerRetryPolicy retry = this.context.failure().retry();
 		int attempts = this.attempts.failed(items, ex);
 		if (retry.shouldRetry(ex, attempts)) {
-			RetryPolicy.Backoffs backoffs = retry.start();
+			WorkerRetryPolicy.Backoffs backoffs = retry.start();
 			Duration wait = Duration.ZERO;
 			for (int i = 0; i < attempts; i++) {
 				wait = backoffs.next();

@@ -4,7 +4,7 @@ import java.time.Duration;
 
 import io.kafkaworker.error.FailurePolicy;
 import io.kafkaworker.error.FreezeScope;
-import io.kafkaworker.error.RetryPolicy;
+import io.kafkaworker.error.WorkerRetryPolicy;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param createDeadLetterTopic whether to create a missing dead-letter topic
  * @param deadLetterSendTimeout the longest wait for a dead letter's acknowledgment
  */
-public record FailureSettings(FailurePolicy onFailure, RetryPolicy retry, FreezeScope freezeScope,
+public record FailureSettings(FailurePolicy onFailure, WorkerRetryPolicy retry, FreezeScope freezeScope,
 		@Nullable Duration freezeRetryAfter, int maxHeldRecords, @Nullable String deadLetterTopic,
 		String deadLetterTopicSuffix, boolean createDeadLetterTopic, Duration deadLetterSendTimeout) {
 

@@ -5,7 +5,7 @@ import java.util.List;
 
 import io.kafkaworker.error.FailurePolicy;
 import io.kafkaworker.error.FreezeScope;
-import io.kafkaworker.error.RetryPolicy;
+import io.kafkaworker.error.WorkerRetryPolicy;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -36,8 +36,8 @@ class FailureSettingsTests {
 
 	private static FailureSettings settings(@Nullable String topic, String suffix) {
 		return new FailureSettings(FailurePolicy.DEAD_LETTER,
-				new RetryPolicy(1, Duration.ZERO, 1.0, Duration.ZERO, List.of()), FreezeScope.PARTITION, null, 1, topic,
-				suffix, true, Duration.ofSeconds(1));
+				new WorkerRetryPolicy(1, Duration.ZERO, 1.0, Duration.ZERO, List.of()), FreezeScope.PARTITION, null, 1,
+				topic, suffix, true, Duration.ofSeconds(1));
 	}
 
 }

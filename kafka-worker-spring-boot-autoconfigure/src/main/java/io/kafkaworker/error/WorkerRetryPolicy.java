@@ -20,7 +20,7 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * {@code initial × multiplier}, … capped at {@code max}, computed by Spring's
  * {@link ExponentialBackOff}.
  */
-public final class RetryPolicy {
+public final class WorkerRetryPolicy {
 
 	private static final String VALIDATION_EXCEPTION = "jakarta.validation.ValidationException";
 
@@ -39,7 +39,7 @@ public final class RetryPolicy {
 	 * @param nonRetryable failure types that are never retried, checked against the
 	 * failure and its causes
 	 */
-	public RetryPolicy(int maxAttempts, Duration initial, double multiplier, Duration max,
+	public WorkerRetryPolicy(int maxAttempts, Duration initial, double multiplier, Duration max,
 			List<Class<? extends Throwable>> nonRetryable) {
 		this.maxAttempts = maxAttempts;
 		this.backOff = new ExponentialBackOff(initial.toMillis(), multiplier);

@@ -11,12 +11,12 @@ import org.springframework.messaging.converter.MessageConversionException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link RetryPolicy}.
+ * Tests for {@link WorkerRetryPolicy}.
  */
-class RetryPolicyTests {
+class WorkerRetryPolicyTests {
 
-	private final RetryPolicy policy = new RetryPolicy(4, Duration.ofMillis(100), 2.0, Duration.ofMillis(300),
-			RetryPolicy.defaultNonRetryable(getClass().getClassLoader()));
+	private final WorkerRetryPolicy policy = new WorkerRetryPolicy(4, Duration.ofMillis(100), 2.0,
+			Duration.ofMillis(300), WorkerRetryPolicy.defaultNonRetryable(getClass().getClassLoader()));
 
 	@Test
 	void retriesUntilTheAttemptsAreUsedUp() {
@@ -28,7 +28,7 @@ class RetryPolicyTests {
 
 	@Test
 	void waitsGrowExponentiallyUpToTheMaximum() {
-		RetryPolicy.Backoffs backoffs = this.policy.start();
+		WorkerRetryPolicy.Backoffs backoffs = this.policy.start();
 		assertThat(List.of(backoffs.next(), backoffs.next(), backoffs.next(), backoffs.next())).containsExactly(
 				Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofMillis(300));
 	}
@@ -50,7 +50,7 @@ class RetryPolicyTests {
 
 	@Test
 	void oneAttemptMeansNoRetry() {
-		RetryPolicy once = new RetryPolicy(1, Duration.ofMillis(10), 2.0, Duration.ofMillis(10), List.of());
+		WorkerRetryPolicy once = new WorkerRetryPolicy(1, Duration.ofMillis(10), 2.0, Duration.ofMillis(10), List.of());
 		assertThat(once.shouldRetry(new IllegalStateException(), 1)).isFalse();
 	}
 
