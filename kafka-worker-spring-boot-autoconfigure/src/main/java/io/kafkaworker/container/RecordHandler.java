@@ -175,14 +175,17 @@ final class RecordHandler implements CallHandler<WorkItem> {
 				if (this.draining) {
 					return failed(observation, ex, leaveForRedelivery(records, ex));
 				}
-				if (!retry.shouldRetry(ex, attempt)) {
+				Duration wait = null;
+				if (retry.shouldRetry(ex, attempt)) {
+					backoffs = (backoffs != null) ? backoffs : retry.start();
+					wait = backoffs.next();
+				}
+				if (wait == null) {
 					// Before the failure policy, so that what the policy logs or sends
 					// belongs to a span that already shows the failure.
 					observation.error(ex);
 					return this.failureActions.applyInPlace(records, ex, attempt);
 				}
-				backoffs = (backoffs != null) ? backoffs : retry.start();
-				Duration wait = backoffs.next();
 				String waitText = DurationFormatterUtils.print(wait, DurationFormat.Style.COMPOSITE);
 				if (logger.isDebugEnabled()) {
 					logger.debug("Worker '" + this.workerId + "' attempt " + attempt + " of " + retry.maxAttempts()

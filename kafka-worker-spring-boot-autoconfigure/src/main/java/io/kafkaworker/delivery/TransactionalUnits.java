@@ -323,7 +323,8 @@ final class TransactionalUnits implements CommitProtocol {
 			logger.warn("Worker '" + this.workerId + "' could not commit the transaction of " + offsets
 					+ " (aborted; the records are handled again): " + failure);
 			rewind(current);
-			this.pauses.backOff(this.context.failure().retry().start().next());
+			Duration wait = this.context.failure().retry().waitAfter(1);
+			this.pauses.backOff((wait != null) ? wait : Duration.ZERO);
 			return false;
 		}
 		offsets.forEach((topicPartition, offset) -> this.attempts.committed(topicPartition, offset.offset()));
@@ -349,12 +350,8 @@ final class TransactionalUnits implements CommitProtocol {
 		List<WorkItem> items = callFailure.items();
 		WorkerRetryPolicy retry = this.context.failure().retry();
 		int attempts = this.attempts.failed(items, ex);
-		if (retry.shouldRetry(ex, attempts)) {
-			WorkerRetryPolicy.Backoffs backoffs = retry.start();
-			Duration wait = Duration.ZERO;
-			for (int i = 0; i < attempts; i++) {
-				wait = backoffs.next();
-			}
+		Duration wait = retry.shouldRetry(ex, attempts) ? retry.waitAfter(attempts) : null;
+		if (wait != null) {
 			this.pauses.backOff(wait);
 			this.context.actions().retrying(items);
 			if (logger.isDebugEnabled()) {

@@ -9,6 +9,8 @@ import io.kafkaworker.error.WorkerRetryPolicy;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.util.backoff.FixedBackOff;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -36,8 +38,8 @@ class FailureSettingsTests {
 
 	private static FailureSettings settings(@Nullable String topic, String suffix) {
 		return new FailureSettings(FailurePolicy.DEAD_LETTER,
-				new WorkerRetryPolicy(1, Duration.ZERO, 1.0, Duration.ZERO, List.of()), FreezeScope.PARTITION, null, 1,
-				topic, suffix, true, Duration.ofSeconds(1));
+				new WorkerRetryPolicy(1, new FixedBackOff(0, 0), List.of()), FreezeScope.PARTITION, null, 1, topic,
+				suffix, true, Duration.ofSeconds(1));
 	}
 
 }
