@@ -24,6 +24,7 @@ import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -125,7 +126,8 @@ public final class KafkaWorkerAutoConfiguration {
 			WorkerRegistry registry, ApplicationEventPublisher eventPublisher,
 			ObjectProvider<ProducerFactory<?, ?>> producerFactory, ObjectProvider<KafkaAdmin> kafkaAdmin,
 			ObjectProvider<WorkerObserver> observers, ObjectProvider<ObservationRegistry> observationRegistry,
-			ObjectProvider<KafkaWorkerObservationConvention> observationConvention, ObjectProvider<Inboxes> inboxes) {
+			ObjectProvider<KafkaWorkerObservationConvention> observationConvention, ObjectProvider<Inboxes> inboxes,
+			BeanFactory beanFactory) {
 		CallObservations observations = properties.getObservation().isEnabled()
 				? new CallObservations(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP),
 						observationConvention.getIfUnique())
@@ -139,8 +141,9 @@ public final class KafkaWorkerAutoConfiguration {
 								environment)),
 				(settings) -> settings.jdbcInbox() ? inbox(settings, inboxes.getIfAvailable())
 						: InvocationDecorator.NONE);
-		return new KafkaWorkerEndpointRegistrar(methods, new WorkerSettingsResolver(properties, environment),
-				properties, kafkaWorkerContainerFactory, services);
+		return new KafkaWorkerEndpointRegistrar(methods,
+				new WorkerSettingsResolver(properties, environment, beanFactory), properties,
+				kafkaWorkerContainerFactory, services);
 	}
 
 	// Not a bean, so that it never stands in for the application's scheduler: a

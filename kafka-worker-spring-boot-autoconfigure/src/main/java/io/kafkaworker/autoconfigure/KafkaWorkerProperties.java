@@ -416,7 +416,8 @@ public class KafkaWorkerProperties {
 	}
 
 	/**
-	 * The waits between attempts: initial, initial × multiplier, … capped at max.
+	 * The waits between attempts: initial, initial × multiplier, … capped at max, each
+	 * moved at random by up to jitter; or those of a BackOff bean.
 	 */
 	public static class Backoff {
 
@@ -435,10 +436,27 @@ public class KafkaWorkerProperties {
 		 */
 		private @Nullable Duration max = Duration.ofSeconds(30);
 
+		/**
+		 * Largest fraction of each wait (0.5: up to half) randomly added to or taken from
+		 * it, never going below initial nor above max, so that workers that failed
+		 * together do not retry in lockstep; 0 disables it.
+		 */
+		private @Nullable Double jitter = 0.5;
+
+		/**
+		 * Name of a BackOff bean (org.springframework.util.backoff.BackOff) that gives
+		 * the waits instead of initial, multiplier, max and jitter; its STOP ends the
+		 * retries before max-attempts. Empty on a worker to use those when the defaults
+		 * name a bean.
+		 */
+		private @Nullable String bean;
+
 		void unset() {
 			this.initial = null;
 			this.multiplier = null;
 			this.max = null;
+			this.jitter = null;
+			this.bean = null;
 		}
 
 		public @Nullable Duration getInitial() {
@@ -463,6 +481,22 @@ public class KafkaWorkerProperties {
 
 		public void setMax(@Nullable Duration max) {
 			this.max = max;
+		}
+
+		public @Nullable Double getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(@Nullable Double jitter) {
+			this.jitter = jitter;
+		}
+
+		public @Nullable String getBean() {
+			return this.bean;
+		}
+
+		public void setBean(@Nullable String bean) {
+			this.bean = bean;
 		}
 
 	}
@@ -527,9 +561,16 @@ public class KafkaWorkerProperties {
 	public static class DeadLetter {
 
 		/**
-		 * Topic for dead letters. When unset, the record's topic with ".dlt" appended.
+		 * Topic for dead letters. When unset, the record's topic followed by
+		 * topic-suffix.
 		 */
 		private @Nullable String topic;
+
+		/**
+		 * Suffix appended to the record's topic to name its dead-letter topic when topic
+		 * is unset, as Spring Kafka's DeadLetterPublishingRecoverer does.
+		 */
+		private @Nullable String topicSuffix = "-dlt";
 
 		/**
 		 * Whether to create a missing dead-letter topic, with the broker's default
@@ -544,6 +585,7 @@ public class KafkaWorkerProperties {
 
 		void unset() {
 			this.topic = null;
+			this.topicSuffix = null;
 			this.createTopic = null;
 			this.sendTimeout = null;
 		}
@@ -554,6 +596,14 @@ public class KafkaWorkerProperties {
 
 		public void setTopic(@Nullable String topic) {
 			this.topic = topic;
+		}
+
+		public @Nullable String getTopicSuffix() {
+			return this.topicSuffix;
+		}
+
+		public void setTopicSuffix(@Nullable String topicSuffix) {
+			this.topicSuffix = topicSuffix;
 		}
 
 		public @Nullable Boolean getCreateTopic() {

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 import io.kafkaworker.annotation.Delivery;
 import io.kafkaworker.annotation.KafkaBatchWorker;
@@ -17,15 +18,17 @@ import io.kafkaworker.annotation.WorkerMethod;
 import io.kafkaworker.container.WorkerSettings;
 import io.kafkaworker.error.FailurePolicy;
 import io.kafkaworker.error.FreezeScope;
-import io.kafkaworker.error.RetryPolicy;
+import io.kafkaworker.error.WorkerRetryPolicy;
 import io.kafkaworker.failure.FailureSettings;
 import io.kafkaworker.transaction.ExactlyOnceStore;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.core.env.PropertyResolver;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.util.StringUtils;
+import org.springframework.util.backoff.BackOff;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -44,13 +47,18 @@ final class WorkerSettingsResolver {
 
 	private static final int HEAP_FRACTION_FOR_BUFFERS = 10;
 
+	private static final Pattern TOPIC_SUFFIX = Pattern.compile("[a-zA-Z0-9._-]+");
+
 	private final KafkaWorkerProperties properties;
 
 	private final PropertyResolver placeholders;
 
-	WorkerSettingsResolver(KafkaWorkerProperties properties, PropertyResolver placeholders) {
+	private final BackOffBeans backOffBeans;
+
+	WorkerSettingsResolver(KafkaWorkerProperties properties, PropertyResolver placeholders, BeanFactory beanFactory) {
 		this.properties = properties;
 		this.placeholders = placeholders;
+		this.backOffBeans = new BackOffBeans(beanFactory);
 	}
 
 	WorkerSettings resolve(WorkerMethod method) {
@@ -195,18 +203,8 @@ final class WorkerSettingsResolver {
 		FailurePolicy onFailure = sources.choose("on-failure", worker.getOnFailure(), defaults.getOnFailure()).value();
 		int maxAttempts = positive(sources.choose("retry.max-attempts", worker.getRetry().getMaxAttempts(),
 				defaults.getRetry().getMaxAttempts()));
-		KafkaWorkerProperties.Backoff backoff = worker.getRetry().getBackoff();
-		Duration initial = sources
-			.choose("retry.backoff.initial", backoff.getInitial(), defaults.getRetry().getBackoff().getInitial())
-			.require((value) -> !value.isNegative(), "a duration of zero or more");
-		double multiplier = sources
-			.choose("retry.backoff.multiplier", backoff.getMultiplier(),
-					defaults.getRetry().getBackoff().getMultiplier())
-			.require((value) -> value >= 1.0, "a number of at least 1");
-		Duration max = sources.choose("retry.backoff.max", backoff.getMax(), defaults.getRetry().getBackoff().getMax())
-			.require((value) -> value.compareTo(initial) >= 0, "a duration of at least retry.backoff.initial");
 		List<Class<? extends Throwable>> nonRetryable = new ArrayList<>(
-				RetryPolicy.defaultNonRetryable(getClass().getClassLoader()));
+				WorkerRetryPolicy.defaultNonRetryable(getClass().getClassLoader()));
 		nonRetryable.addAll(defaults.getRetry().getNonRetryableExceptions());
 		nonRetryable.addAll(worker.getRetry().getNonRetryableExceptions());
 		FreezeScope scope = sources
@@ -223,6 +221,11 @@ final class WorkerSettingsResolver {
 				defaults.getFreeze().getMaxHeldRecords()));
 		String deadLetterTopic = (worker.getDeadLetter().getTopic() != null) ? worker.getDeadLetter().getTopic()
 				: defaults.getDeadLetter().getTopic();
+		String deadLetterTopicSuffix = sources
+			.choose("dead-letter.topic-suffix", worker.getDeadLetter().getTopicSuffix(),
+					defaults.getDeadLetter().getTopicSuffix())
+			.require((value) -> TOPIC_SUFFIX.matcher(value).matches(),
+					"one or more characters allowed in a topic name: letters, digits, '.', '_' and '-'");
 		boolean createTopic = sources
 			.choose("dead-letter.create-topic", worker.getDeadLetter().getCreateTopic(),
 					defaults.getDeadLetter().getCreateTopic())
@@ -231,8 +234,32 @@ final class WorkerSettingsResolver {
 			.choose("dead-letter.send-timeout", worker.getDeadLetter().getSendTimeout(),
 					defaults.getDeadLetter().getSendTimeout())
 			.require((value) -> !value.isNegative() && !value.isZero(), "a positive duration");
-		return new FailureSettings(onFailure, new RetryPolicy(maxAttempts, initial, multiplier, max, nonRetryable),
-				scope, retryAfter, maxHeldRecords, deadLetterTopic, createTopic, sendTimeout);
+		return new FailureSettings(onFailure,
+				new WorkerRetryPolicy(maxAttempts, backOff(sources, defaults), nonRetryable), scope, retryAfter,
+				maxHeldRecords, deadLetterTopic, deadLetterTopicSuffix, createTopic, sendTimeout);
+	}
+
+	// The worker's BackOff bean if it names one, else the exponential back-off of its
+	// retry.backoff.* settings.
+	private BackOff backOff(Sources sources, KafkaWorkerProperties.Defaults defaults) {
+		KafkaWorkerProperties.Backoff backoff = sources.worker.getRetry().getBackoff();
+		KafkaWorkerProperties.Backoff defaultBackoff = defaults.getRetry().getBackoff();
+		String bean = (backoff.getBean() != null) ? backoff.getBean() : defaultBackoff.getBean();
+		if (StringUtils.hasText(bean)) {
+			Setting<String> name = sources.choose("retry.backoff.bean", backoff.getBean(), defaultBackoff.getBean());
+			return this.backOffBeans.get(name.value(), name.source(),
+					"worker '" + sources.id + "', " + sources.method.description());
+		}
+		Duration initial = sources.choose("retry.backoff.initial", backoff.getInitial(), defaultBackoff.getInitial())
+			.require((value) -> !value.isNegative(), "a duration of zero or more");
+		double multiplier = sources
+			.choose("retry.backoff.multiplier", backoff.getMultiplier(), defaultBackoff.getMultiplier())
+			.require((value) -> value >= 1.0, "a number of at least 1");
+		Duration max = sources.choose("retry.backoff.max", backoff.getMax(), defaultBackoff.getMax())
+			.require((value) -> value.compareTo(initial) >= 0, "a duration of at least retry.backoff.initial");
+		double jitter = sources.choose("retry.backoff.jitter", backoff.getJitter(), defaultBackoff.getJitter())
+			.require((value) -> value >= 0.0 && value <= 1.0, "a number from 0 to 1");
+		return WorkerRetryPolicy.exponentialBackOff(initial, multiplier, max, jitter);
 	}
 
 	private List<String> topics(WorkerMethod method, Sources sources) {

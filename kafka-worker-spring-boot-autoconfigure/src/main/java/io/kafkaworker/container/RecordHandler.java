@@ -9,7 +9,7 @@ import java.util.function.Predicate;
 import io.kafkaworker.delivery.DeliveryGuarantee;
 import io.kafkaworker.dispatch.Backpressure;
 import io.kafkaworker.dispatch.WorkItem;
-import io.kafkaworker.error.RetryPolicy;
+import io.kafkaworker.error.WorkerRetryPolicy;
 import io.kafkaworker.failure.FailureActions;
 import io.kafkaworker.lane.CallHandler;
 import io.kafkaworker.lane.CallOutcome;
@@ -56,7 +56,7 @@ final class RecordHandler implements CallHandler<WorkItem> {
 
 	private final String groupId;
 
-	private final RetryPolicy retry;
+	private final WorkerRetryPolicy retry;
 
 	private final boolean batchSignature;
 
@@ -84,9 +84,10 @@ final class RecordHandler implements CallHandler<WorkItem> {
 	// Bound once: a call runs through it on the hot path.
 	private final DeliveryGuarantee.Call call = this::handleCall;
 
-	RecordHandler(String workerId, String groupId, RetryPolicy retry, boolean batchSignature, HandlerInvocation invoker,
-			Backpressure backpressure, FailureActions failureActions, Predicate<WorkItem> held, WorkerObserver observer,
-			CallObservations observations, DeliveryGuarantee delivery) {
+	RecordHandler(String workerId, String groupId, WorkerRetryPolicy retry, boolean batchSignature,
+			HandlerInvocation invoker, Backpressure backpressure, FailureActions failureActions,
+			Predicate<WorkItem> held, WorkerObserver observer, CallObservations observations,
+			DeliveryGuarantee delivery) {
 		this.workerId = workerId;
 		this.groupId = groupId;
 		this.retry = retry;
@@ -151,8 +152,8 @@ final class RecordHandler implements CallHandler<WorkItem> {
 	}
 
 	private CallOutcome invokeWithRetries(List<WorkItem> records, Observation observation) {
-		RetryPolicy retry = this.retry;
-		RetryPolicy.Backoffs backoffs = null;
+		WorkerRetryPolicy retry = this.retry;
+		WorkerRetryPolicy.Backoffs backoffs = null;
 		PartitionOffsets partition = records.get(0).partition();
 		for (int attempt = 1;; attempt++) {
 			long start = System.nanoTime();
@@ -177,14 +178,17 @@ final class RecordHandler implements CallHandler<WorkItem> {
 				if (this.draining) {
 					return failed(observation, ex, leaveForRedelivery(records, ex));
 				}
-				if (!retry.shouldRetry(ex, attempt)) {
+				Duration wait = null;
+				if (retry.shouldRetry(ex, attempt)) {
+					backoffs = (backoffs != null) ? backoffs : retry.start();
+					wait = backoffs.next();
+				}
+				if (wait == null) {
 					// Before the failure policy, so that what the policy logs or sends
 					// belongs to a span that already shows the failure.
 					observation.error(ex);
 					return this.failureActions.applyInPlace(records, ex, attempt);
 				}
-				backoffs = (backoffs != null) ? backoffs : retry.start();
-				Duration wait = backoffs.next();
 				String waitText = DurationFormatterUtils.print(wait, DurationFormat.Style.COMPOSITE);
 				if (logger.isDebugEnabled()) {
 					logger.debug("Worker '" + this.workerId + "' attempt " + attempt + " of " + retry.maxAttempts()

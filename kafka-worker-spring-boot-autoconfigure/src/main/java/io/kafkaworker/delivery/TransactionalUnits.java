@@ -11,7 +11,7 @@ import io.kafkaworker.delivery.DeliveryGuarantee.Rewind;
 import io.kafkaworker.delivery.TransactionalUnit.CallFailure;
 import io.kafkaworker.dispatch.WorkItem;
 import io.kafkaworker.error.FailurePolicy;
-import io.kafkaworker.error.RetryPolicy;
+import io.kafkaworker.error.WorkerRetryPolicy;
 import io.kafkaworker.event.Resolution;
 import io.kafkaworker.offset.PartitionOffsets;
 import io.kafkaworker.runtime.FrozenRecord;
@@ -323,7 +323,8 @@ final class TransactionalUnits implements CommitProtocol {
 			logger.warn("Worker '" + this.workerId + "' could not commit the transaction of " + offsets
 					+ " (aborted; the records are handled again): " + failure);
 			rewind(current);
-			this.pauses.backOff(this.context.failure().retry().start().next());
+			Duration wait = this.context.failure().retry().waitAfter(1);
+			this.pauses.backOff((wait != null) ? wait : Duration.ZERO);
 			return false;
 		}
 		offsets.forEach((topicPartition, offset) -> this.attempts.committed(topicPartition, offset.offset()));
@@ -347,14 +348,10 @@ final class TransactionalUnits implements CommitProtocol {
 		}
 		Throwable ex = callFailure.failure();
 		List<WorkItem> items = callFailure.items();
-		RetryPolicy retry = this.context.failure().retry();
+		WorkerRetryPolicy retry = this.context.failure().retry();
 		int attempts = this.attempts.failed(items, ex);
-		if (retry.shouldRetry(ex, attempts)) {
-			RetryPolicy.Backoffs backoffs = retry.start();
-			Duration wait = Duration.ZERO;
-			for (int i = 0; i < attempts; i++) {
-				wait = backoffs.next();
-			}
+		Duration wait = retry.shouldRetry(ex, attempts) ? retry.waitAfter(attempts) : null;
+		if (wait != null) {
 			this.pauses.backOff(wait);
 			this.context.actions().retrying(items);
 			if (logger.isDebugEnabled()) {

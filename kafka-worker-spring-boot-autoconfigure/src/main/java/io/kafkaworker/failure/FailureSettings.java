@@ -4,7 +4,7 @@ import java.time.Duration;
 
 import io.kafkaworker.error.FailurePolicy;
 import io.kafkaworker.error.FreezeScope;
-import io.kafkaworker.error.RetryPolicy;
+import io.kafkaworker.error.WorkerRetryPolicy;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,22 +17,25 @@ import org.jspecify.annotations.Nullable;
  * for an operator
  * @param maxHeldRecords with KEY scope, records of a partition that may wait behind
  * frozen keys before the partition is paused
- * @param deadLetterTopic the dead-letter topic, or null for the record's topic plus
- * {@code .dlt}
+ * @param deadLetterTopic the dead-letter topic, or null for the record's topic followed
+ * by {@code deadLetterTopicSuffix}
+ * @param deadLetterTopicSuffix what follows the record's topic in the name of its
+ * dead-letter topic when {@code deadLetterTopic} is null
  * @param createDeadLetterTopic whether to create a missing dead-letter topic
  * @param deadLetterSendTimeout the longest wait for a dead letter's acknowledgment
  */
-public record FailureSettings(FailurePolicy onFailure, RetryPolicy retry, FreezeScope freezeScope,
+public record FailureSettings(FailurePolicy onFailure, WorkerRetryPolicy retry, FreezeScope freezeScope,
 		@Nullable Duration freezeRetryAfter, int maxHeldRecords, @Nullable String deadLetterTopic,
-		boolean createDeadLetterTopic, Duration deadLetterSendTimeout) {
+		String deadLetterTopicSuffix, boolean createDeadLetterTopic, Duration deadLetterSendTimeout) {
 
 	/**
 	 * Return the dead-letter topic of a record's topic.
 	 * @param topic the record's topic
-	 * @return the configured topic, or the record's topic with {@code .dlt} appended
+	 * @return the configured topic, or the record's topic followed by the suffix
+	 * ({@code orders-dlt} by default, as Spring Kafka names it)
 	 */
 	public String deadLetterTopicFor(String topic) {
-		return (this.deadLetterTopic != null) ? this.deadLetterTopic : topic + ".dlt";
+		return (this.deadLetterTopic != null) ? this.deadLetterTopic : topic + this.deadLetterTopicSuffix;
 	}
 
 }

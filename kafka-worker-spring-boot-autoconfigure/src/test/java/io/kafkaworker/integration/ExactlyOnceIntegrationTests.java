@@ -178,7 +178,7 @@ class ExactlyOnceIntegrationTests {
 			awaitAllCommitted(topic);
 			assertExactlyOnce(read(topic + ".out", "read_committed"),
 					inputs(topic, (coordinates) -> !coordinates.equals("1@10")), "dead letter");
-			List<ConsumerRecord<String, String>> deadLetters = read(topic + ".dlt", "read_committed");
+			List<ConsumerRecord<String, String>> deadLetters = read(topic + "-dlt", "read_committed");
 			assertThat(deadLetters).singleElement().satisfies((deadLetter) -> {
 				assertThat(deadLetter.value()).isEqualTo("fail:10");
 				assertThat(new String(deadLetter.headers().lastHeader("kafka_dlt-original-offset").value()))

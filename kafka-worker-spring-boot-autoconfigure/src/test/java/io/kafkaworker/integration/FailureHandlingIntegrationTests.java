@@ -222,7 +222,7 @@ class FailureHandlingIntegrationTests {
 			awaitCommitted(this.p1, PER_PARTITION);
 			assertThat(this.recorder.wasHandled(this.topic, 1, FAILED)).isFalse();
 			assertThat(this.recorder.handledOffsets(this.p1)).hasSize(PER_PARTITION - 1);
-			List<ConsumerRecord<byte[], byte[]>> deadLetters = readAll(this.topic + ".dlt", 1);
+			List<ConsumerRecord<byte[], byte[]>> deadLetters = readAll(this.topic + "-dlt", 1);
 			assertThat(deadLetters).singleElement().satisfies((dead) -> {
 				assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo("k0");
 				assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("fail:p1-10");
@@ -266,7 +266,8 @@ class FailureHandlingIntegrationTests {
 	void poisonPillIsFrozenWithoutRetriesNeverReachesTheHandlerAndSkipsToTheDeadLetterTopic() {
 		produce("poison:");
 		try (ConfigurableApplicationContext context = start("PARTITION",
-				"--spring.kafka.consumer.value-deserializer=" + PoisonAwareStringDeserializer.class.getName())) {
+				"--spring.kafka.consumer.value-deserializer=" + PoisonAwareStringDeserializer.class.getName(),
+				"--kafka.worker.workers.failing.dead-letter.topic-suffix=.dlt")) {
 			awaitFrozenAt(this.p1, FAILED);
 			assertThat(this.recorder.attempts(this.topic, 1, FAILED)).as("the handler never saw it").isZero();
 			assertThat(endpoint(context).worker(WORKER).frozenRecords()).singleElement().satisfies((frozen) -> {
@@ -277,11 +278,13 @@ class FailureHandlingIntegrationTests {
 			assertThat(endpoint(context).act(WORKER, "skip-frozen", this.topic, 1, null, null, true).records())
 				.hasSize(1);
 			awaitCommitted(this.p1, PER_PARTITION);
-			assertThat(readAll(this.topic + ".dlt", 1)).singleElement().satisfies((dead) -> {
-				assertThat(new String(dead.value(), StandardCharsets.UTF_8)).as("the original bytes")
-					.isEqualTo("poison:p1-10");
-				assertThat(text(dead, KafkaHeaders.DLT_EXCEPTION_FQCN)).endsWith("DeserializationException");
-			});
+			assertThat(readAll(this.topic + ".dlt", 1)).as("the dead-letter topic of the worker's suffix")
+				.singleElement()
+				.satisfies((dead) -> {
+					assertThat(new String(dead.value(), StandardCharsets.UTF_8)).as("the original bytes")
+						.isEqualTo("poison:p1-10");
+					assertThat(text(dead, KafkaHeaders.DLT_EXCEPTION_FQCN)).endsWith("DeserializationException");
+				});
 		}
 	}
 

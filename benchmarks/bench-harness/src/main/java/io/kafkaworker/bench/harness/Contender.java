@@ -170,8 +170,8 @@ record Contender(String id, String family, String module, String mainClass, Stri
 		}
 		if ("kafka-worker".equals(this.family)) {
 			// Mode and concurrency, and in P4 short retries (kafka-worker's default
-			// back-off starts at 1 s) before the default FREEZE; everything else at its
-			// default. A --worker.NAME=VALUE of the command line replaces a setting of the
+			// back-off starts at 1 s) without jitter, as the Spring Kafka contender's,
+			// before the default FREEZE; everything else at its default. A --worker.NAME=VALUE of the command line replaces a setting of the
 			// same name (Spring Boot would join two values of one argument with a comma).
 			Map<String, String> settings = new LinkedHashMap<>();
 			settings.put("mode", this.mode);
@@ -182,6 +182,7 @@ record Contender(String id, String family, String module, String mainClass, Stri
 			if (scenario.hasFailingPartition()) {
 				settings.put("retry.max-attempts", Integer.toString(RETRY_ATTEMPTS));
 				settings.put("retry.backoff.initial", scenario.retryInitialMs() + "ms");
+				settings.put("retry.backoff.jitter", "0");
 			}
 			for (String extra : workerExtras) {
 				int equals = extra.indexOf('=');

@@ -19,7 +19,7 @@ import org.springframework.kafka.core.KafkaTemplate;
  * unless a scenario says otherwise: P4 sets {@code retry.backoff.initial=10ms} (and
  * {@code retry.max-attempts=3}, the default) so that a failing record freezes its
  * partition (the default {@code on-failure}) after 10 + 20 ms of back-off rather than
- * 1 + 2 s.
+ * 1 + 2 s, and {@code retry.backoff.jitter=0}, so that those are the exact waits.
  *
  * <p>
  * With {@code -Dbench.output} (the contenders {@code worker-key-send},

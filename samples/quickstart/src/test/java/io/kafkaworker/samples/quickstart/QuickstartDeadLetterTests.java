@@ -21,7 +21,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The quickstart with {@code kafka.worker.workers.orders.on-failure=DEAD_LETTER}: after
- * its three attempts, a {@code fail:} record is published to {@code demo.orders.dlt} with
+ * its three attempts, a {@code fail:} record is published to {@code demo.orders-dlt} with
  * its original key and value and Spring Kafka's dead-letter headers, and its partition
  * goes on.
  */
@@ -32,7 +32,7 @@ class QuickstartDeadLetterTests {
 
 	private static final int KEYS = 30;
 
-	private static final String DEAD_LETTER_TOPIC = QuickstartApplication.ORDERS_TOPIC + ".dlt";
+	private static final String DEAD_LETTER_TOPIC = QuickstartApplication.ORDERS_TOPIC + "-dlt";
 
 	@Test
 	void failedRecordIsDeadLetteredWithItsOriginalOffsetAndProcessingGoesOn(CapturedOutput output) {
