@@ -30,10 +30,11 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * {@link KafkaWorkerTestSupport#awaitCommitted} checked against the broker: when it
  * returns, an Admin client of the test's own sees the group's committed offsets at the
- * topic's end offsets. The worker commits every second (the default), so a wait that
- * returned early would see them short.
+ * topic's end offsets. The worker commits every 3 s, long after it handled the records,
+ * so a wait that returned early would see them short.
  */
-@SpringBootTest(properties = { "app.orders-topic=kit-commits", "kafka.worker.workers.orders.group-id=kit-commits" })
+@SpringBootTest(properties = { "app.orders-topic=kit-commits", "kafka.worker.workers.orders.group-id=kit-commits",
+		"kafka.worker.workers.orders.commit-interval=3s" })
 @EmbeddedKafkaWorkerTest(topics = @Topic(name = "kit-commits", partitions = 3))
 class AwaitCommittedTests {
 
