@@ -6,6 +6,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.aot.hint.annotation.Reflective;
+
 /**
  * Marks a public method of a Spring bean as a Kafka worker: the auto-configuration
  * consumes the topics and calls the method for every record, with the ordering of
@@ -27,10 +29,15 @@ import java.lang.annotation.Target;
  * Every attribute except {@link #id()} can also be set in {@code application.yml}. The
  * value used is the first one found in: {@code kafka.worker.workers.<id>.*}, this
  * annotation, {@code kafka.worker.defaults.*}, the built-in default.
+ *
+ * <p>
+ * For a native image, ahead-of-time processing registers the reflection hints the method
+ * needs ({@link KafkaBatchWorkerReflectiveProcessor}).
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Reflective(KafkaBatchWorkerReflectiveProcessor.class)
 public @interface KafkaBatchWorker {
 
 	/**

@@ -7,13 +7,15 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringApplicationRunListener;
 import org.springframework.boot.bootstrap.ConfigurableBootstrapContext;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.context.aot.AbstractAotProcessor;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
@@ -31,13 +33,17 @@ import org.springframework.core.env.MapPropertySource;
  *
  * <p>
  * When {@code spring.kafka.bootstrap-servers} is set, or {@code demo.broker.enabled} is
- * false, it does nothing.
+ * false, it does nothing; nor does it during ahead-of-time processing
+ * ({@code spring-boot:process-aot}), which prepares the application context at build time
+ * without starting it.
  */
 public class InProcessKafkaBrokerRunListener implements SpringApplicationRunListener {
 
 	private static final Log logger = LogFactory.getLog(InProcessKafkaBrokerRunListener.class);
 
 	private static final String BOOTSTRAP_SERVERS = "spring.kafka.bootstrap-servers";
+
+	private static final String BEAN_NAME = "inProcessKafkaBroker";
 
 	private @Nullable InProcessKafkaBroker broker;
 
@@ -63,7 +69,7 @@ public class InProcessKafkaBrokerRunListener implements SpringApplicationRunList
 			return;
 		}
 		DemoProperties.Broker settings = binder.bindOrCreate("demo.broker", DemoProperties.Broker.class);
-		if (!settings.enabled()) {
+		if (!settings.enabled() || Boolean.getBoolean(AbstractAotProcessor.AOT_PROCESSING)) {
 			return;
 		}
 		InProcessKafkaBroker started = InProcessKafkaBroker.start(settings.port());
@@ -79,15 +85,20 @@ public class InProcessKafkaBrokerRunListener implements SpringApplicationRunList
 		if (started == null) {
 			return;
 		}
-		if (!(context instanceof GenericApplicationContext registry)) {
+		ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
+		if (!(beanFactory instanceof DefaultListableBeanFactory registry)) {
 			started.close();
 			throw new IllegalStateException("Cannot register the in-process Kafka broker with a "
-					+ context.getClass().getName() + "; expected a GenericApplicationContext");
+					+ beanFactory.getClass().getName() + "; expected a DefaultListableBeanFactory");
 		}
-		// Registered before any other application bean, so it is created first and, as
-		// singletons are destroyed in reverse order, closed last: after the listener
-		// containers have committed their offsets and the producers have been closed.
-		registry.registerBean("inProcessKafkaBroker", InProcessKafkaBroker.class, () -> started);
+		// A disposable singleton from now on, before any bean is created: singletons are
+		// destroyed in reverse order, so the broker closes last, after the listener
+		// containers have committed their offsets and the producers have been closed. A
+		// bean definition would not do: with ahead-of-time processing, the application's
+		// definitions are registered before this listener runs, so its bean would be
+		// created last and closed first.
+		registry.registerSingleton(BEAN_NAME, started);
+		registry.registerDisposableBean(BEAN_NAME, started::close);
 	}
 
 	@Override

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.bootstrap.DefaultBootstrapContext;
+import org.springframework.context.aot.AbstractAotProcessor;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
@@ -49,6 +50,23 @@ class InProcessKafkaBrokerRunListenerTests {
 		StandardEnvironment environment = environment(Map.of("demo.broker.enabled", "false"));
 		this.listener.environmentPrepared(new DefaultBootstrapContext(), environment);
 		assertThat(environment.getPropertySources().contains("inProcessKafkaBroker")).isFalse();
+	}
+
+	@Test
+	void startsNoBrokerDuringAheadOfTimeProcessing() throws IOException {
+		// The port is taken: starting a broker would fail.
+		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("localhost"))) {
+			StandardEnvironment environment = environment(
+					Map.of("demo.broker.port", Integer.toString(taken.getLocalPort())));
+			System.setProperty(AbstractAotProcessor.AOT_PROCESSING, "true");
+			try {
+				this.listener.environmentPrepared(new DefaultBootstrapContext(), environment);
+			}
+			finally {
+				System.clearProperty(AbstractAotProcessor.AOT_PROCESSING);
+			}
+			assertThat(environment.getPropertySources().contains("inProcessKafkaBroker")).isFalse();
+		}
 	}
 
 	@Test

@@ -20,7 +20,7 @@ final class TestPorts {
 	 */
 	static int findFreePortPair() {
 		for (int attempt = 0; attempt < 50; attempt++) {
-			int port = anyFreePort();
+			int port = findFreePort();
 			if (port < 65535 && isFree(port + 1)) {
 				return port;
 			}
@@ -43,7 +43,11 @@ final class TestPorts {
 		}
 	}
 
-	private static int anyFreePort() {
+	/**
+	 * Find a free port.
+	 * @return a port that nothing listened on a moment ago
+	 */
+	static int findFreePort() {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("localhost"))) {
 			return socket.getLocalPort();
 		}
