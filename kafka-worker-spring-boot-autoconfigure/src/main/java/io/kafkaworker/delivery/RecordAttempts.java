@@ -1,5 +1,6 @@
 package io.kafkaworker.delivery;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -7,7 +8,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.kafkaworker.dispatch.WorkItem;
 import io.kafkaworker.error.FailurePolicy;
+import io.kafkaworker.error.WorkerRetryPolicy;
+import io.kafkaworker.failure.FailureActions;
 import io.kafkaworker.failure.FreezeHold;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
@@ -22,7 +27,53 @@ import org.jspecify.annotations.Nullable;
  */
 final class RecordAttempts {
 
+	private static final Log logger = LogFactory.getLog(RecordAttempts.class);
+
+	private final String workerId;
+
 	private final Map<RecordId, Failure> failures = new ConcurrentHashMap<>();
+
+	RecordAttempts(String workerId) {
+		this.workerId = workerId;
+	}
+
+	/**
+	 * After a failed call aborted its unit: count an attempt for each of the call's
+	 * records and decide by the worker's retry policy and failure policy what happens
+	 * when they run again.
+	 * @param items the failed call's records
+	 * @param failure the failure
+	 * @param retry the worker's retry policy
+	 * @param actions the worker's failure policy
+	 * @return the wait before the unit's records run again, or null if their retries are
+	 * exhausted: the failure policy then applies (STOP at once, the others when the
+	 * records come round)
+	 */
+	@Nullable Duration afterAbort(List<WorkItem> items, Throwable failure, WorkerRetryPolicy retry, FailureActions actions) {
+		int attempts = failed(items, failure);
+		Duration wait = retry.shouldRetry(failure, attempts) ? retry.waitAfter(attempts) : null;
+		if (wait != null) {
+			actions.retrying(items);
+			if (logger.isDebugEnabled()) {
+				logger.debug("Worker '" + this.workerId + "' aborted a transaction: attempt " + attempts + " of "
+						+ retry.maxAttempts() + " for " + items + " failed (" + failure + "); running again in "
+						+ wait.toMillis() + " ms");
+			}
+			return wait;
+		}
+		FailurePolicy policy = actions.exhausted(items, failure, attempts);
+		exhausted(items, policy);
+		logger.warn("Worker '" + this.workerId + "' aborted a transaction: " + items + " failed after " + attempts
+				+ " attempts (" + failure + "); on-failure " + policy + " applies when the records run again");
+		switch (policy) {
+			case STOP -> actions.stop(items, failure, attempts).run();
+			case FREEZE -> actions.freezing(items);
+			case SKIP, DEAD_LETTER -> {
+				// applied on the lane when the records run again
+			}
+		}
+		return null;
+	}
 
 	/**
 	 * Count a failed attempt of each record of a call.
@@ -30,7 +81,7 @@ final class RecordAttempts {
 	 * @param failure the failure
 	 * @return the most attempts any of the records had
 	 */
-	int failed(List<WorkItem> items, Throwable failure) {
+	private int failed(List<WorkItem> items, Throwable failure) {
 		int attempts = 0;
 		for (WorkItem item : items) {
 			Failure entry = of(item.record());
@@ -48,7 +99,7 @@ final class RecordAttempts {
 	 * @param items the records
 	 * @param policy the failure policy
 	 */
-	void exhausted(List<WorkItem> items, FailurePolicy policy) {
+	private void exhausted(List<WorkItem> items, FailurePolicy policy) {
 		for (WorkItem item : items) {
 			Failure entry = of(item.record());
 			if (entry.exhaustedPolicy != FailurePolicy.FREEZE) {

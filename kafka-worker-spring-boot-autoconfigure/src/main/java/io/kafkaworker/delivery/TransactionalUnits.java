@@ -10,8 +10,6 @@ import io.kafkaworker.commit.OffsetCommitter;
 import io.kafkaworker.delivery.DeliveryGuarantee.Rewind;
 import io.kafkaworker.delivery.TransactionalUnit.CallFailure;
 import io.kafkaworker.dispatch.WorkItem;
-import io.kafkaworker.error.FailurePolicy;
-import io.kafkaworker.error.WorkerRetryPolicy;
 import io.kafkaworker.event.Resolution;
 import io.kafkaworker.offset.PartitionOffsets;
 import io.kafkaworker.runtime.FrozenRecord;
@@ -77,7 +75,7 @@ final class TransactionalUnits implements CommitProtocol {
 
 	private final OffsetCommitter committer;
 
-	private final RecordAttempts attempts = new RecordAttempts();
+	private final RecordAttempts attempts;
 
 	private volatile @Nullable TransactionalUnit unit;
 
@@ -87,6 +85,7 @@ final class TransactionalUnits implements CommitProtocol {
 		this.context = context;
 		this.routing = routing;
 		this.workerId = context.workerId();
+		this.attempts = new RecordAttempts(context.workerId());
 		this.pauses = new UnitPauses(context.pauses(), consumer, context.retryScheduler());
 		this.transaction = transaction;
 		this.onClose = onClose;
@@ -346,31 +345,10 @@ final class TransactionalUnits implements CommitProtocol {
 		if (callFailure == null) {
 			return;
 		}
-		Throwable ex = callFailure.failure();
-		List<WorkItem> items = callFailure.items();
-		WorkerRetryPolicy retry = this.context.failure().retry();
-		int attempts = this.attempts.failed(items, ex);
-		Duration wait = retry.shouldRetry(ex, attempts) ? retry.waitAfter(attempts) : null;
+		Duration wait = this.attempts.afterAbort(callFailure.items(), callFailure.failure(),
+				this.context.failure().retry(), this.context.actions());
 		if (wait != null) {
 			this.pauses.backOff(wait);
-			this.context.actions().retrying(items);
-			if (logger.isDebugEnabled()) {
-				logger.debug("Worker '" + this.workerId + "' aborted a transaction: attempt " + attempts + " of "
-						+ retry.maxAttempts() + " for " + items + " failed (" + ex + "); running again in "
-						+ wait.toMillis() + " ms");
-			}
-			return;
-		}
-		FailurePolicy policy = this.context.actions().exhausted(items, ex, attempts);
-		this.attempts.exhausted(items, policy);
-		logger.warn("Worker '" + this.workerId + "' aborted a transaction: " + items + " failed after " + attempts
-				+ " attempts (" + ex + "); on-failure " + policy + " applies when the records run again");
-		switch (policy) {
-			case STOP -> this.context.actions().stop(items, ex, attempts).run();
-			case FREEZE -> this.context.actions().freezing(items);
-			case SKIP, DEAD_LETTER -> {
-				// applied on the lane when the records run again
-			}
 		}
 	}
 

@@ -1,6 +1,6 @@
 package io.kafkaworker.autoconfigure;
 
-import io.kafkaworker.error.RetryPolicy;
+import io.kafkaworker.error.WorkerRetryPolicy;
 import io.kafkaworker.inbox.InboxSchema;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +30,7 @@ class KafkaWorkerRuntimeHintsTests {
 
 	@Test
 	void validationExceptionCanBeLookedUpByName() {
-		assertThat(RetryPolicy.defaultNonRetryable(getClass().getClassLoader())).extracting(Class::getName)
+		assertThat(WorkerRetryPolicy.defaultNonRetryable(getClass().getClassLoader())).extracting(Class::getName)
 			.contains(KafkaWorkerRuntimeHints.VALIDATION_EXCEPTION);
 		assertThat(RuntimeHintsPredicates.reflection()
 			.onType(TypeReference.of(KafkaWorkerRuntimeHints.VALIDATION_EXCEPTION))).accepts(hints());
