@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.kafkaworker.commit.OffsetCommitter;
 import io.kafkaworker.dispatch.WorkItem;
 import io.kafkaworker.event.Resolution;
 import io.kafkaworker.lane.CallOutcome;
@@ -41,8 +42,9 @@ final class AtMostOnceDelivery implements DeliveryGuarantee {
 
 	@Override
 	public CommitProtocol open(Consumer<?, ?> consumer, Rewind rewind) {
-		return new CommitFirst(
-				new WatermarkCommits(this.workerId, this.context.revokeTimeout(), consumer, this.committers.create()));
+		OffsetCommitter committer = this.committers.create();
+		return new CommitFirst(consumer, committer,
+				new WatermarkCommits(this.workerId, this.context.revokeTimeout(), consumer, committer));
 	}
 
 	@Override
@@ -65,9 +67,15 @@ final class AtMostOnceDelivery implements DeliveryGuarantee {
 	 */
 	private final class CommitFirst implements CommitProtocol {
 
+		private final Consumer<?, ?> consumer;
+
+		private final OffsetCommitter committer;
+
 		private final WatermarkCommits watermarks;
 
-		CommitFirst(WatermarkCommits watermarks) {
+		CommitFirst(Consumer<?, ?> consumer, OffsetCommitter committer, WatermarkCommits watermarks) {
+			this.consumer = consumer;
+			this.committer = committer;
 			this.watermarks = watermarks;
 		}
 
@@ -82,18 +90,10 @@ final class AtMostOnceDelivery implements DeliveryGuarantee {
 				offsets.put(topicPartition,
 						new OffsetAndMetadata(partitionRecords.get(partitionRecords.size() - 1).offset() + 1));
 			}
-			Consumer<?, ?> consumer = this.watermarks.consumer();
-			if (this.watermarks.committer().commit(consumer, offsets)) {
+			if (this.committer.commit(this.consumer, offsets)) {
 				return true;
 			}
-			for (TopicPartition topicPartition : records.partitions()) {
-				try {
-					consumer.seek(topicPartition, records.records(topicPartition).get(0).offset());
-				}
-				catch (IllegalStateException ex) {
-					// No longer assigned: the next owner starts from the last commit.
-				}
-			}
+			SeekBack.toFirstRecords(this.consumer, records);
 			return false;
 		}
 

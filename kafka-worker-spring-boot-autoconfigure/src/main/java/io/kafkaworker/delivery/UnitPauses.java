@@ -53,10 +53,8 @@ final class UnitPauses {
 	 * @param records the poll's records
 	 */
 	void putBack(ConsumerRecords<Object, Object> records) {
-		for (TopicPartition topicPartition : records.partitions()) {
-			seek(topicPartition, records.records(topicPartition).get(0).offset());
-			pause(topicPartition);
-		}
+		SeekBack.toFirstRecords(this.consumer, records);
+		records.partitions().forEach(this::pause);
 	}
 
 	/**
@@ -65,12 +63,7 @@ final class UnitPauses {
 	 * @param offset the offset to fetch next
 	 */
 	void seek(TopicPartition topicPartition, long offset) {
-		try {
-			this.consumer.seek(topicPartition, offset);
-		}
-		catch (IllegalStateException ex) {
-			// No longer assigned: the next owner starts from the last commit.
-		}
+		SeekBack.to(this.consumer, topicPartition, offset);
 	}
 
 	/**

@@ -40,14 +40,6 @@ final class WatermarkCommits implements CommitProtocol {
 		this.committer = committer;
 	}
 
-	Consumer<?, ?> consumer() {
-		return this.consumer;
-	}
-
-	OffsetCommitter committer() {
-		return this.committer;
-	}
-
 	@Override
 	public void afterDispatch(Collection<PartitionOffsets> assigned) {
 		this.committer.commitIfDue(this.consumer, assigned);
