@@ -330,8 +330,8 @@ final class ConsumerSession {
 		return partition;
 	}
 
-	private boolean release(Collection<TopicPartition> topicPartitions, boolean commit) {
-		return release(topicPartitions, commit, Resolution.REVOKED);
+	private boolean release(Collection<TopicPartition> topicPartitions, boolean revoked) {
+		return release(topicPartitions, revoked, Resolution.REVOKED);
 	}
 
 	// Stop tracking partitions; with revoked, the commit protocol commits what they
