@@ -60,8 +60,7 @@ public class KafkaBatchWorkerReflectiveProcessor implements ReflectiveProcessor 
 		if (method.getParameterCount() != 1) {
 			return List.of();
 		}
-		ResolvableType parameter = ResolvableType.forMethodParameter(method, 0);
-		ResolvableType payload = List.class.equals(parameter.resolve()) ? parameter.getGeneric(0) : parameter;
+		ResolvableType payload = HandlerSignature.payloadType(method);
 		List<ResolvableType> types = ConsumerRecord.class.equals(payload.resolve())
 				? List.of(payload.getGeneric(0), payload.getGeneric(1)) : List.of(payload);
 		List<Type> bound = new ArrayList<>();
