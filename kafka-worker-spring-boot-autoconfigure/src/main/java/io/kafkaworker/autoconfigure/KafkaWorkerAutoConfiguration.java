@@ -43,6 +43,7 @@ import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.util.StringUtils;
 
@@ -69,6 +70,17 @@ public final class KafkaWorkerAutoConfiguration {
 	 * {@code @Qualifier(CONTAINER_FACTORY_BEAN_NAME)}.
 	 */
 	public static final String CONTAINER_FACTORY_BEAN_NAME = "kafkaWorkerContainerFactory";
+
+	/**
+	 * The name of a {@code TaskScheduler} bean that, when the application defines one,
+	 * replaces the scheduler the workers use for timed work: delayed retries of frozen
+	 * records and the end of back-offs. Its {@link TaskScheduler#getClock() clock} is the
+	 * clock those waits are timed by. kafka-worker-test defines one to let a test control
+	 * time; declare yours with {@code @Bean(defaultCandidate = false)} so that it does
+	 * not stand in for the application's own scheduler. Without one, the workers use a
+	 * scheduler of their own that is not a bean.
+	 */
+	public static final String TASK_SCHEDULER_BEAN_NAME = "kafkaWorkerTaskScheduler";
 
 	// Spring Boot's default for spring.lifecycle.timeout-per-shutdown-phase.
 	private static final Duration DEFAULT_PHASE_TIMEOUT = Duration.ofSeconds(30);
@@ -134,8 +146,8 @@ public final class KafkaWorkerAutoConfiguration {
 				: CallObservations.NONE;
 		WorkerServices services = new WorkerServices(new WorkerExecutors(Threading.VIRTUAL.isActive(environment)),
 				registry, CompositeWorkerObserver.of(observers.orderedStream().toList()), observations, eventPublisher,
-				DeadLetterTemplates.from(producerFactory.getIfUnique()), kafkaAdmin.getIfUnique(), retryScheduler(),
-				bootstrapServers(kafkaWorkerContainerFactory),
+				DeadLetterTemplates.from(producerFactory.getIfUnique()), kafkaAdmin.getIfUnique(),
+				taskScheduler(beanFactory), bootstrapServers(kafkaWorkerContainerFactory),
 				TransactionalProducerFactory.from(producerFactory.getIfUnique(),
 						TransactionalProducerFactory.prefix(properties.getExactlyOnce().getTransactionalIdPrefix(),
 								environment)),
@@ -153,8 +165,15 @@ public final class KafkaWorkerAutoConfiguration {
 	// when it is the only one (Spring Kafka's retry topics, for one). The registrar shuts
 	// it
 	// down.
-	private static ThreadPoolTaskScheduler retryScheduler() {
-		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+	private static TaskScheduler taskScheduler(BeanFactory beanFactory) {
+		if (beanFactory.containsBean(TASK_SCHEDULER_BEAN_NAME)) {
+			return beanFactory.getBean(TASK_SCHEDULER_BEAN_NAME, TaskScheduler.class);
+		}
+		return ownScheduler();
+	}
+
+	private static ThreadPoolTaskScheduler ownScheduler() {
+		ThreadPoolTaskScheduler scheduler = new OwnTaskScheduler();
 		scheduler.setThreadNamePrefix("kafka-worker-scheduler-");
 		scheduler.setDaemon(true);
 		scheduler.setRemoveOnCancelPolicy(true);

@@ -26,7 +26,6 @@ import org.springframework.kafka.annotation.KafkaListenerConfigurer;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistrar;
 import org.springframework.kafka.core.ConsumerFactory;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
  * Registers one listener endpoint per {@code @KafkaBatchWorker} method with Spring
@@ -139,7 +138,7 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 			}
 		}
 		// The auto-configuration's own scheduler, not a bean: nothing else shuts it down.
-		if (this.services.taskScheduler() instanceof ThreadPoolTaskScheduler scheduler) {
+		if (this.services.taskScheduler() instanceof OwnTaskScheduler scheduler) {
 			scheduler.shutdown();
 		}
 		DeadLetterTemplates.close(this.services.deadLetterTemplate());

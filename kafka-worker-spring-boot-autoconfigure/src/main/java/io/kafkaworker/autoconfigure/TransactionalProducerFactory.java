@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.mock.MockProducerFactory;
 import org.springframework.util.StringUtils;
 
 /**
@@ -37,6 +38,14 @@ final class TransactionalProducerFactory {
 	static @Nullable TransactionalProducers from(@Nullable ProducerFactory<?, ?> producerFactory, String prefix) {
 		if (producerFactory == null) {
 			return null;
+		}
+		if (producerFactory instanceof MockProducerFactory<?, ?> mock) {
+			// Spring Kafka's factory of MockProducers, in tests (kafka-worker-test's
+			// in-memory Kafka): it has no configuration to build a KafkaProducer from,
+			// and
+			// makes a transactional producer for the id it is given.
+			return new TransactionalProducers(prefix,
+					(transactionalId) -> (Producer<Object, Object>) mock.createProducer(transactionalId));
 		}
 		Map<String, Object> configs = new HashMap<>(producerFactory.getConfigurationProperties());
 		configs.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

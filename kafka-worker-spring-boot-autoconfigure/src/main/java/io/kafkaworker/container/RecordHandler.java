@@ -1,6 +1,8 @@
 package io.kafkaworker.container;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,7 +52,7 @@ final class RecordHandler implements CallHandler<WorkItem> {
 
 	private static final Log logger = LogFactory.getLog(RecordHandler.class);
 
-	private static final long DRAIN_CHECK_NANOS = Duration.ofMillis(100).toNanos();
+	private static final Duration DRAIN_CHECK = Duration.ofMillis(100);
 
 	private final String workerId;
 
@@ -75,6 +77,10 @@ final class RecordHandler implements CallHandler<WorkItem> {
 
 	private final CallObservations observations;
 
+	// What back-offs are timed by: the worker scheduler's clock, so that a test that
+	// controls the scheduler controls retries too.
+	private final Clock clock;
+
 	// When each running invocation started, by thread, for the liveness check.
 	private final Map<Thread, Long> runningSince = new ConcurrentHashMap<>();
 
@@ -87,7 +93,7 @@ final class RecordHandler implements CallHandler<WorkItem> {
 	RecordHandler(String workerId, String groupId, WorkerRetryPolicy retry, boolean batchSignature,
 			HandlerInvocation invoker, Backpressure backpressure, FailureActions failureActions,
 			Predicate<WorkItem> held, WorkerObserver observer, CallObservations observations,
-			DeliveryGuarantee delivery) {
+			DeliveryGuarantee delivery, Clock clock) {
 		this.workerId = workerId;
 		this.groupId = groupId;
 		this.retry = retry;
@@ -99,6 +105,7 @@ final class RecordHandler implements CallHandler<WorkItem> {
 		this.observer = observer;
 		this.observations = observations;
 		this.delivery = delivery;
+		this.clock = clock;
 	}
 
 	@Override
@@ -136,7 +143,7 @@ final class RecordHandler implements CallHandler<WorkItem> {
 				this.batchSignature);
 		try (RecordLogContext logContext = RecordLogContext.open(this.workerId, consumerRecords);
 				Observation.Scope scope = observation.openScope()) {
-			return invokeWithRetries(records, observation);
+			return invokeWithRetries(records, consumerRecords, observation);
 		}
 		catch (RuntimeException | Error ex) {
 			observation.error(ex);
@@ -151,23 +158,27 @@ final class RecordHandler implements CallHandler<WorkItem> {
 		}
 	}
 
-	private CallOutcome invokeWithRetries(List<WorkItem> records, Observation observation) {
+	private CallOutcome invokeWithRetries(List<WorkItem> records, List<ConsumerRecord<?, ?>> consumerRecords,
+			Observation observation) {
 		WorkerRetryPolicy retry = this.retry;
 		WorkerRetryPolicy.Backoffs backoffs = null;
 		PartitionOffsets partition = records.get(0).partition();
 		for (int attempt = 1;; attempt++) {
 			long start = System.nanoTime();
 			this.runningSince.put(Thread.currentThread(), start);
+			this.observer.attemptStarted(this.workerId, consumerRecords, attempt);
 			try {
 				this.invoker.invoke(records);
 				called(records, start, true);
+				this.observer.attemptEnded(this.workerId, consumerRecords, attempt, null);
 				completeAll(records);
 				this.failureActions.count(records, RecordOutcome.SUCCESS);
 				return CallOutcome.DONE;
 			}
 			catch (Throwable ex) {
-				rethrowIfFatal(ex);
 				called(records, start, false);
+				this.observer.attemptEnded(this.workerId, consumerRecords, attempt, ex);
+				rethrowIfFatal(ex);
 				if (partition.isRevoked()) {
 					return failed(observation, ex, CallOutcome.DONE);
 				}
@@ -230,11 +241,13 @@ final class RecordHandler implements CallHandler<WorkItem> {
 	// Wait out a back-off in short steps, so that a drain that starts meanwhile ends it
 	// soon; a revocation ends it at once.
 	private boolean awaitBackoff(PartitionOffsets partition, Duration wait) {
-		long deadline = System.nanoTime() + wait.toNanos();
-		for (long left = wait.toNanos(); left > 0 && !this.draining; left = deadline - System.nanoTime()) {
-			if (partition.awaitRevocation(Duration.ofNanos(Math.min(left, DRAIN_CHECK_NANOS)))) {
+		Instant deadline = this.clock.instant().plus(wait);
+		Duration left = wait;
+		while (left.compareTo(Duration.ZERO) > 0 && !this.draining) {
+			if (partition.awaitRevocation((left.compareTo(DRAIN_CHECK) < 0) ? left : DRAIN_CHECK)) {
 				return true;
 			}
+			left = Duration.between(this.clock.instant(), deadline);
 		}
 		return false;
 	}

@@ -1,5 +1,6 @@
 package io.kafkaworker.container;
 
+import java.time.Clock;
 import java.util.Objects;
 
 import io.kafkaworker.annotation.WorkerMethod;
@@ -21,6 +22,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.support.converter.RecordMessageConverter;
+import org.springframework.scheduling.TaskScheduler;
 
 /**
  * Builds the parts of one worker's engine from its settings and the application's
@@ -152,7 +154,14 @@ final class WorkerAssembly {
 		return new RecordHandler(this.settings.id(), this.settings.groupId(), this.settings.failure().retry(),
 				method.signature().isBatch(), this.decorator.decorate(invoker::invoke), this.backpressure,
 				this.failureActions, this.scheduler::isHeld, this.services.observer(), this.services.observations(),
-				this.delivery);
+				this.delivery, clock());
+	}
+
+	// Back-offs are timed by the clock of the scheduler that times the worker's other
+	// waits, so that a test that controls the scheduler controls them all.
+	private Clock clock() {
+		TaskScheduler taskScheduler = this.services.taskScheduler();
+		return (taskScheduler != null) ? taskScheduler.getClock() : Clock.systemDefaultZone();
 	}
 
 	// The scheduler needs the handler and the handler needs what the scheduler feeds:

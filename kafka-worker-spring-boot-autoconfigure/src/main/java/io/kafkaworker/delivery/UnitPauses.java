@@ -1,5 +1,6 @@
 package io.kafkaworker.delivery;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -30,12 +31,18 @@ final class UnitPauses {
 	/** Partitions paused while a unit runs or a back-off lasts. */
 	private final Set<TopicPartition> paused = new HashSet<>();
 
-	private long backoffUntilNanos = System.nanoTime();
+	// The scheduler's clock, so that a test that controls the scheduler controls the
+	// back-off too.
+	private final Clock clock;
+
+	private Instant backoffUntil;
 
 	UnitPauses(PartitionPauses pauses, Consumer<?, ?> consumer, @Nullable TaskScheduler retryScheduler) {
 		this.pauses = pauses;
 		this.consumer = consumer;
 		this.retryScheduler = retryScheduler;
+		this.clock = (retryScheduler != null) ? retryScheduler.getClock() : Clock.systemDefaultZone();
+		this.backoffUntil = this.clock.instant();
 	}
 
 	/**
@@ -73,10 +80,10 @@ final class UnitPauses {
 	 * @param wait how long
 	 */
 	void backOff(Duration wait) {
-		this.backoffUntilNanos = System.nanoTime() + wait.toNanos();
+		this.backoffUntil = this.clock.instant().plus(wait);
 		TaskScheduler scheduler = this.retryScheduler;
 		if (scheduler != null && !wait.isZero()) {
-			scheduler.schedule(this.consumer::wakeup, Instant.now().plus(wait));
+			scheduler.schedule(this.consumer::wakeup, this.backoffUntil);
 		}
 	}
 
@@ -85,7 +92,7 @@ final class UnitPauses {
 	 * @return true until the back-off ends
 	 */
 	boolean backingOff() {
-		return System.nanoTime() - this.backoffUntilNanos < 0;
+		return this.clock.instant().isBefore(this.backoffUntil);
 	}
 
 	/**

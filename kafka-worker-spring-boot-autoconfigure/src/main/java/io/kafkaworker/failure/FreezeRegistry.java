@@ -113,7 +113,7 @@ public final class FreezeRegistry {
 		FreezeScope scope = (this.settings.freezeScope() == FreezeScope.KEY && this.ordering == Ordering.KEY)
 				? FreezeScope.KEY : FreezeScope.PARTITION;
 		Freeze freeze = new Freeze(scope, partition, hold.laneKey(),
-				record(scope, first.record(), failure, attempts, Instant.now()), hold);
+				record(scope, first.record(), failure, attempts, now()), hold);
 		this.freezes.put(freeze.key, freeze);
 		if (scope == FreezeScope.PARTITION) {
 			// Records of the partition after the failed one wait; records before it (of
@@ -279,6 +279,13 @@ public final class FreezeRegistry {
 				keyText(record.key()), failure.getClass().getName(), failure.getMessage(), since, attempts);
 	}
 
+	// The scheduler's clock: a test that controls the scheduler sees its own time in the
+	// frozen records and decides when retry-after ends.
+	private Instant now() {
+		TaskScheduler scheduler = this.retryScheduler;
+		return (scheduler != null) ? scheduler.getClock().instant() : Instant.now();
+	}
+
 	private void frozen(Freeze freeze, Throwable failure) {
 		Duration retryAfter = this.settings.freezeRetryAfter();
 		logger.error(
@@ -290,7 +297,7 @@ public final class FreezeRegistry {
 								: ""));
 		if (this.retryScheduler != null && retryAfter != null) {
 			freeze.retry = this.retryScheduler.schedule(() -> release(freeze, Resolution.RETRIED_AFTER_DELAY, true),
-					Instant.now().plus(retryAfter));
+					now().plus(retryAfter));
 		}
 		this.events.publish((freeze.scope == FreezeScope.KEY)
 				? new KeyFrozenEvent(this.events.source(), this.workerId, freeze.record)

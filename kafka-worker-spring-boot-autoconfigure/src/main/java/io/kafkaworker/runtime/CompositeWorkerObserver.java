@@ -3,6 +3,9 @@ package io.kafkaworker.runtime;
 import java.time.Duration;
 import java.util.List;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jspecify.annotations.Nullable;
+
 /**
  * Tells several observers, in order.
  */
@@ -42,6 +45,21 @@ public final class CompositeWorkerObserver implements WorkerObserver {
 	public void handlerCalled(String workerId, String topic, int records, Duration duration, boolean success) {
 		for (WorkerObserver observer : this.observers) {
 			observer.handlerCalled(workerId, topic, records, duration, success);
+		}
+	}
+
+	@Override
+	public void attemptStarted(String workerId, List<ConsumerRecord<?, ?>> records, int attempt) {
+		for (WorkerObserver observer : this.observers) {
+			observer.attemptStarted(workerId, records, attempt);
+		}
+	}
+
+	@Override
+	public void attemptEnded(String workerId, List<ConsumerRecord<?, ?>> records, int attempt,
+			@Nullable Throwable failure) {
+		for (WorkerObserver observer : this.observers) {
+			observer.attemptEnded(workerId, records, attempt, failure);
 		}
 	}
 

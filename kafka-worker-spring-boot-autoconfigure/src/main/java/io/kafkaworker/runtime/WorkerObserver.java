@@ -1,11 +1,15 @@
 package io.kafkaworker.runtime;
 
 import java.time.Duration;
+import java.util.List;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Told what workers do, for metrics: the engine calls it on the thread where things
- * happen, so implementations must be quick and thread-safe. Every method does nothing by
- * default.
+ * Told what workers do, for metrics and tests: the engine calls it on the thread where
+ * things happen, so implementations must be quick and thread-safe. Every method does
+ * nothing by default.
  */
 public interface WorkerObserver {
 
@@ -34,6 +38,30 @@ public interface WorkerObserver {
 	 * @param success whether it returned normally
 	 */
 	default void handlerCalled(String workerId, String topic, int records, Duration duration, boolean success) {
+	}
+
+	/**
+	 * An attempt of a call of the user's method begins, on the lane thread that runs it.
+	 * With {@link #attemptEnded} it shows which records each call received, in the order
+	 * the calls of a lane ran (the next call of a lane starts only after the previous one
+	 * ended), and how many calls run at a moment. kafka-worker-test's tester uses them.
+	 * @param workerId the worker
+	 * @param records the records the call receives
+	 * @param attempt the attempt, from 1
+	 */
+	default void attemptStarted(String workerId, List<ConsumerRecord<?, ?>> records, int attempt) {
+	}
+
+	/**
+	 * An attempt of a call of the user's method returned or threw, before its records
+	 * complete or the failure policy applies.
+	 * @param workerId the worker
+	 * @param records the records the call received
+	 * @param attempt the attempt, from 1
+	 * @param failure what the method threw, or null when it returned normally
+	 */
+	default void attemptEnded(String workerId, List<ConsumerRecord<?, ?>> records, int attempt,
+			@Nullable Throwable failure) {
 	}
 
 	/**

@@ -42,6 +42,7 @@ import org.springframework.scheduling.annotation.Async;
 import org.springframework.scheduling.annotation.EnableAsync;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.transaction.PlatformTransactionManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -73,6 +74,18 @@ class BootDefaultBeansTests {
 			assertThat(context.getBean(ThreadNames.class).scheduled().get(10, TimeUnit.SECONDS))
 				.startsWith("scheduling-");
 		});
+	}
+
+	@Test
+	void scheduledMethodWhenTheWorkersHaveTheirOwnSchedulerBeanShouldRunOnBootsTaskScheduler() {
+		// Declared as TASK_SCHEDULER_BEAN_NAME's Javadoc says (and kafka-worker-test
+		// does): no default candidate, so Boot's scheduler stays.
+		this.contextRunner.withUserConfiguration(SchedulingAndAsyncConfiguration.class, WorkerSchedulerBean.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasBean("taskScheduler");
+				assertThat(context.getBean(ThreadNames.class).scheduled().get(10, TimeUnit.SECONDS))
+					.startsWith("scheduling-");
+			});
 	}
 
 	@Test
@@ -153,6 +166,18 @@ class BootDefaultBeansTests {
 		catch (ClassNotFoundException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class WorkerSchedulerBean {
+
+		@Bean(name = KafkaWorkerAutoConfiguration.TASK_SCHEDULER_BEAN_NAME, defaultCandidate = false)
+		ThreadPoolTaskScheduler kafkaWorkerTaskScheduler() {
+			ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+			scheduler.setThreadNamePrefix("workers-own-");
+			return scheduler;
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
