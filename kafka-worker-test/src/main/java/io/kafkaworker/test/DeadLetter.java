@@ -12,14 +12,16 @@ import org.springframework.kafka.support.KafkaHeaders;
 
 /**
  * A record read from a dead-letter topic, with readers for the headers Spring Kafka's
- * {@code DeadLetterPublishingRecoverer} adds. Key and value are the original record's
- * bytes; {@link #key()} and {@link #value()} read them as UTF-8.
+ * {@code DeadLetterPublishingRecoverer} adds. Read from a broker, key and value are the
+ * original record's bytes and {@link #key()} and {@link #value()} read them as UTF-8;
+ * from the {@link KafkaWorkerTester}'s in-memory Kafka, they are the objects the test
+ * sent and {@link #key()} and {@link #value()} give their string forms.
  */
 public final class DeadLetter {
 
-	private final ConsumerRecord<byte[], byte[]> record;
+	private final ConsumerRecord<?, ?> record;
 
-	DeadLetter(ConsumerRecord<byte[], byte[]> record) {
+	DeadLetter(ConsumerRecord<?, ?> record) {
 		this.record = record;
 	}
 
@@ -27,7 +29,7 @@ public final class DeadLetter {
 	 * Return the record as read from the dead-letter topic.
 	 * @return the record
 	 */
-	public ConsumerRecord<byte[], byte[]> record() {
+	public ConsumerRecord<?, ?> record() {
 		return this.record;
 	}
 
@@ -125,8 +127,12 @@ public final class DeadLetter {
 				+ ", " + exceptionClassName() + ": " + exceptionMessage() + "]";
 	}
 
-	private static @Nullable String text(byte @Nullable [] bytes) {
-		return (bytes != null) ? new String(bytes, StandardCharsets.UTF_8) : null;
+	// Bytes from a broker, or the objects sent to the in-memory Kafka of the tester.
+	private static @Nullable String text(@Nullable Object content) {
+		if (content instanceof byte[] bytes) {
+			return new String(bytes, StandardCharsets.UTF_8);
+		}
+		return (content != null) ? content.toString() : null;
 	}
 
 }

@@ -13,16 +13,31 @@ import org.springframework.test.context.TestContextAnnotationUtils;
 
 /**
  * Adds the {@link EmbeddedKafkaWorkerContextCustomizer} to the contexts of test classes
- * annotated with {@link EmbeddedKafkaWorkerTest} (also on an enclosing class of a
- * {@code @Nested} class). Registered in {@code META-INF/spring.factories}.
+ * annotated with {@link EmbeddedKafkaWorkerTest}, and the
+ * {@link InMemoryKafkaWorkerContextCustomizer} to those annotated with
+ * {@link InMemoryKafkaWorkerTest} (also on an enclosing class of a {@code @Nested}
+ * class). Registered in {@code META-INF/spring.factories}.
  */
 class EmbeddedKafkaWorkerContextCustomizerFactory implements ContextCustomizerFactory {
 
 	@Override
 	public @Nullable ContextCustomizer createContextCustomizer(Class<?> testClass,
 			List<ContextConfigurationAttributes> configAttributes) {
+		InMemoryKafkaWorkerTest inMemory = TestContextAnnotationUtils.findMergedAnnotation(testClass,
+				InMemoryKafkaWorkerTest.class);
 		EmbeddedKafkaWorkerTest annotation = TestContextAnnotationUtils.findMergedAnnotation(testClass,
 				EmbeddedKafkaWorkerTest.class);
+		if (inMemory != null && annotation != null) {
+			throw new IllegalArgumentException(testClass.getName() + " is annotated with both @InMemoryKafkaWorkerTest "
+					+ "and @EmbeddedKafkaWorkerTest: choose the in-memory Kafka or the broker");
+		}
+		if (inMemory != null) {
+			if (inMemory.partitions() < 1) {
+				throw new IllegalArgumentException("@InMemoryKafkaWorkerTest on " + testClass.getName()
+						+ ": partitions must be at least 1, not " + inMemory.partitions());
+			}
+			return new InMemoryKafkaWorkerContextCustomizer(testClass, inMemory.partitions());
+		}
 		if (annotation == null) {
 			return null;
 		}

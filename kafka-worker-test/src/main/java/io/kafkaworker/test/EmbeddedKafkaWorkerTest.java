@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Inherited
-@ExtendWith(EmbeddedKafkaWorkerExtension.class)
+@ExtendWith(KafkaWorkerTestExtension.class)
 public @interface EmbeddedKafkaWorkerTest {
 
 	/**
