@@ -30,7 +30,7 @@ record EmbeddedKafkaWorkerContextCustomizer(Map<String, Integer> topics) impleme
 	@Override
 	public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration configuration) {
 		SharedBroker broker = SharedBroker.get();
-		broker.createTopics(this.topics);
+		broker.clients().createTopics(this.topics);
 		broker.register(context);
 		String servers = broker.bootstrapServers();
 		Map<String, Object> connection = new LinkedHashMap<>();
@@ -43,7 +43,7 @@ record EmbeddedKafkaWorkerContextCustomizer(Map<String, Integer> topics) impleme
 		sources.addLast(new MapPropertySource(DEFAULTS_PROPERTY_SOURCE,
 				Map.of("spring.kafka.consumer.auto-offset-reset", "earliest")));
 		context.getBeanFactory()
-			.registerSingleton(KafkaWorkerTestSupport.BEAN_NAME, new KafkaWorkerTestSupport(broker, context));
+			.registerSingleton(KafkaWorkerTestSupport.BEAN_NAME, new KafkaWorkerTestSupport(broker.clients(), context));
 	}
 
 }

@@ -38,9 +38,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationContext;
 
 /**
- * Sends records to the test broker and waits for what workers do with them. The
- * {@link EmbeddedKafkaWorkerTest} context holds one as a bean: inject it with
- * {@code @Autowired}, or declare it as a parameter of a test method.
+ * Sends records to the test broker and waits for what workers do with them. The context
+ * of an {@link EmbeddedKafkaWorkerTest} or {@link ConnectedKafkaWorkerTest} holds one as
+ * a bean: inject it with {@code @Autowired}, or declare it as a parameter of a test
+ * method.
  * <p>
  * Every {@code await} method polls the application's {@link WorkerRegistry} or the broker
  * every 50 ms and fails with an {@link AssertionError} after the {@link #timeout()
@@ -58,17 +59,17 @@ public final class KafkaWorkerTestSupport {
 
 	private static final long POLL_INTERVAL_MILLIS = 50;
 
-	private final SharedBroker broker;
+	private final BrokerClients broker;
 
 	private final ApplicationContext context;
 
 	private final Duration timeout;
 
-	KafkaWorkerTestSupport(SharedBroker broker, ApplicationContext context) {
+	KafkaWorkerTestSupport(BrokerClients broker, ApplicationContext context) {
 		this(broker, context, DEFAULT_TIMEOUT);
 	}
 
-	private KafkaWorkerTestSupport(SharedBroker broker, ApplicationContext context, Duration timeout) {
+	private KafkaWorkerTestSupport(BrokerClients broker, ApplicationContext context, Duration timeout) {
 		this.broker = broker;
 		this.context = context;
 		this.timeout = timeout;
