@@ -9,7 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Settings of the quickstart, under {@code demo.*}; for example
  * {@code --demo.seed=50000 --demo.keys=1000 --demo.work-ms=10}.
  *
- * @param seed records to produce to {@code demo.orders} at startup, 0 for none
+ * @param seed records to produce to {@code demo.orders} at startup, 0 for none; a small
+ * demo by default, so that a first run shows the worker at once
  * @param keys distinct keys of the seeded records ({@code key-0}, {@code key-1}, ...);
  * each key's values are its sequence numbers 0, 1, 2, ...
  * @param workMs milliseconds of simulated I/O per record
@@ -21,11 +22,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * attempts, then succeeds, with the value {@value #FLAKY_VALUE}: with three attempts per
  * record, {@code --demo.flaky=key-3} freezes key-3's partition until an operator resumes
  * the record. Sent with the {@code demo.fail} records
- * @param broker the in-process broker
  */
 @ConfigurationProperties("demo")
-record DemoProperties(@DefaultValue("0") int seed, @DefaultValue("100") int keys, @DefaultValue("10") long workMs,
-		@DefaultValue List<String> fail, @DefaultValue List<String> flaky, @DefaultValue Broker broker) {
+record DemoProperties(@DefaultValue("2000") int seed, @DefaultValue("100") int keys, @DefaultValue("10") long workMs,
+		@DefaultValue List<String> fail, @DefaultValue List<String> flaky) {
 
 	/**
 	 * The value of the records that {@code demo.fail} produces.
@@ -44,18 +44,6 @@ record DemoProperties(@DefaultValue("0") int seed, @DefaultValue("100") int keys
 		}
 		fail = List.copyOf(fail);
 		flaky = List.copyOf(flaky);
-	}
-
-	/**
-	 * Settings of the in-process Kafka broker, started only when
-	 * {@code spring.kafka.bootstrap-servers} is not set.
-	 *
-	 * @param enabled whether to start a broker when no bootstrap servers are configured
-	 * @param port the broker's client port on localhost; its KRaft controller listens on
-	 * the next port
-	 */
-	record Broker(@DefaultValue("true") boolean enabled, @DefaultValue("9092") int port) {
-
 	}
 
 }

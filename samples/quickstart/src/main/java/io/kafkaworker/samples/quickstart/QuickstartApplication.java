@@ -15,9 +15,9 @@ import org.springframework.scheduling.annotation.EnableScheduling;
  * declares the two topics.
  *
  * <p>
- * Without {@code spring.kafka.bootstrap-servers}, {@link InProcessKafkaBrokerRunListener}
- * starts a Kafka broker inside this JVM first, so the application runs with nothing
- * installed.
+ * Without {@code spring.kafka.bootstrap-servers},
+ * {@link io.kafkaworker.samples.support.InProcessKafkaBrokerRunListener} starts a Kafka
+ * broker inside this JVM first, so the application runs with nothing installed.
  */
 @SpringBootApplication
 @EnableScheduling

@@ -28,8 +28,9 @@ class KafkaWorkersEndpointDefaultAccessTests {
 
 	@Test
 	void writeOperationsAreNotFoundOverHttpWhileReadsWork() {
-		try (RunningQuickstart quickstart = RunningQuickstart
-			.start("--spring.config.location=classpath:/endpoint-default-access.yml", "--demo.fail=key-7")) {
+		try (RunningQuickstart quickstart = RunningQuickstart.start(
+				"--spring.config.location=classpath:/endpoint-default-access.yml", "--demo.seed=0",
+				"--demo.fail=key-7")) {
 			assertThat(quickstart.context().getEnvironment().getProperty("management.endpoints.web.exposure.include"))
 				.isEqualTo("health,kafkaworkers");
 			assertThat(

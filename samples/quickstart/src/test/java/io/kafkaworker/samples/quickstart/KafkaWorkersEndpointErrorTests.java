@@ -18,7 +18,7 @@ class KafkaWorkersEndpointErrorTests {
 
 	@BeforeAll
 	static void start() {
-		quickstart = RunningQuickstart.start("--spring.web.error.include-message=always");
+		quickstart = RunningQuickstart.start("--spring.web.error.include-message=always", "--demo.seed=0");
 	}
 
 	@AfterAll

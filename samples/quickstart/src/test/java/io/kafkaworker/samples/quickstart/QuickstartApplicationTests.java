@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import io.kafkaworker.samples.support.InProcessKafkaBroker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -17,15 +18,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Runs the quickstart as a user does, with no Kafka broker given: it starts its own
- * in-process broker (here on free ports), seeds records, and processes them.
+ * Runs the quickstart as a user does, with no arguments (but free ports): it starts its
+ * own in-process broker, seeds a small demo, processes it, and says where to look.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class QuickstartApplicationTests {
 
+	// The defaults of demo.seed and demo.keys.
 	private static final int RECORDS = 2_000;
 
-	private static final int KEYS = 50;
+	private static final int KEYS = 100;
 
 	@Test
 	void processesEverySeededRecordOnceAndInOrderPerKeyOnItsOwnBroker(CapturedOutput output) {
@@ -33,8 +35,7 @@ class QuickstartApplicationTests {
 		Path dataDirectory;
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(QuickstartApplication.class)
 			.main(QuickstartApplication.class)
-			.run("--demo.broker.port=" + brokerPort, "--server.port=0", "--demo.seed=" + RECORDS, "--demo.keys=" + KEYS,
-					"--demo.work-ms=1")) {
+			.run("--demo.broker.port=" + brokerPort, "--server.port=0")) {
 			String bootstrapServers = "localhost:" + brokerPort;
 			assertThat(context.getEnvironment().getProperty("spring.kafka.bootstrap-servers"))
 				.isEqualTo(bootstrapServers);
@@ -62,6 +63,9 @@ class QuickstartApplicationTests {
 		}
 		assertThat(output).contains("Started an in-process Kafka broker at localhost:" + brokerPort)
 			.contains("kcat -b localhost:" + brokerPort + " -L")
+			.contains(String.format("Produced %,d records over %,d keys", RECORDS, KEYS))
+			.contains("Where to look: ")
+			.contains("/actuator/kafkaworkers")
 			.contains(String.format("All %,d seeded records processed", RECORDS))
 			.contains("Stopped the in-process Kafka broker");
 		// Closing the application stopped the broker and deleted its data.

@@ -77,7 +77,7 @@ class QuickstartDeadLetterTests {
 	void closingTheApplicationClosesTheDeadLetterProducer() {
 		Set<Thread> before = producerThreads();
 		try (RunningQuickstart quickstart = RunningQuickstart
-			.start("--kafka.worker.workers.orders.on-failure=DEAD_LETTER", "--demo.fail=key-7")) {
+			.start("--kafka.worker.workers.orders.on-failure=DEAD_LETTER", "--demo.seed=0", "--demo.fail=key-7")) {
 			await().atMost(Duration.ofSeconds(30))
 				.untilAsserted(
 						() -> assertThat(QuickstartOutput.readAll(quickstart.bootstrapServers(), DEAD_LETTER_TOPIC))

@@ -1,4 +1,4 @@
-package io.kafkaworker.samples.quickstart;
+package io.kafkaworker.samples.support;
 
 import java.util.List;
 import java.util.Map;
@@ -21,7 +21,8 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * Starts an {@link InProcessKafkaBroker} when the application is given no Kafka broker,
- * so that the quickstart runs with nothing installed.
+ * so that every sample runs with nothing installed. A sample gets it by depending on this
+ * module: the listener is registered in its {@code META-INF/spring.factories}.
  *
  * <p>
  * The broker has to be running before any Kafka bean is created, and Spring Boot has to
@@ -33,9 +34,9 @@ import org.springframework.core.env.MapPropertySource;
  *
  * <p>
  * When {@code spring.kafka.bootstrap-servers} is set, or {@code demo.broker.enabled} is
- * false, it does nothing; nor does it during ahead-of-time processing
- * ({@code spring-boot:process-aot}), which prepares the application context at build time
- * without starting it.
+ * false ({@link InProcessKafkaBrokerProperties}), it does nothing; nor does it during
+ * ahead-of-time processing ({@code spring-boot:process-aot}), which prepares the
+ * application context at build time without starting it.
  */
 public class InProcessKafkaBrokerRunListener implements SpringApplicationRunListener {
 
@@ -68,7 +69,8 @@ public class InProcessKafkaBrokerRunListener implements SpringApplicationRunList
 					+ "); no in-process broker started");
 			return;
 		}
-		DemoProperties.Broker settings = binder.bindOrCreate("demo.broker", DemoProperties.Broker.class);
+		InProcessKafkaBrokerProperties settings = binder.bindOrCreate(InProcessKafkaBrokerProperties.PREFIX,
+				InProcessKafkaBrokerProperties.class);
 		if (!settings.enabled() || Boolean.getBoolean(AbstractAotProcessor.AOT_PROCESSING)) {
 			return;
 		}

@@ -1,4 +1,4 @@
-package io.kafkaworker.samples.quickstart;
+package io.kafkaworker.samples.support;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package io.kafkaworker.samples.quickstart;
+package io.kafkaworker.samples.support;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -35,7 +35,7 @@ import org.springframework.util.FileSystemUtils;
  * Starting one takes the two steps of a real installation: format the storage directory
  * (what {@code kafka-storage.sh format} does), then start the server.
  */
-final class InProcessKafkaBroker implements AutoCloseable {
+public final class InProcessKafkaBroker implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(InProcessKafkaBroker.class);
 
@@ -64,7 +64,7 @@ final class InProcessKafkaBroker implements AutoCloseable {
 	 * @return the running broker, to be closed
 	 * @throws IllegalStateException if a port is in use or the broker cannot start
 	 */
-	static InProcessKafkaBroker start(int port) {
+	public static InProcessKafkaBroker start(int port) {
 		long startNanos = System.nanoTime();
 		int controllerPort = port + 1;
 		checkPortIsFree(port, port);
@@ -167,7 +167,7 @@ final class InProcessKafkaBroker implements AutoCloseable {
 
 	private static Path createDataDirectory() {
 		try {
-			return Files.createTempDirectory("kafka-worker-quickstart-");
+			return Files.createTempDirectory("kafka-worker-sample-");
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("Could not create a data directory for the in-process Kafka broker", ex);
@@ -178,7 +178,7 @@ final class InProcessKafkaBroker implements AutoCloseable {
 	 * Return the address clients connect to.
 	 * @return {@code localhost:<port>}
 	 */
-	String bootstrapServers() {
+	public String bootstrapServers() {
 		return "localhost:" + this.port;
 	}
 
@@ -186,7 +186,7 @@ final class InProcessKafkaBroker implements AutoCloseable {
 	 * Return the directory holding the broker's logs and metadata.
 	 * @return the data directory, deleted on close
 	 */
-	Path dataDirectory() {
+	public Path dataDirectory() {
 		return this.dataDirectory;
 	}
 
