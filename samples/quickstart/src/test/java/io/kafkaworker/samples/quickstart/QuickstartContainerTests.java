@@ -2,6 +2,7 @@ package io.kafkaworker.samples.quickstart;
 
 import java.time.Duration;
 
+import io.kafkaworker.test.EnabledIfDockerAvailable;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
