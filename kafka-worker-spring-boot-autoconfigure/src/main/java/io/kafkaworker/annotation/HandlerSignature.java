@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.List;
 
+import io.kafkaworker.state.TableRow;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -76,10 +77,49 @@ public enum HandlerSignature {
 			throw unsupported(name + " returns " + method.getReturnType().getSimpleName(),
 					"Declare the method void; its result would be ignored.");
 		}
+		if (hasTableRow(method)) {
+			HandlerSignature signature = of(method, name);
+			if (signature.isBatch()) {
+				throw unsupported(name + " takes a list and a TableRow",
+						"A TableRow is the row of one record's key: take one record (ConsumerRecord<K, V> or V) "
+								+ "with it.");
+			}
+			return signature;
+		}
 		if (method.getParameterCount() != 1) {
 			throw unsupported(name + " has " + method.getParameterCount() + " parameters",
-					"Declare exactly one parameter: " + SUPPORTED + ".");
+					"Declare exactly one parameter: " + SUPPORTED + ", optionally followed by a TableRow<T> for "
+							+ "the row of the record's key in the worker's group table.");
 		}
+		return of(method, name);
+	}
+
+	/**
+	 * Return whether a method takes the row of its record's key in the worker's group
+	 * table: a {@code TableRow<T>} as its second and last parameter.
+	 * @param method the annotated method
+	 * @return true if it does
+	 */
+	public static boolean hasTableRow(Method method) {
+		return method.getParameterCount() == 2 && TableRow.class.equals(method.getParameterTypes()[1]);
+	}
+
+	/**
+	 * Return the value type of a method's table row.
+	 * @param method the annotated method, with {@link #hasTableRow a table row}
+	 * @return the type of the row's values
+	 * @throws KafkaWorkerConfigurationException if the row's type is not given
+	 */
+	public static Class<?> tableValueType(Method method) {
+		Class<?> type = ResolvableType.forMethodParameter(new MethodParameter(method, 1)).getGeneric(0).resolve();
+		if (type == null || Object.class.equals(type)) {
+			throw unsupported(describe(method) + " takes a TableRow without a value type",
+					"Declare the type of the table's values, for example TableRow<Long>.");
+		}
+		return type;
+	}
+
+	private static HandlerSignature of(Method method, String name) {
 		Class<?> type = method.getParameterTypes()[0];
 		if (ConsumerRecord.class.equals(type)) {
 			return RECORD;

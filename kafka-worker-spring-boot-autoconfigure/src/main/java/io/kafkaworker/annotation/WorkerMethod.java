@@ -19,6 +19,15 @@ public record WorkerMethod(String beanName, Object bean, Method method, KafkaBat
 		HandlerSignature signature, ResolvableType payloadType, String description) {
 
 	/**
+	 * Return whether the method takes the row of its record's key in the worker's group
+	 * table.
+	 * @return true if its second parameter is a {@code TableRow}
+	 */
+	public boolean hasTableRow() {
+		return HandlerSignature.hasTableRow(this.method);
+	}
+
+	/**
 	 * Return the id the worker gets when the annotation does not name one: the bean name
 	 * and the method name in kebab case, for example {@code order-handler-handle}.
 	 * @return the default id

@@ -42,6 +42,7 @@ import org.springframework.kafka.annotation.EnableKafka;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
@@ -144,15 +145,19 @@ public final class KafkaWorkerAutoConfiguration {
 				? new CallObservations(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP),
 						observationConvention.getIfUnique())
 				: CallObservations.NONE;
+		KafkaOperations<Object, Object> template = DeadLetterTemplates.from(producerFactory.getIfUnique());
+		GroupTables tables = new GroupTables(properties, kafkaWorkerContainerFactory.getConsumerFactory(),
+				producerFactory.getIfUnique(), template, kafkaAdmin.getIfUnique());
 		WorkerServices services = new WorkerServices(new WorkerExecutors(Threading.VIRTUAL.isActive(environment)),
 				registry, CompositeWorkerObserver.of(observers.orderedStream().toList()), observations, eventPublisher,
-				DeadLetterTemplates.from(producerFactory.getIfUnique()), kafkaAdmin.getIfUnique(),
-				taskScheduler(beanFactory), bootstrapServers(kafkaWorkerContainerFactory),
+				template, kafkaAdmin.getIfUnique(), taskScheduler(beanFactory),
+				bootstrapServers(kafkaWorkerContainerFactory),
 				TransactionalProducerFactory.from(producerFactory.getIfUnique(),
 						TransactionalProducerFactory.prefix(properties.getExactlyOnce().getTransactionalIdPrefix(),
 								environment)),
 				(settings) -> settings.jdbcInbox() ? inbox(settings, inboxes.getIfAvailable())
-						: InvocationDecorator.NONE);
+						: InvocationDecorator.NONE,
+				tables);
 		return new KafkaWorkerEndpointRegistrar(methods,
 				new WorkerSettingsResolver(properties, environment, beanFactory), properties,
 				kafkaWorkerContainerFactory, services);

@@ -110,8 +110,14 @@ public class KafkaWorkerProperties {
 		 */
 		private @Nullable String groupId;
 
+		private final Table table = new Table();
+
 		public Worker() {
 			unset();
+		}
+
+		public Table getTable() {
+			return this.table;
 		}
 
 		public List<String> getTopics() {
@@ -128,6 +134,27 @@ public class KafkaWorkerProperties {
 
 		public void setGroupId(@Nullable String groupId) {
 			this.groupId = groupId;
+		}
+
+	}
+
+	/**
+	 * The group table of a worker whose handler takes a {@code TableRow}.
+	 */
+	public static class Table {
+
+		/**
+		 * The compacted topic that holds the table. When unset, the worker's group id
+		 * followed by {@code -table}.
+		 */
+		private @Nullable String topic;
+
+		public @Nullable String getTopic() {
+			return this.topic;
+		}
+
+		public void setTopic(@Nullable String topic) {
+			this.topic = topic;
 		}
 
 	}

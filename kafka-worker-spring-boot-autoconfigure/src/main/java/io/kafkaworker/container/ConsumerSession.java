@@ -89,9 +89,11 @@ final class ConsumerSession {
 
 	private final PositionObserver positions;
 
+	private final PartitionStates states;
+
 	ConsumerSession(String workerId, Consumer<?, ?> consumer, Dispatcher dispatcher, LaneScheduler<WorkItem> scheduler,
 			Backpressure backpressure, DeliveryGuarantee delivery, FreezeRegistry freezes, PartitionPauses pauses,
-			WorkerEvents events, WorkerObserver observer, JoinWatch joinWatch) {
+			WorkerEvents events, WorkerObserver observer, JoinWatch joinWatch, PartitionStates states) {
 		this.workerId = workerId;
 		this.consumer = consumer;
 		this.dispatcher = dispatcher;
@@ -102,6 +104,7 @@ final class ConsumerSession {
 		this.events = events;
 		this.observer = observer;
 		this.joinWatch = joinWatch;
+		this.states = states;
 		this.positions = new PositionObserver(consumer);
 		this.commits = delivery.open(consumer, this::rewind);
 	}
@@ -230,6 +233,15 @@ final class ConsumerSession {
 			}
 			track(topicPartition);
 		}
+		// Before the poll returns the partitions' first records. Partitions whose state
+		// could not be built stay paused: none of their records runs without it.
+		try {
+			this.states.assigned(assigned);
+		}
+		catch (RuntimeException ex) {
+			this.consumer.pause(assigned);
+			throw ex;
+		}
 		this.assignmentReceived = true;
 		if (!assigned.isEmpty()) {
 			this.observer.rebalanced(this.workerId, RebalanceChange.ASSIGNED, assigned.size());
@@ -247,6 +259,7 @@ final class ConsumerSession {
 			this.commits.settle();
 		}
 		if (release(revoked, true)) {
+			this.states.released(revoked);
 			this.observer.rebalanced(this.workerId, RebalanceChange.REVOKED, revoked.size());
 			this.events.publish(new PartitionsRevokedEvent(this.events.source(), this.workerId, revoked, false));
 		}
@@ -260,6 +273,7 @@ final class ConsumerSession {
 	void lost(Collection<TopicPartition> lost) {
 		this.commits.lost(lost);
 		if (release(lost, false)) {
+			this.states.released(lost);
 			this.observer.rebalanced(this.workerId, RebalanceChange.LOST, lost.size());
 			this.events.publish(new PartitionsRevokedEvent(this.events.source(), this.workerId, lost, true));
 		}

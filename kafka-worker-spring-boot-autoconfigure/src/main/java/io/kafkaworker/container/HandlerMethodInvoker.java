@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.kafkaworker.annotation.WorkerMethod;
 import io.kafkaworker.dispatch.WorkItem;
+import io.kafkaworker.state.GroupTable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jspecify.annotations.Nullable;
 
@@ -20,7 +21,9 @@ import org.springframework.util.ReflectionUtils;
 
 /**
  * Calls the user's {@code @KafkaBatchWorker} method with the argument its signature asks
- * for: a record, a payload, or a list of either.
+ * for: a record, a payload, or a list of either; and the row of the record's key in the
+ * worker's group table when the method takes one, whose change is written when the method
+ * returns.
  *
  * <p>
  * Payloads are passed as deserialized when they already have the declared type. Otherwise
@@ -42,8 +45,13 @@ final class HandlerMethodInvoker {
 
 	private final @Nullable RecordMessageConverter converter;
 
-	HandlerMethodInvoker(WorkerMethod workerMethod, @Nullable RecordMessageConverter converter) {
+	// The worker's group table, when the method takes a row of it.
+	private final @Nullable GroupTable table;
+
+	HandlerMethodInvoker(WorkerMethod workerMethod, @Nullable RecordMessageConverter converter,
+			@Nullable GroupTable table) {
 		this.workerMethod = workerMethod;
+		this.table = table;
 		this.payloadClass = ClassUtils.resolvePrimitiveIfNecessary(workerMethod.payloadType().toClass());
 		this.converter = converter;
 		ReflectionUtils.makeAccessible(workerMethod.method());
@@ -64,8 +72,14 @@ final class HandlerMethodInvoker {
 			case RECORD_LIST -> records(items);
 			case PAYLOAD_LIST -> payloads(items);
 		};
+		GroupTable.Row row = (this.table != null) ? this.table.row(items.get(0).record()) : null;
 		try {
-			this.workerMethod.method().invoke(this.workerMethod.bean(), argument);
+			if (row != null) {
+				this.workerMethod.method().invoke(this.workerMethod.bean(), argument, row);
+			}
+			else {
+				this.workerMethod.method().invoke(this.workerMethod.bean(), argument);
+			}
 		}
 		catch (InvocationTargetException ex) {
 			Throwable cause = ex.getCause();
@@ -76,6 +90,11 @@ final class HandlerMethodInvoker {
 				throw error;
 			}
 			throw ex;
+		}
+		if (row != null) {
+			// Part of the call: a write the table does not take fails the call, which
+			// then retries or meets the failure policy like any other failure.
+			row.flush();
 		}
 	}
 

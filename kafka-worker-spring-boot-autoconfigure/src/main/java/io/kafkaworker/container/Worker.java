@@ -73,6 +73,8 @@ public final class Worker implements WorkerView {
 
 	private final DeliveryGuarantee delivery;
 
+	private final PartitionStates states;
+
 	private final Map<Consumer<?, ?>, ConsumerSession> sessions = new ConcurrentHashMap<>();
 
 	private volatile @Nullable MessageListenerContainer container;
@@ -100,6 +102,7 @@ public final class Worker implements WorkerView {
 		this.delivery = parts.delivery;
 		this.handler = parts.handler;
 		this.dispatcher = parts.dispatcher;
+		this.states = parts.states;
 	}
 
 	@Override
@@ -163,7 +166,8 @@ public final class Worker implements WorkerView {
 		return new ConsumerSession(this.settings.id(), consumer, this.dispatcher, this.scheduler, this.backpressure,
 				this.delivery, this.freezes, this.pauses, this.events, this.services.observer(),
 				new JoinWatch(this.settings.id(), this.settings.groupId(), this.services.bootstrapServers(),
-						System::nanoTime));
+						System::nanoTime),
+				this.states);
 	}
 
 	/**

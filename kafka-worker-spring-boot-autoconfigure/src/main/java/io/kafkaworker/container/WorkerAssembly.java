@@ -1,6 +1,7 @@
 package io.kafkaworker.container;
 
 import java.time.Clock;
+import java.util.Collection;
 import java.util.Objects;
 
 import io.kafkaworker.annotation.WorkerMethod;
@@ -18,6 +19,10 @@ import io.kafkaworker.failure.DeadLetterPublisher;
 import io.kafkaworker.failure.FailureActions;
 import io.kafkaworker.failure.FreezeRegistry;
 import io.kafkaworker.lane.LaneScheduler;
+import io.kafkaworker.state.GroupTable;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.kafka.core.KafkaOperations;
@@ -30,6 +35,8 @@ import org.springframework.scheduling.TaskScheduler;
  * delivery guarantee is chosen here, once; nothing else asks which one it is.
  */
 final class WorkerAssembly {
+
+	private static final Log logger = LogFactory.getLog(WorkerAssembly.class);
 
 	/** Most records per call of a single-record handler, handled one after another. */
 	private static final int MAX_CHUNK = 32;
@@ -58,6 +65,10 @@ final class WorkerAssembly {
 
 	final DeliveryGuarantee delivery;
 
+	final @Nullable GroupTable table;
+
+	final PartitionStates states;
+
 	final RecordHandler handler;
 
 	final Dispatcher dispatcher;
@@ -85,6 +96,8 @@ final class WorkerAssembly {
 		this.freezes = freezes();
 		this.failureActions = failureActions(stopWorker);
 		this.delivery = delivery();
+		this.table = method.hasTableRow() ? services.tables().create(settings, method) : null;
+		this.states = states(this.table, settings.id(), stopWorker);
 		this.handler = handler(method, converter);
 		holder.handler = this.handler;
 		this.dispatcher = new Dispatcher(this.ordering, this.scheduler);
@@ -150,11 +163,40 @@ final class WorkerAssembly {
 	}
 
 	private RecordHandler handler(WorkerMethod method, @Nullable RecordMessageConverter converter) {
-		HandlerMethodInvoker invoker = new HandlerMethodInvoker(method, converter);
+		HandlerMethodInvoker invoker = new HandlerMethodInvoker(method, converter, this.table);
 		return new RecordHandler(this.settings.id(), this.settings.groupId(), this.settings.failure().retry(),
 				method.signature().isBatch(), this.decorator.decorate(invoker::invoke), this.backpressure,
 				this.failureActions, this.scheduler::isHeld, this.services.observer(), this.services.observations(),
 				this.delivery, clock());
+	}
+
+	// A worker whose table cannot be restored stops: its records must not run without
+	// their rows.
+	private static PartitionStates states(@Nullable GroupTable table, String workerId, Runnable stopWorker) {
+		if (table == null) {
+			return PartitionStates.NONE;
+		}
+		return new PartitionStates() {
+
+			@Override
+			public void assigned(Collection<TopicPartition> partitions) {
+				try {
+					table.restore(partitions);
+				}
+				catch (RuntimeException ex) {
+					logger.error("Worker '" + workerId + "' could not restore group table '" + table.topic() + "' for "
+							+ partitions + "; stopping the worker", ex);
+					stopWorker.run();
+					throw ex;
+				}
+			}
+
+			@Override
+			public void released(Collection<TopicPartition> partitions) {
+				table.release(partitions);
+			}
+
+		};
 	}
 
 	// Back-offs are timed by the clock of the scheduler that times the worker's other

@@ -2,9 +2,11 @@ package io.kafkaworker.container;
 
 import java.util.function.Function;
 
+import io.kafkaworker.annotation.WorkerMethod;
 import io.kafkaworker.observation.CallObservations;
 import io.kafkaworker.runtime.WorkerObserver;
 import io.kafkaworker.runtime.WorkerRegistry;
+import io.kafkaworker.state.GroupTable;
 import io.kafkaworker.transaction.TransactionalProducers;
 import org.jspecify.annotations.Nullable;
 
@@ -29,12 +31,31 @@ import org.springframework.scheduling.TaskScheduler;
  * workers, or null if no producer factory is available
  * @param invocationDecorators wraps a worker's handler calls (the database inbox of
  * exactly-once workers), given its settings
+ * @param tables creates the group table of a worker whose method takes a table row
  */
 public record WorkerServices(Function<WorkerSettings, WorkerExecutor> executors, WorkerRegistry registry,
 		WorkerObserver observer, CallObservations observations, @Nullable ApplicationEventPublisher eventPublisher,
 		@Nullable KafkaOperations<Object, Object> deadLetterTemplate, @Nullable KafkaAdmin admin,
 		@Nullable TaskScheduler taskScheduler, String bootstrapServers,
 		@Nullable TransactionalProducers transactionalProducers,
-		Function<WorkerSettings, InvocationDecorator> invocationDecorators) {
+		Function<WorkerSettings, InvocationDecorator> invocationDecorators, Tables tables) {
+
+	/**
+	 * Creates the group tables of workers.
+	 */
+	@FunctionalInterface
+	public interface Tables {
+
+		/**
+		 * Create the group table of a worker.
+		 * @param settings the worker's settings
+		 * @param method its method, which takes a table row
+		 * @return the table
+		 * @throws io.kafkaworker.annotation.KafkaWorkerConfigurationException if the
+		 * worker cannot have one
+		 */
+		GroupTable create(WorkerSettings settings, WorkerMethod method);
+
+	}
 
 }

@@ -1,5 +1,7 @@
 package io.kafkaworker.transaction;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -52,6 +54,10 @@ public final class KafkaTransaction implements AutoCloseable {
 
 	// Guarded by the gate.
 	private boolean open;
+
+	// What to undo if the open transaction does not commit (local state that its sends
+	// changed), in the order registered; guarded by itself.
+	private final Deque<Runnable> rollbacks = new ArrayDeque<>();
 
 	/**
 	 * Create the transactions of one consumer.
@@ -165,6 +171,34 @@ public final class KafkaTransaction implements AutoCloseable {
 	}
 
 	/**
+	 * Send a record in the open transaction and, atomically with respect to its end,
+	 * apply a change to local state that the record carries: the change is applied only
+	 * if the send was accepted, and undone if the transaction then aborts instead of
+	 * committing. Any thread.
+	 * @param record the record
+	 * @param apply the local change
+	 * @param undo what restores the state before the change
+	 * @return completes when the broker acknowledged the write
+	 * @throws IllegalStateException if no transaction is open
+	 */
+	public CompletableFuture<RecordMetadata> send(ProducerRecord<?, ?> record, Runnable apply, Runnable undo) {
+		// Under the read lock, so that an end of the transaction (the write lock) sees
+		// either nothing of this or the change and its undo together.
+		this.gate.readLock().lock();
+		try {
+			CompletableFuture<RecordMetadata> result = send(record);
+			synchronized (this.rollbacks) {
+				apply.run();
+				this.rollbacks.push(undo);
+			}
+			return result;
+		}
+		finally {
+			this.gate.readLock().unlock();
+		}
+	}
+
+	/**
 	 * Return a producer view for code that expects a {@link Producer}, such as a
 	 * {@code KafkaTemplate}: its sends go through {@link #send} (so they join the open
 	 * transaction or fail), closing it does nothing, and everything else reaches the real
@@ -228,6 +262,7 @@ public final class KafkaTransaction implements AutoCloseable {
 				current.sendOffsetsToTransaction(offsets, groupMetadata);
 			}
 			current.commitTransaction();
+			forgetRollbacks();
 			return null;
 		}
 		catch (RuntimeException ex) {
@@ -259,15 +294,35 @@ public final class KafkaTransaction implements AutoCloseable {
 	}
 
 	private void abort(Producer<Object, Object> current, @Nullable RuntimeException cause) {
-		if (cause != null && isFatal(cause)) {
-			discard(current, cause);
-			return;
-		}
 		try {
-			current.abortTransaction();
+			if (cause != null && isFatal(cause)) {
+				discard(current, cause);
+				return;
+			}
+			try {
+				current.abortTransaction();
+			}
+			catch (RuntimeException ex) {
+				discard(current, ex);
+			}
 		}
-		catch (RuntimeException ex) {
-			discard(current, ex);
+		finally {
+			rollBack();
+		}
+	}
+
+	// Undo, newest first, what the transaction's sends changed locally.
+	private void rollBack() {
+		synchronized (this.rollbacks) {
+			while (!this.rollbacks.isEmpty()) {
+				this.rollbacks.pop().run();
+			}
+		}
+	}
+
+	private void forgetRollbacks() {
+		synchronized (this.rollbacks) {
+			this.rollbacks.clear();
 		}
 	}
 

@@ -113,6 +113,19 @@ class ArchitectureTests {
 	}
 
 	@Test
+	void groupTablesShouldKnowOnlyTheTransactionOfTheEngine() {
+		check(ArchRuleDefinition.noClasses()
+			.that()
+			.resideInAPackage("io.kafkaworker.state..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.kafkaworker.container..", "io.kafkaworker.autoconfigure..",
+					"io.kafkaworker.annotation..", "io.kafkaworker.delivery..", "io.kafkaworker.failure..",
+					"io.kafkaworker.dispatch..", "io.kafkaworker.lane..", "io.kafkaworker.offset..",
+					"io.kafkaworker.commit.."));
+	}
+
+	@Test
 	void failurePolicyShouldDependOnNoDeliveryGuarantee() {
 		check(ArchRuleDefinition.noClasses()
 			.that()

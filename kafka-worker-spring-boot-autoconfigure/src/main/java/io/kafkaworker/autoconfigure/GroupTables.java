@@ -1,0 +1,281 @@
+package io.kafkaworker.autoconfigure;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Function;
+
+import io.kafkaworker.annotation.Delivery;
+import io.kafkaworker.annotation.HandlerSignature;
+import io.kafkaworker.annotation.KafkaWorkerConfigurationException;
+import io.kafkaworker.annotation.Mode;
+import io.kafkaworker.annotation.WorkerMethod;
+import io.kafkaworker.container.WorkerServices;
+import io.kafkaworker.container.WorkerSettings;
+import io.kafkaworker.state.GroupTable;
+import io.kafkaworker.state.InMemoryTableStore;
+import io.kafkaworker.state.TableWrites;
+import io.kafkaworker.transaction.ExactlyOnceStore;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.DoubleDeserializer;
+import org.apache.kafka.common.serialization.DoubleSerializer;
+import org.apache.kafka.common.serialization.IntegerDeserializer;
+import org.apache.kafka.common.serialization.IntegerSerializer;
+import org.apache.kafka.common.serialization.LongDeserializer;
+import org.apache.kafka.common.serialization.LongSerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.support.serializer.JacksonJsonDeserializer;
+import org.springframework.kafka.support.serializer.JacksonJsonSerializer;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Creates the group tables of workers whose method takes a {@code TableRow}: checks the
+ * worker can have one (KEY mode; at-least-once or exactly-once through Kafka), names the
+ * topic, picks the value serde from the row's type and the key serializer from Spring
+ * Boot's producer, and chooses how writes join the delivery guarantee.
+ */
+final class GroupTables implements WorkerServices.Tables {
+
+	// The longest wait for the table's acknowledgment of an at-least-once write.
+	private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+
+	private final KafkaWorkerProperties properties;
+
+	private final @Nullable ConsumerFactory<Object, Object> consumerFactory;
+
+	private final @Nullable ProducerFactory<?, ?> producerFactory;
+
+	private final @Nullable KafkaOperations<Object, Object> template;
+
+	private final @Nullable KafkaAdmin admin;
+
+	GroupTables(KafkaWorkerProperties properties, @Nullable ConsumerFactory<Object, Object> consumerFactory,
+			@Nullable ProducerFactory<?, ?> producerFactory, @Nullable KafkaOperations<Object, Object> template,
+			@Nullable KafkaAdmin admin) {
+		this.properties = properties;
+		this.consumerFactory = consumerFactory;
+		this.producerFactory = producerFactory;
+		this.template = template;
+		this.admin = admin;
+	}
+
+	@Override
+	public GroupTable create(WorkerSettings settings, WorkerMethod method) {
+		String worker = "Worker '" + settings.id() + "' (" + method.description() + ") takes a TableRow";
+		if (settings.mode() != Mode.KEY) {
+			throw new KafkaWorkerConfigurationException(
+					worker + " but runs in mode " + settings.mode()
+							+ ": a group table's row has one writer only when each key's records run one at a time",
+					"Set mode = Mode.KEY on the annotation or kafka.worker.workers." + settings.id() + ".mode=KEY.");
+		}
+		boolean exactlyOnce = settings.delivery() == Delivery.EXACTLY_ONCE;
+		if (settings.delivery() == Delivery.AT_MOST_ONCE
+				|| (exactlyOnce && settings.exactlyOnceStore() != ExactlyOnceStore.KAFKA)) {
+			throw new KafkaWorkerConfigurationException(
+					worker + " with delivery " + settings.delivery()
+							+ (exactlyOnce ? " and exactly-once.store " + settings.exactlyOnceStore() : "")
+							+ ": a group table is kept with AT_LEAST_ONCE or EXACTLY_ONCE through Kafka",
+					"Use delivery AT_LEAST_ONCE, or EXACTLY_ONCE with kafka.worker.workers." + settings.id()
+							+ ".exactly-once.store=KAFKA.");
+		}
+		ConsumerFactory<Object, Object> consumers = this.consumerFactory;
+		KafkaOperations<Object, Object> writer = this.template;
+		if (consumers == null || this.producerFactory == null || writer == null) {
+			throw new KafkaWorkerConfigurationException(
+					worker + " but the application has no ConsumerFactory and ProducerFactory",
+					"Let Spring Boot auto-configure Kafka (spring.kafka.*), or define both factories.");
+		}
+		Class<?> valueType = HandlerSignature.tableValueType(method.method());
+		String topic = topic(settings);
+		TableWrites writes = exactlyOnce ? TableWrites.transactional()
+				: TableWrites.acknowledged(writer, WRITE_TIMEOUT);
+		return new GroupTable(settings.id(), topic, new InMemoryTableStore(), keySerializer(), serializer(valueType),
+				deserializer(valueType), writes, restoreConsumers(consumers, settings.id()),
+				() -> prepare(settings, topic));
+	}
+
+	private String topic(WorkerSettings settings) {
+		KafkaWorkerProperties.Worker configured = this.properties.getWorkers().get(settings.id());
+		String topic = (configured != null) ? configured.getTable().getTopic() : null;
+		return (topic != null && !topic.isBlank()) ? topic : settings.groupId() + "-table";
+	}
+
+	// The table's keys are the records' keys as Spring Boot's producer serializes them
+	// (what a user's own producer of the input writes), so a row is found by the same
+	// bytes; serialized bytes pass through.
+	@SuppressWarnings("unchecked")
+	private Serializer<Object> keySerializer() {
+		ProducerFactory<?, ?> factory = this.producerFactory;
+		Serializer<Object> configured = (factory != null && factory.getKeySerializerSupplier() != null)
+				? (Serializer<Object>) factory.getKeySerializerSupplier().get() : null;
+		DeadLetterSerializer serializer = new DeadLetterSerializer(configured);
+		Map<String, Object> configs = new HashMap<>(
+				(factory != null) ? factory.getConfigurationProperties() : Map.of());
+		configs.putIfAbsent("key.serializer", StringSerializer.class);
+		serializer.configure(configs, true);
+		return serializer;
+	}
+
+	@SuppressWarnings("unchecked")
+	static Serializer<Object> serializer(Class<?> type) {
+		Serializer<?> serializer;
+		if (String.class.equals(type)) {
+			serializer = new StringSerializer();
+		}
+		else if (Long.class.equals(type)) {
+			serializer = new LongSerializer();
+		}
+		else if (Integer.class.equals(type)) {
+			serializer = new IntegerSerializer();
+		}
+		else if (Double.class.equals(type)) {
+			serializer = new DoubleSerializer();
+		}
+		else if (byte[].class.equals(type)) {
+			return new DeadLetterSerializer(null);
+		}
+		else {
+			serializer = Json.serializer(type);
+		}
+		return (Serializer<Object>) serializer;
+	}
+
+	@SuppressWarnings("unchecked")
+	static Deserializer<Object> deserializer(Class<?> type) {
+		Deserializer<?> deserializer;
+		if (String.class.equals(type)) {
+			deserializer = new StringDeserializer();
+		}
+		else if (Long.class.equals(type)) {
+			deserializer = new LongDeserializer();
+		}
+		else if (Integer.class.equals(type)) {
+			deserializer = new IntegerDeserializer();
+		}
+		else if (Double.class.equals(type)) {
+			deserializer = new DoubleDeserializer();
+		}
+		else if (byte[].class.equals(type)) {
+			deserializer = new ByteArrayDeserializer();
+		}
+		else {
+			deserializer = Json.deserializer(type);
+		}
+		return (Deserializer<Object>) deserializer;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Function<Properties, Consumer<byte[], byte[]>> restoreConsumers(
+			ConsumerFactory<Object, Object> consumers, String workerId) {
+		return (overrides) -> {
+			Properties properties = new Properties();
+			properties.putAll(overrides);
+			properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+			properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+			return (Consumer<byte[], byte[]>) (Consumer<?, ?>) consumers.createConsumer(null,
+					workerId + "-table-restore", "", properties);
+		};
+	}
+
+	// Before the first restore, on the consumer thread: the table topic exists,
+	// compacted, with as many partitions as every input topic (a record's row lives in
+	// the table partition of the record's partition number).
+	private void prepare(WorkerSettings settings, String topic) {
+		KafkaAdmin kafkaAdmin = this.admin;
+		if (kafkaAdmin == null) {
+			return;
+		}
+		Map<String, TopicDescription> inputs = kafkaAdmin.describeTopics(settings.topics().toArray(String[]::new));
+		Integer partitions = null;
+		for (TopicDescription input : inputs.values()) {
+			int count = input.partitions().size();
+			if (partitions != null && partitions != count) {
+				throw new KafkaWorkerConfigurationException(
+						"Worker '" + settings.id() + "' has a group table but its " + "topics are not co-partitioned: "
+								+ counts(inputs),
+						"Give the worker's topics the same " + "number of partitions, or split the worker by topic.");
+			}
+			partitions = count;
+		}
+		if (partitions == null) {
+			return;
+		}
+		Map<String, TopicDescription> tables = describeIfExists(kafkaAdmin, topic);
+		TopicDescription table = tables.get(topic);
+		if (table == null) {
+			kafkaAdmin.createOrModifyTopics(new NewTopic(topic, Optional.of(partitions), Optional.empty())
+				.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+		}
+		else if (table.partitions().size() != partitions) {
+			throw new KafkaWorkerConfigurationException(
+					"Worker '" + settings.id() + "' has group table '" + topic + "' with " + table.partitions().size()
+							+ " partitions, but its topics " + counts(inputs) + " are not partitioned alike",
+					"Recreate the table topic with " + partitions + " partitions, or name another one with "
+							+ "kafka.worker.workers." + settings.id() + ".table.topic.");
+		}
+	}
+
+	private static Map<String, TopicDescription> describeIfExists(KafkaAdmin admin, String topic) {
+		try {
+			return admin.describeTopics(topic);
+		}
+		catch (RuntimeException ex) {
+			return Map.of();
+		}
+	}
+
+	private static String counts(Map<String, TopicDescription> topics) {
+		Map<String, Integer> counts = new HashMap<>();
+		topics.forEach((name, description) -> counts.put(name, description.partitions().size()));
+		return counts.toString();
+	}
+
+	// Loaded only for JSON values, so that Jackson stays optional.
+	private static final class Json {
+
+		private static final boolean PRESENT = ClassUtils.isPresent("tools.jackson.databind.ObjectMapper",
+				GroupTables.class.getClassLoader());
+
+		static Serializer<?> serializer(Class<?> type) {
+			requirePresent(type);
+			JacksonJsonSerializer<Object> json = new JacksonJsonSerializer<>();
+			json.setAddTypeInfo(false);
+			return json;
+		}
+
+		@SuppressWarnings("unchecked")
+		static Deserializer<?> deserializer(Class<?> type) {
+			requirePresent(type);
+			JacksonJsonDeserializer<Object> json = new JacksonJsonDeserializer<>((Class<Object>) type);
+			json.setUseTypeHeaders(false);
+			return json;
+		}
+
+		private static void requirePresent(Class<?> type) {
+			if (!PRESENT) {
+				throw new KafkaWorkerConfigurationException("A TableRow<" + type.getSimpleName() + "> keeps its "
+						+ "values as JSON, but Jackson (tools.jackson.core:jackson-databind) is not on the class path",
+						"Add Jackson (spring-boot-starter-json), or use String, Long, Integer, Double or byte[] "
+								+ "values.");
+			}
+		}
+
+	}
+
+}

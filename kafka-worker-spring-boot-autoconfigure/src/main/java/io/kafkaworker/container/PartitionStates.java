@@ -1,0 +1,41 @@
+package io.kafkaworker.container;
+
+import java.util.Collection;
+
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * State a worker keeps per partition outside the engine (its group table): built when
+ * partitions are assigned, before their records run, and dropped when they are revoked or
+ * lost. Called on the consumer thread.
+ */
+interface PartitionStates {
+
+	/**
+	 * State of nothing.
+	 */
+	PartitionStates NONE = new PartitionStates() {
+
+		@Override
+		public void assigned(Collection<TopicPartition> partitions) {
+		}
+
+		@Override
+		public void released(Collection<TopicPartition> partitions) {
+		}
+
+	};
+
+	/**
+	 * Build the state of newly assigned partitions.
+	 * @param partitions the partitions
+	 */
+	void assigned(Collection<TopicPartition> partitions);
+
+	/**
+	 * Drop the state of partitions let go.
+	 * @param partitions the partitions
+	 */
+	void released(Collection<TopicPartition> partitions);
+
+}

@@ -1,0 +1,276 @@
+package io.kafkaworker.state;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The group table of one KEY-mode worker: the compacted topic that holds one row per key,
+ * partitioned as the worker's input (the row of a record's key lives in the table
+ * partition with the record's partition number), and its local store.
+ * <p>
+ * On assignment the consumer thread restores each assigned partition from the table topic
+ * (read_committed) before any of its records run; on revocation the partition's rows are
+ * dropped. A handler call gets a {@link TableRow} of its record's key; when it returns
+ * normally the change goes through the worker's {@link TableWrites}.
+ */
+public final class GroupTable {
+
+	private static final Log logger = LogFactory.getLog(GroupTable.class);
+
+	private static final Duration POLL = Duration.ofMillis(200);
+
+	private final String workerId;
+
+	private final String topic;
+
+	private final TableStore store;
+
+	private final Serializer<Object> keySerializer;
+
+	private final Serializer<Object> valueSerializer;
+
+	private final Deserializer<Object> valueDeserializer;
+
+	private final TableWrites writes;
+
+	private final Function<Properties, Consumer<byte[], byte[]>> restoreConsumers;
+
+	private final Runnable prepare;
+
+	private final AtomicBoolean prepared = new AtomicBoolean();
+
+	/**
+	 * Create a group table.
+	 * @param workerId the worker
+	 * @param topic the table topic
+	 * @param store the local store
+	 * @param keySerializer serializes the records' keys as the table's keys
+	 * @param valueSerializer serializes row values
+	 * @param valueDeserializer deserializes row values
+	 * @param writes how changes reach the table, by delivery guarantee
+	 * @param restoreConsumers creates a consumer of bytes with the given overrides, to
+	 * restore partitions
+	 * @param prepare makes sure the table topic exists and matches the input, before the
+	 * first restore
+	 */
+	public GroupTable(String workerId, String topic, TableStore store, Serializer<Object> keySerializer,
+			Serializer<Object> valueSerializer, Deserializer<Object> valueDeserializer, TableWrites writes,
+			Function<Properties, Consumer<byte[], byte[]>> restoreConsumers, Runnable prepare) {
+		this.workerId = workerId;
+		this.topic = topic;
+		this.store = store;
+		this.keySerializer = keySerializer;
+		this.valueSerializer = valueSerializer;
+		this.valueDeserializer = valueDeserializer;
+		this.writes = writes;
+		this.restoreConsumers = restoreConsumers;
+		this.prepare = prepare;
+	}
+
+	/**
+	 * Return the table topic.
+	 * @return the topic
+	 */
+	public String topic() {
+		return this.topic;
+	}
+
+	/**
+	 * Return the local store.
+	 * @return the store
+	 */
+	public TableStore store() {
+		return this.store;
+	}
+
+	/**
+	 * Open the row of a record's key, for one handler call.
+	 * @param record the record being handled
+	 * @return the row; {@link Row#flush()} writes its change
+	 */
+	public Row row(ConsumerRecord<?, ?> record) {
+		byte[] key = this.keySerializer.serialize(this.topic, record.key());
+		if (key == null) {
+			throw new IllegalStateException("Record " + record.topic() + "-" + record.partition() + "@"
+					+ record.offset() + " has no key, so it has no row in group table '" + this.topic + "'");
+		}
+		return new Row(record.key(), record.partition(), Bytes.wrap(key));
+	}
+
+	/**
+	 * Restore the table partitions of newly assigned input partitions, before their
+	 * records run. Consumer thread.
+	 * @param assigned the input partitions
+	 */
+	public void restore(Collection<TopicPartition> assigned) {
+		Set<Integer> partitions = new LinkedHashSet<>();
+		assigned.forEach((partition) -> partitions.add(partition.partition()));
+		if (partitions.isEmpty()) {
+			return;
+		}
+		if (!this.prepared.get()) {
+			this.prepare.run();
+			this.prepared.set(true);
+		}
+		List<TopicPartition> tablePartitions = new ArrayList<>();
+		partitions.forEach((partition) -> {
+			this.store.clear(partition);
+			tablePartitions.add(new TopicPartition(this.topic, partition));
+		});
+		Properties overrides = new Properties();
+		overrides.put("isolation.level", "read_committed");
+		overrides.put("enable.auto.commit", "false");
+		overrides.put("auto.offset.reset", "earliest");
+		long started = System.nanoTime();
+		long rows = 0;
+		try (Consumer<byte[], byte[]> consumer = this.restoreConsumers.apply(overrides)) {
+			consumer.assign(tablePartitions);
+			consumer.seekToBeginning(tablePartitions);
+			Map<TopicPartition, Long> ends = consumer.endOffsets(tablePartitions);
+			while (!restored(consumer, ends)) {
+				ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+				for (ConsumerRecord<byte[], byte[]> record : records) {
+					apply(record);
+					rows++;
+				}
+			}
+		}
+		logger.info("Worker '" + this.workerId + "' restored partitions " + partitions + " of group table '"
+				+ this.topic + "' from " + rows + " records in "
+				+ Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
+	}
+
+	private static boolean restored(Consumer<byte[], byte[]> consumer, Map<TopicPartition, Long> ends) {
+		for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+			if (consumer.position(end.getKey()) < end.getValue()) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private void apply(ConsumerRecord<byte[], byte[]> record) {
+		if (record.key() == null) {
+			return;
+		}
+		Bytes key = Bytes.wrap(record.key());
+		if (record.value() == null) {
+			this.store.delete(record.partition(), key);
+		}
+		else {
+			this.store.put(record.partition(), key, record.value());
+		}
+	}
+
+	/**
+	 * Drop the rows of input partitions the worker no longer owns. Consumer thread.
+	 * @param released the input partitions
+	 */
+	public void release(Collection<TopicPartition> released) {
+		released.forEach((partition) -> this.store.clear(partition.partition()));
+	}
+
+	/**
+	 * The row of one key during one handler call.
+	 */
+	public final class Row implements TableRow<Object> {
+
+		private final @Nullable Object key;
+
+		private final int partition;
+
+		private final Bytes serializedKey;
+
+		private boolean changed;
+
+		private @Nullable Object value;
+
+		private boolean loaded;
+
+		Row(@Nullable Object key, int partition, Bytes serializedKey) {
+			this.key = key;
+			this.partition = partition;
+			this.serializedKey = serializedKey;
+		}
+
+		@Override
+		public @Nullable Object key() {
+			return this.key;
+		}
+
+		@Override
+		public @Nullable Object get() {
+			if (!this.loaded && !this.changed) {
+				byte[] stored = GroupTable.this.store.get(this.partition, this.serializedKey);
+				this.value = (stored != null)
+						? GroupTable.this.valueDeserializer.deserialize(GroupTable.this.topic, stored) : null;
+				this.loaded = true;
+			}
+			return this.value;
+		}
+
+		@Override
+		public void set(Object value) {
+			if (value == null) {
+				throw new IllegalArgumentException("A row's value cannot be null; call delete() to remove the row");
+			}
+			this.value = value;
+			this.changed = true;
+		}
+
+		@Override
+		public void delete() {
+			this.value = null;
+			this.changed = true;
+		}
+
+		/**
+		 * Write the row's change, if any, to the table and the local store.
+		 * @throws Exception if the table did not take the write
+		 */
+		public void flush() throws Exception {
+			if (!this.changed) {
+				return;
+			}
+			TableStore rows = GroupTable.this.store;
+			Object newValue = this.value;
+			byte[] serialized = (newValue != null)
+					? GroupTable.this.valueSerializer.serialize(GroupTable.this.topic, newValue) : null;
+			byte[] previous = rows.get(this.partition, this.serializedKey);
+			ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(GroupTable.this.topic, this.partition,
+					this.serializedKey.get(), serialized);
+			GroupTable.this.writes.write(record, () -> set(rows, serialized), () -> set(rows, previous));
+		}
+
+		private void set(TableStore rows, byte @Nullable [] serialized) {
+			if (serialized != null) {
+				rows.put(this.partition, this.serializedKey, serialized);
+			}
+			else {
+				rows.delete(this.partition, this.serializedKey);
+			}
+		}
+
+	}
+
+}

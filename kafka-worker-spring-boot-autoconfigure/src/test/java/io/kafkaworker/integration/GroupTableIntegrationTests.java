@@ -1,0 +1,175 @@
+package io.kafkaworker.integration;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+
+import io.kafkaworker.runtime.WorkerRegistry;
+import io.kafkaworker.runtime.WorkerSnapshot;
+import io.kafkaworker.testsupport.Broker;
+import io.kafkaworker.testsupport.CommandLineArguments;
+import io.kafkaworker.testsupport.Seed;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.LongDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Group tables on a real broker: a KEY-mode worker counts each key's records in its table
+ * ({@link CounterWorkerApplication}), with randomised keys and records that fail twice
+ * after changing their row. The table, read back from its topic, must hold each key's
+ * exact count: a failed attempt's change never reaches it, a retried record is counted
+ * once, and a restarted worker continues from the table rather than from zero. With
+ * exactly-once, the outputs sent with each count must appear once each, 1..n per key in
+ * order, though aborted transactions had sent and counted them before.
+ */
+class GroupTableIntegrationTests {
+
+	@Test
+	void atLeastOnceTableHoldsEachKeysExactCountDespiteFailedAttempts() {
+		String topic = topics();
+		Map<String, Long> expected = produce(topic, 600, Seed.create());
+		try (ConfigurableApplicationContext context = start(topic, "AT_LEAST_ONCE")) {
+			awaitAllCommitted(topic);
+		}
+		assertThat(table(topic)).isEqualTo(expected);
+	}
+
+	@Test
+	void exactlyOnceTableAndOutputsHoldEachCountOnceDespiteAbortedUnits() {
+		String topic = topics();
+		Broker.createTopic(topic + ".out", 3);
+		Map<String, Long> expected = produce(topic, 600, Seed.create());
+		try (ConfigurableApplicationContext context = start(topic, "EXACTLY_ONCE", "--test.outputs=true")) {
+			awaitAllCommitted(topic);
+		}
+		assertThat(table(topic)).isEqualTo(expected);
+		Map<String, List<String>> outputs = new LinkedHashMap<>();
+		for (ConsumerRecord<String, String> output : read(topic + ".out", new StringDeserializer())) {
+			outputs.computeIfAbsent(output.key(), (key) -> new ArrayList<>()).add(output.value());
+		}
+		expected.forEach((key, count) -> {
+			List<String> values = new ArrayList<>();
+			for (long i = 1; i <= count; i++) {
+				values.add(key + "=" + i);
+			}
+			assertThat(outputs.get(key)).as("outputs of %s", key).isEqualTo(values);
+		});
+	}
+
+	@Test
+	void aRestartedWorkerContinuesFromTheTable() {
+		String topic = topics();
+		Seed seed = Seed.create();
+		Map<String, Long> expected = produce(topic, 300, seed);
+		try (ConfigurableApplicationContext context = start(topic, "AT_LEAST_ONCE")) {
+			awaitAllCommitted(topic);
+		}
+		produce(topic, 300, seed).forEach((key, count) -> expected.merge(key, count, Long::sum));
+		try (ConfigurableApplicationContext context = start(topic, "AT_LEAST_ONCE")) {
+			awaitAllCommitted(topic);
+		}
+		assertThat(table(topic)).as("counts after a restart (%s)", seed).isEqualTo(expected);
+	}
+
+	@Test
+	void aTableTopicPartitionedUnlikeTheInputStopsTheWorkerBeforeAnyRecordRuns() {
+		String topic = topics();
+		Broker.createTopic(topic + "-table", 2);
+		produce(topic, 30, Seed.create());
+		try (ConfigurableApplicationContext context = start(topic, "AT_LEAST_ONCE")) {
+			WorkerRegistry registry = context.getBean(WorkerRegistry.class);
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> registry.find("counter").snapshot().state() == WorkerSnapshot.State.STOPPED);
+			assertThat(registry.find("counter").snapshot().inFlightRecords()).isZero();
+		}
+		assertThat(Broker.committedOffsets(topic, topic).values()).allMatch((offset) -> offset == 0);
+		assertThat(table(topic)).isEmpty();
+	}
+
+	private static String topics() {
+		String topic = Broker.uniqueName("table");
+		Broker.createTopic(topic, 3);
+		return topic;
+	}
+
+	// Records on 20 keys, about one in 30 flaky.
+	private static Map<String, Long> produce(String topic, int records, Seed seed) {
+		Random random = seed.random();
+		Map<String, Long> counts = new HashMap<>();
+		Broker.produce(topic, records, (i) -> {
+			String key = "key-" + random.nextInt(20);
+			counts.merge(key, 1L, Long::sum);
+			return new String[] { key, ((random.nextInt(30) == 0) ? "flaky:" : "ok:") + i };
+		});
+		return counts;
+	}
+
+	private static ConfigurableApplicationContext start(String topic, String delivery, String... extra) {
+		String[] arguments = CommandLineArguments
+			.merge(List.of("--spring.kafka.bootstrap-servers=" + Broker.bootstrapServers(),
+					"--spring.kafka.consumer.auto-offset-reset=earliest", "--test.topic=" + topic,
+					"--kafka.worker.workers.counter.delivery=" + delivery,
+					"--kafka.worker.workers.counter.group-id=" + topic, "--kafka.worker.workers.counter.concurrency=8",
+					"--kafka.worker.workers.counter.retry.backoff.initial=10ms",
+					"--kafka.worker.exactly-once.transactional-id-prefix=" + topic + "-"), extra);
+		return new SpringApplicationBuilder(CounterWorkerApplication.class).web(WebApplicationType.NONE).run(arguments);
+	}
+
+	private static void awaitAllCommitted(String topic) {
+		Map<TopicPartition, Long> ends = Broker.endOffsets(topic);
+		await().atMost(Duration.ofSeconds(60))
+			.untilAsserted(() -> assertThat(Broker.committedOffsets(topic, topic)).isEqualTo(ends));
+	}
+
+	// The table as a read_committed reader folds it: each key's last value.
+	private static Map<String, Long> table(String topic) {
+		Map<String, Long> rows = new HashMap<>();
+		for (ConsumerRecord<String, Long> row : read(topic + "-table", new LongDeserializer())) {
+			if (row.value() == null) {
+				rows.remove(row.key());
+			}
+			else {
+				rows.put(row.key(), row.value());
+			}
+		}
+		return rows;
+	}
+
+	private static <V> List<ConsumerRecord<String, V>> read(String topic, Deserializer<V> values) {
+		Properties properties = new Properties();
+		properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Broker.bootstrapServers());
+		properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+		List<ConsumerRecord<String, V>> records = new ArrayList<>();
+		try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(properties, new StringDeserializer(), values)) {
+			List<TopicPartition> partitions = consumer.partitionsFor(topic)
+				.stream()
+				.map((info) -> new TopicPartition(topic, info.partition()))
+				.toList();
+			consumer.assign(partitions);
+			consumer.seekToBeginning(partitions);
+			Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+			while (partitions.stream().anyMatch((partition) -> consumer.position(partition) < ends.get(partition))) {
+				consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+			}
+		}
+		return records;
+	}
+
+}
