@@ -24,15 +24,9 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.DoubleDeserializer;
-import org.apache.kafka.common.serialization.DoubleSerializer;
-import org.apache.kafka.common.serialization.IntegerDeserializer;
-import org.apache.kafka.common.serialization.IntegerSerializer;
-import org.apache.kafka.common.serialization.LongDeserializer;
-import org.apache.kafka.common.serialization.LongSerializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
 
@@ -105,8 +99,9 @@ final class GroupTables implements WorkerServices.Tables {
 		String topic = topic(settings);
 		TableWrites writes = exactlyOnce ? TableWrites.transactional()
 				: TableWrites.acknowledged(writer, WRITE_TIMEOUT);
-		return new GroupTable(settings.id(), topic, new InMemoryTableStore(), keySerializer(), serializer(valueType),
-				deserializer(valueType), writes, restoreConsumers(consumers, settings.id()),
+		Serde<Object> values = serde(valueType);
+		return new GroupTable(settings.id(), topic, new InMemoryTableStore(), keySerializer(), values.serializer(),
+				values.deserializer(), writes, restoreConsumers(consumers, settings.id()),
 				() -> prepare(settings, topic));
 	}
 
@@ -132,65 +127,42 @@ final class GroupTables implements WorkerServices.Tables {
 		return serializer;
 	}
 
+	// Kafka's own serdes for the types it has one for (String, numbers, byte[], UUID...),
+	// JSON for the others.
 	@SuppressWarnings("unchecked")
-	static Serializer<Object> serializer(Class<?> type) {
-		Serializer<?> serializer;
-		if (String.class.equals(type)) {
-			serializer = new StringSerializer();
+	static Serde<Object> serde(Class<?> type) {
+		try {
+			return (Serde<Object>) Serdes.serdeFrom(type);
 		}
-		else if (Long.class.equals(type)) {
-			serializer = new LongSerializer();
+		catch (IllegalArgumentException ex) {
+			return Json.serde(type);
 		}
-		else if (Integer.class.equals(type)) {
-			serializer = new IntegerSerializer();
-		}
-		else if (Double.class.equals(type)) {
-			serializer = new DoubleSerializer();
-		}
-		else if (byte[].class.equals(type)) {
-			return new DeadLetterSerializer(null);
-		}
-		else {
-			serializer = Json.serializer(type);
-		}
-		return (Serializer<Object>) serializer;
 	}
 
-	@SuppressWarnings("unchecked")
-	static Deserializer<Object> deserializer(Class<?> type) {
-		Deserializer<?> deserializer;
-		if (String.class.equals(type)) {
-			deserializer = new StringDeserializer();
-		}
-		else if (Long.class.equals(type)) {
-			deserializer = new LongDeserializer();
-		}
-		else if (Integer.class.equals(type)) {
-			deserializer = new IntegerDeserializer();
-		}
-		else if (Double.class.equals(type)) {
-			deserializer = new DoubleDeserializer();
-		}
-		else if (byte[].class.equals(type)) {
-			deserializer = new ByteArrayDeserializer();
-		}
-		else {
-			deserializer = Json.deserializer(type);
-		}
-		return (Deserializer<Object>) deserializer;
-	}
-
-	@SuppressWarnings("unchecked")
 	private static Function<Properties, Consumer<byte[], byte[]>> restoreConsumers(
 			ConsumerFactory<Object, Object> consumers, String workerId) {
-		return (overrides) -> {
-			Properties properties = new Properties();
-			properties.putAll(overrides);
-			properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-			properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-			return (Consumer<byte[], byte[]>) (Consumer<?, ?>) consumers.createConsumer(null,
-					workerId + "-table-restore", "", properties);
-		};
+		return (overrides) -> bytesConsumer(consumers, workerId + "-table-restore", overrides);
+	}
+
+	/**
+	 * Create a consumer of bytes from the application's consumer factory (its connection
+	 * and security settings), for reading tables outside any group.
+	 * @param consumers the application's consumer factory
+	 * @param clientId the client id prefix
+	 * @param overrides properties that replace the factory's
+	 * @return the consumer
+	 */
+	@SuppressWarnings("unchecked")
+	static Consumer<byte[], byte[]> bytesConsumer(ConsumerFactory<Object, Object> consumers, String clientId,
+			Properties overrides) {
+		Properties properties = new Properties();
+		properties.putAll(overrides);
+		properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+		properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+		properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+		// A table topic is created by its worker, with the partitions of its input.
+		properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+		return (Consumer<byte[], byte[]>) (Consumer<?, ?>) consumers.createConsumer(null, clientId, "", properties);
 	}
 
 	// Before the first restore, on the consumer thread: the table topic exists,
@@ -252,27 +224,22 @@ final class GroupTables implements WorkerServices.Tables {
 		private static final boolean PRESENT = ClassUtils.isPresent("tools.jackson.databind.ObjectMapper",
 				GroupTables.class.getClassLoader());
 
-		static Serializer<?> serializer(Class<?> type) {
-			requirePresent(type);
-			JacksonJsonSerializer<Object> json = new JacksonJsonSerializer<>();
-			json.setAddTypeInfo(false);
-			return json;
-		}
-
 		@SuppressWarnings("unchecked")
-		static Deserializer<?> deserializer(Class<?> type) {
+		static Serde<Object> serde(Class<?> type) {
 			requirePresent(type);
-			JacksonJsonDeserializer<Object> json = new JacksonJsonDeserializer<>((Class<Object>) type);
-			json.setUseTypeHeaders(false);
-			return json;
+			JacksonJsonSerializer<Object> serializer = new JacksonJsonSerializer<>();
+			serializer.setAddTypeInfo(false);
+			JacksonJsonDeserializer<Object> deserializer = new JacksonJsonDeserializer<>((Class<Object>) type);
+			deserializer.setUseTypeHeaders(false);
+			return Serdes.serdeFrom(serializer, deserializer);
 		}
 
 		private static void requirePresent(Class<?> type) {
 			if (!PRESENT) {
 				throw new KafkaWorkerConfigurationException("A TableRow<" + type.getSimpleName() + "> keeps its "
 						+ "values as JSON, but Jackson (tools.jackson.core:jackson-databind) is not on the class path",
-						"Add Jackson (spring-boot-starter-json), or use String, Long, Integer, Double or byte[] "
-								+ "values.");
+						"Add Jackson (spring-boot-starter-json), or use values Kafka has a serde for (String, Long, "
+								+ "Integer, Double, byte[], UUID...).");
 			}
 		}
 

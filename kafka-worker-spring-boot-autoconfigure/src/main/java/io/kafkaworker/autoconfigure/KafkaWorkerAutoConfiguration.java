@@ -95,6 +95,11 @@ public final class KafkaWorkerAutoConfiguration {
 	}
 
 	@Bean
+	static KafkaWorkerViewsRegistrar kafkaWorkerViewsRegistrar() {
+		return new KafkaWorkerViewsRegistrar();
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
 	TransactionalSender kafkaWorkerTransactionalSender() {
 		return new BoundTransactionalSender();

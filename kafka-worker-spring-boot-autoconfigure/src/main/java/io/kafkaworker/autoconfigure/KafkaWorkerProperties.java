@@ -43,6 +43,12 @@ public class KafkaWorkerProperties {
 	 */
 	private Map<String, Worker> workers = new LinkedHashMap<>();
 
+	/**
+	 * Table views by name: local, always-updated replicas of table topics, each a
+	 * {@code TableView} bean with that name.
+	 */
+	private Map<String, View> views = new LinkedHashMap<>();
+
 	private final Health health = new Health();
 
 	private final Shutdown shutdown = new Shutdown();
@@ -61,6 +67,14 @@ public class KafkaWorkerProperties {
 
 	public Defaults getDefaults() {
 		return this.defaults;
+	}
+
+	public Map<String, View> getViews() {
+		return this.views;
+	}
+
+	public void setViews(Map<String, View> views) {
+		this.views = views;
 	}
 
 	public Map<String, Worker> getWorkers() {
@@ -134,6 +148,53 @@ public class KafkaWorkerProperties {
 
 		public void setGroupId(@Nullable String groupId) {
 			this.groupId = groupId;
+		}
+
+	}
+
+	/**
+	 * A view of a table topic.
+	 */
+	public static class View {
+
+		/**
+		 * The table topic, for example a worker's {@code <group>-table}.
+		 */
+		private @Nullable String topic;
+
+		/**
+		 * The type of the table's keys: a type Kafka has a serde for, else read as JSON.
+		 */
+		private Class<?> keyType = String.class;
+
+		/**
+		 * The type of the table's values: a type Kafka has a serde for, else read as
+		 * JSON.
+		 */
+		private Class<?> valueType = String.class;
+
+		public @Nullable String getTopic() {
+			return this.topic;
+		}
+
+		public void setTopic(@Nullable String topic) {
+			this.topic = topic;
+		}
+
+		public Class<?> getKeyType() {
+			return this.keyType;
+		}
+
+		public void setKeyType(Class<?> keyType) {
+			this.keyType = keyType;
+		}
+
+		public Class<?> getValueType() {
+			return this.valueType;
+		}
+
+		public void setValueType(Class<?> valueType) {
+			this.valueType = valueType;
 		}
 
 	}

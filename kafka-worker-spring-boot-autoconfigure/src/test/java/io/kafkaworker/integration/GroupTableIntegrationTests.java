@@ -11,6 +11,7 @@ import java.util.Random;
 
 import io.kafkaworker.runtime.WorkerRegistry;
 import io.kafkaworker.runtime.WorkerSnapshot;
+import io.kafkaworker.state.TableView;
 import io.kafkaworker.testsupport.Broker;
 import io.kafkaworker.testsupport.CommandLineArguments;
 import io.kafkaworker.testsupport.Seed;
@@ -86,6 +87,36 @@ class GroupTableIntegrationTests {
 			awaitAllCommitted(topic);
 		}
 		assertThat(table(topic)).as("counts after a restart (%s)", seed).isEqualTo(expected);
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void aViewRecoversTheTableAndFollowsItsChanges() throws InterruptedException {
+		String topic = topics();
+		Seed seed = Seed.create();
+		Map<String, Long> expected = produce(topic, 300, seed);
+		try (ConfigurableApplicationContext context = start(topic, "EXACTLY_ONCE",
+				"--kafka.worker.views.counts.topic=" + topic + "-table",
+				"--kafka.worker.views.counts.value-type=java.lang.Long")) {
+			awaitAllCommitted(topic);
+			TableView<String, Long> counts = context.getBean("counts", TableView.class);
+			assertThat(counts.awaitRecovered(Duration.ofSeconds(30))).isTrue();
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(rows(counts)).isEqualTo(expected));
+			assertThat(counts.range("key-1", "key-2")).containsOnlyKeys(expected.keySet()
+				.stream()
+				.filter((key) -> key.compareTo("key-1") >= 0 && key.compareTo("key-2") < 0)
+				.toList());
+
+			produce(topic, 300, seed).forEach((key, count) -> expected.merge(key, count, Long::sum));
+			await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(rows(counts)).isEqualTo(expected));
+			assertThat(counts.lag()).isZero();
+		}
+	}
+
+	private static Map<String, Long> rows(TableView<String, Long> view) {
+		Map<String, Long> rows = new HashMap<>();
+		view.forEach(rows::put);
+		return rows;
 	}
 
 	@Test
