@@ -16,6 +16,7 @@ import io.kafkaworker.container.WorkerServices;
 import io.kafkaworker.container.WorkerSettings;
 import io.kafkaworker.state.GroupTable;
 import io.kafkaworker.state.InMemoryTableStore;
+import io.kafkaworker.state.TableSerdes;
 import io.kafkaworker.state.TableWrites;
 import io.kafkaworker.transaction.ExactlyOnceStore;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -25,7 +26,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
@@ -34,9 +34,6 @@ import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.core.ProducerFactory;
-import org.springframework.kafka.support.serializer.JacksonJsonDeserializer;
-import org.springframework.kafka.support.serializer.JacksonJsonSerializer;
-import org.springframework.util.ClassUtils;
 
 /**
  * Creates the group tables of workers whose method takes a {@code TableRow}: checks the
@@ -99,7 +96,7 @@ final class GroupTables implements WorkerServices.Tables {
 		String topic = topic(settings);
 		TableWrites writes = exactlyOnce ? TableWrites.transactional()
 				: TableWrites.acknowledged(writer, WRITE_TIMEOUT);
-		Serde<Object> values = serde(valueType);
+		Serde<Object> values = serde(valueType, "Worker '" + settings.id() + "' (" + method.description() + ")");
 		return new GroupTable(settings.id(), topic, new InMemoryTableStore(), keySerializer(), values.serializer(),
 				values.deserializer(), writes, restoreConsumers(consumers, settings.id()),
 				() -> prepare(settings, topic));
@@ -127,15 +124,19 @@ final class GroupTables implements WorkerServices.Tables {
 		return serializer;
 	}
 
-	// Kafka's own serdes for the types it has one for (String, numbers, byte[], UUID...),
-	// JSON for the others.
-	@SuppressWarnings("unchecked")
-	static Serde<Object> serde(Class<?> type) {
+	/**
+	 * Return the serde of a table's keys or values.
+	 * @param type their type
+	 * @param user who needs it, for the message of a failure
+	 * @return the serde
+	 */
+	static Serde<Object> serde(Class<?> type, String user) {
 		try {
-			return (Serde<Object>) Serdes.serdeFrom(type);
+			return TableSerdes.forType(type);
 		}
-		catch (IllegalArgumentException ex) {
-			return Json.serde(type);
+		catch (IllegalStateException ex) {
+			throw new KafkaWorkerConfigurationException(user + ": " + ex.getMessage(),
+					"Add spring-boot-starter-json, or change the type.", ex);
 		}
 	}
 
@@ -216,33 +217,6 @@ final class GroupTables implements WorkerServices.Tables {
 		Map<String, Integer> counts = new HashMap<>();
 		topics.forEach((name, description) -> counts.put(name, description.partitions().size()));
 		return counts.toString();
-	}
-
-	// Loaded only for JSON values, so that Jackson stays optional.
-	private static final class Json {
-
-		private static final boolean PRESENT = ClassUtils.isPresent("tools.jackson.databind.ObjectMapper",
-				GroupTables.class.getClassLoader());
-
-		@SuppressWarnings("unchecked")
-		static Serde<Object> serde(Class<?> type) {
-			requirePresent(type);
-			JacksonJsonSerializer<Object> serializer = new JacksonJsonSerializer<>();
-			serializer.setAddTypeInfo(false);
-			JacksonJsonDeserializer<Object> deserializer = new JacksonJsonDeserializer<>((Class<Object>) type);
-			deserializer.setUseTypeHeaders(false);
-			return Serdes.serdeFrom(serializer, deserializer);
-		}
-
-		private static void requirePresent(Class<?> type) {
-			if (!PRESENT) {
-				throw new KafkaWorkerConfigurationException("A TableRow<" + type.getSimpleName() + "> keeps its "
-						+ "values as JSON, but Jackson (tools.jackson.core:jackson-databind) is not on the class path",
-						"Add Jackson (spring-boot-starter-json), or use values Kafka has a serde for (String, Long, "
-								+ "Integer, Double, byte[], UUID...).");
-			}
-		}
-
 	}
 
 }

@@ -49,8 +49,8 @@ final class KafkaWorkerViewsRegistrar implements BeanDefinitionRegistryPostProce
 			throw new KafkaWorkerConfigurationException("View '" + name + "' has no topic",
 					"Set kafka.worker.views." + name + ".topic to the table topic it replicates.");
 		}
-		Serde<Object> keys = GroupTables.serde(view.getKeyType());
-		Serde<Object> values = GroupTables.serde(view.getValueType());
+		Serde<Object> keys = GroupTables.serde(view.getKeyType(), "View '" + name + "'");
+		Serde<Object> values = GroupTables.serde(view.getValueType(), "View '" + name + "'");
 		boolean comparable = Comparable.class.isAssignableFrom(view.getKeyType());
 		RootBeanDefinition definition = new RootBeanDefinition(KafkaTableView.class, () -> {
 			ConsumerFactory<Object, Object> consumers = ((BeanFactory) registry).getBean(ConsumerFactory.class);
