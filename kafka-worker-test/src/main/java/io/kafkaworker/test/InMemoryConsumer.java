@@ -131,9 +131,14 @@ final class InMemoryConsumer implements Consumer<Object, Object> {
 		throw unsupported("subscribe(SubscriptionPattern)");
 	}
 
+	// Outside any group, as the readers of group tables and views are: from the start.
 	@Override
 	public synchronized void assign(Collection<TopicPartition> partitions) {
-		throw unsupported("assign (workers subscribe through a group)");
+		if (!this.subscription.isEmpty()) {
+			throw new IllegalStateException("Subscription to topics and manual assignment are mutually exclusive");
+		}
+		this.positions.keySet().retainAll(partitions);
+		partitions.forEach((partition) -> this.positions.putIfAbsent(partition, 0L));
 	}
 
 	@Override
@@ -189,8 +194,9 @@ final class InMemoryConsumer implements Consumer<Object, Object> {
 	}
 
 	// As the group's coordinator would, once its membership changed: revoke what moved
-	// away (eagerly, only those partitions), then assign what moved here, starting each
-	// at the group's committed offset or, without one, where auto.offset.reset says.
+	// away (only those partitions, or all after an eager rebalance the test asked for),
+	// then assign what moved here, starting each at the group's committed offset or,
+	// without one, where auto.offset.reset says.
 	private void rebalanceIfNeeded() {
 		int current = this.kafka.generation(this.group);
 		if (this.subscription.isEmpty() || current == this.generation) {
@@ -199,7 +205,9 @@ final class InMemoryConsumer implements Consumer<Object, Object> {
 		this.generation = current;
 		Set<TopicPartition> target = this.kafka.assignment(this.group, this);
 		Set<TopicPartition> revoked = new LinkedHashSet<>(this.positions.keySet());
-		revoked.removeAll(target);
+		if (!this.kafka.isEager(this.group, current)) {
+			revoked.removeAll(target);
+		}
 		if (!revoked.isEmpty()) {
 			this.listener.onPartitionsRevoked(revoked);
 			revoked.forEach(this.positions::remove);
@@ -460,6 +468,10 @@ final class InMemoryConsumer implements Consumer<Object, Object> {
 			return;
 		}
 		this.closed = true;
+		if (this.subscription.isEmpty()) {
+			this.positions.clear();
+			return;
+		}
 		if (!this.positions.isEmpty()) {
 			this.listener.onPartitionsRevoked(new LinkedHashSet<>(this.positions.keySet()));
 		}

@@ -32,9 +32,8 @@ final class InMemoryConsumerFactory implements ConsumerFactory<Object, Object> {
 	public Consumer<Object, Object> createConsumer(@Nullable String groupId, @Nullable String clientIdPrefix,
 			@Nullable String clientIdSuffix, @Nullable Properties properties) {
 		String group = (groupId != null) ? groupId : setting(ConsumerConfig.GROUP_ID_CONFIG, properties);
-		if (group == null) {
-			throw new IllegalStateException("A consumer of the in-memory Kafka needs a group id");
-		}
+		// Without a group, the consumer can only be assigned partitions (table readers).
+		group = (group != null) ? group : "";
 		String maxPollRecords = setting(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties);
 		String reset = setting(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, properties);
 		return new InMemoryConsumer(this.kafka, group,

@@ -48,6 +48,9 @@ final class InMemoryKafka {
 
 	private final Map<String, Integer> generations = new HashMap<>();
 
+	// The generation of each group whose rebalance revokes every partition.
+	private final Map<String, Integer> eagerGenerations = new HashMap<>();
+
 	private long stickyPartition;
 
 	InMemoryKafka(int defaultPartitions) {
@@ -189,6 +192,21 @@ final class InMemoryKafka {
 			this.generations.merge(group, 1, Integer::sum);
 			notifyAll();
 		}
+	}
+
+	/**
+	 * Make every group revoke all of its members' partitions and assign them again, as an
+	 * eager rebalance does.
+	 */
+	synchronized void rebalanceAll() {
+		for (String group : this.groups.keySet()) {
+			this.eagerGenerations.put(group, this.generations.merge(group, 1, Integer::sum));
+		}
+		notifyAll();
+	}
+
+	synchronized boolean isEager(String group, int generation) {
+		return this.eagerGenerations.getOrDefault(group, -1) == generation;
 	}
 
 	synchronized int generation(String group) {

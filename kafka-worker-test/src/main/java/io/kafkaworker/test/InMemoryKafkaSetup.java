@@ -15,6 +15,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.mock.MockProducerFactory;
 
@@ -47,7 +48,6 @@ final class InMemoryKafkaSetup {
 		MutablePropertySources sources = environment.getPropertySources();
 		Map<String, Object> overrides = new LinkedHashMap<>();
 		overrides.put("kafka.worker.defaults.commit-interval", "1ms");
-		overrides.put("kafka.worker.defaults.dead-letter.create-topic", "false");
 		overrides.put("spring.kafka.admin.auto-create", "false");
 		overrides.put("spring.kafka.listener.poll-timeout", "100ms");
 		sources.addFirst(new MapPropertySource(OVERRIDES_PROPERTY_SOURCE, overrides));
@@ -68,6 +68,9 @@ final class InMemoryKafkaSetup {
 				() -> new MockProducerFactory<Object, Object>(() -> new InMemoryProducer(kafka)));
 		producerFactory.setPrimary(true);
 		registry.registerBeanDefinition("kafkaProducerFactory", producerFactory);
+		RootBeanDefinition admin = new RootBeanDefinition(KafkaAdmin.class, () -> new InMemoryKafkaAdmin(kafka));
+		admin.setPrimary(true);
+		registry.registerBeanDefinition("kafkaAdmin", admin);
 		RootBeanDefinition schedulerDefinition = new RootBeanDefinition(ManualTaskScheduler.class, () -> scheduler);
 		// Not a candidate for injection by type: the application's @Scheduled methods
 		// keep Spring Boot's scheduler.

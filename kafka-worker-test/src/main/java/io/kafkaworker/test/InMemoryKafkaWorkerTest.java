@@ -16,14 +16,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * send records, run until idle, move the clock and assert on what the handlers received,
  * committed offsets, frozen records, dead letters and sent records.
  * <p>
- * Before the context starts, the application's {@code ConsumerFactory} and
- * {@code ProducerFactory} become the in-memory Kafka's (Spring Boot's own back off, and a
- * {@code KafkaTemplate} built on the producer factory sends to the in-memory Kafka too),
- * the workers' scheduler becomes the tester's {@link ManualTaskScheduler}, and these
- * properties win over the application's: every worker commits on every poll
- * ({@code kafka.worker.defaults.commit-interval=1ms}), dead-letter topics are not created
- * through an admin client, and Spring Kafka's admin does not try to reach a broker.
- * Consumers start from the earliest offset unless the application says otherwise.
+ * Before the context starts, the application's {@code ConsumerFactory},
+ * {@code ProducerFactory} and {@code KafkaAdmin} become the in-memory Kafka's (Spring
+ * Boot's own back off; a {@code KafkaTemplate} built on the producer factory sends to the
+ * in-memory Kafka too, and the admin creates dead-letter and table topics there), the
+ * workers' scheduler becomes the tester's {@link ManualTaskScheduler}, and every worker
+ * commits on every poll ({@code kafka.worker.defaults.commit-interval=1ms}, over the
+ * application's setting). Consumers start from the earliest offset unless the application
+ * says otherwise.
  * <p>
  * Each test class gets its own context, and with it its own in-memory Kafka; the test
  * methods of one class share them, so give them distinct keys or topics, or read

@@ -16,6 +16,7 @@ import io.kafkaworker.runtime.WorkerObserver;
 import io.kafkaworker.runtime.WorkerRegistry;
 import io.kafkaworker.runtime.WorkerSnapshot;
 import io.kafkaworker.runtime.WorkerView;
+import io.kafkaworker.state.TableSerdes;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -271,6 +272,63 @@ public final class KafkaWorkerTester implements AutoCloseable {
 	 */
 	public List<DeadLetter> deadLetters(String deadLetterTopic) {
 		return records(deadLetterTopic).stream().map(DeadLetter::new).toList();
+	}
+
+	/**
+	 * Return a row of a group table (or any table topic) as a read_committed reader of
+	 * the topic sees it: the last value written for the key.
+	 * @param <V> the type of the table's values
+	 * @param tableTopic the table topic, {@code <group>-table} for a worker's group table
+	 * @param key the key (a String, as the records' keys)
+	 * @param valueType the type of the table's values
+	 * @return the value, or null if the row does not exist
+	 */
+	public <V> @Nullable V row(String tableTopic, Object key, Class<V> valueType) {
+		byte[] serializedKey = serializeKey(tableTopic, key);
+		byte[] value = null;
+		boolean found = false;
+		for (ConsumerRecord<Object, Object> record : records(tableTopic)) {
+			if (record.key() instanceof byte[] bytes && java.util.Arrays.equals(bytes, serializedKey)) {
+				value = (byte[]) record.value();
+				found = true;
+			}
+		}
+		if (!found || value == null) {
+			return null;
+		}
+		return valueType.cast(TableSerdes.forType(valueType).deserializer().deserialize(tableTopic, value));
+	}
+
+	/**
+	 * Set a row of a group table, as if an earlier run had written it: the row is
+	 * appended to the table topic and the workers restore their tables again (every group
+	 * is {@link #rebalance() rebalanced}), then the tester runs until idle.
+	 * @param tableTopic the table topic, {@code <group>-table} for a worker's group table
+	 * @param key the key (a String, as the records' keys)
+	 * @param value the value, or null to delete the row
+	 * @return this tester
+	 */
+	public KafkaWorkerTester setRow(String tableTopic, Object key, @Nullable Object value) {
+		byte[] serializedValue = (value != null)
+				? TableSerdes.forType(value.getClass()).serializer().serialize(tableTopic, value) : null;
+		this.kafka.append(tableTopic, null, serializeKey(tableTopic, key), serializedValue, null, null);
+		return rebalance();
+	}
+
+	private static byte[] serializeKey(String topic, Object key) {
+		return (key instanceof byte[] bytes) ? bytes
+				: TableSerdes.forType(key.getClass()).serializer().serialize(topic, key);
+	}
+
+	/**
+	 * Revoke every partition of every group and assign them again, as an eager rebalance
+	 * does: in-flight records finish and commit, group tables are restored from their
+	 * topics. Then run until idle.
+	 * @return this tester
+	 */
+	public KafkaWorkerTester rebalance() {
+		this.kafka.rebalanceAll();
+		return runUntilIdle();
 	}
 
 	/**
