@@ -11,7 +11,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -29,6 +31,14 @@ public class CounterWorkerApplication {
 	CounterWorker counterWorker(TransactionalSender sender, @Value("${test.topic}") String topic,
 			@Value("${test.outputs:false}") boolean outputs) {
 		return new CounterWorker(outputs ? sender : null, topic + ".out");
+	}
+
+	/**
+	 * Start the application (in a child JVM, by the crash test).
+	 * @param args Spring Boot command-line properties
+	 */
+	public static void main(String[] args) {
+		new SpringApplicationBuilder(CounterWorkerApplication.class).web(WebApplicationType.NONE).run(args);
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.kafkaworker.integration;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 import io.kafkaworker.runtime.WorkerRegistry;
 import io.kafkaworker.runtime.WorkerSnapshot;
@@ -15,6 +17,7 @@ import io.kafkaworker.state.TableView;
 import io.kafkaworker.testsupport.Broker;
 import io.kafkaworker.testsupport.CommandLineArguments;
 import io.kafkaworker.testsupport.Seed;
+import io.kafkaworker.testsupport.WorkerProcess;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -61,17 +64,7 @@ class GroupTableIntegrationTests {
 			awaitAllCommitted(topic);
 		}
 		assertThat(table(topic)).isEqualTo(expected);
-		Map<String, List<String>> outputs = new LinkedHashMap<>();
-		for (ConsumerRecord<String, String> output : read(topic + ".out", new StringDeserializer())) {
-			outputs.computeIfAbsent(output.key(), (key) -> new ArrayList<>()).add(output.value());
-		}
-		expected.forEach((key, count) -> {
-			List<String> values = new ArrayList<>();
-			for (long i = 1; i <= count; i++) {
-				values.add(key + "=" + i);
-			}
-			assertThat(outputs.get(key)).as("outputs of %s", key).isEqualTo(values);
-		});
+		assertOutputsOnceInOrder(topic, expected, "aborted units");
 	}
 
 	@Test
@@ -87,6 +80,66 @@ class GroupTableIntegrationTests {
 			awaitAllCommitted(topic);
 		}
 		assertThat(table(topic)).as("counts after a restart (%s)", seed).isEqualTo(expected);
+	}
+
+	// The table's committed state is the fold of the inputs, exactly, through SIGKILLs of
+	// the worker's JVM inside its transactions, and each output appears once.
+	@Test
+	void exactlyOnceTableSurvivesKillsOfTheWorkersJvm() throws Exception {
+		String topic = topics();
+		Broker.createTopic(topic + ".out", 3);
+		Seed seed = Seed.create();
+		Random random = seed.random();
+		int records = 3000;
+		int kills = 2;
+		Map<String, Long> expected = produce(topic, records, seed);
+		for (int run = 1; run <= kills + 1; run++) {
+			Path output = Path.of("target", "table-crash", topic, "run-" + run + ".out");
+			Process worker = WorkerProcess.start(CounterWorkerApplication.class, output, "--test.topic=" + topic,
+					"--test.outputs=true", "--kafka.worker.workers.counter.delivery=EXACTLY_ONCE",
+					"--kafka.worker.workers.counter.group-id=" + topic, "--kafka.worker.workers.counter.concurrency=8",
+					"--kafka.worker.workers.counter.retry.backoff.initial=10ms",
+					"--kafka.worker.exactly-once.transactional-id-prefix=" + topic + "-crash-");
+			try {
+				if (run <= kills) {
+					long target = Math.min(records, committedSum(topic) + 300 + random.nextInt(records / (2 * kills)));
+					await().atMost(Duration.ofSeconds(90)).until(() -> committedSum(topic) >= target);
+					Thread.sleep(random.nextInt(300));
+					worker.destroyForcibly();
+					assertThat(worker.waitFor(20, TimeUnit.SECONDS)).isTrue();
+				}
+				else {
+					await().atMost(Duration.ofSeconds(120))
+						.untilAsserted(() -> assertThat(Broker.committedOffsets(topic, topic))
+							.isEqualTo(Broker.endOffsets(topic)));
+				}
+			}
+			finally {
+				worker.destroyForcibly();
+				worker.waitFor(20, TimeUnit.SECONDS);
+			}
+		}
+		String context = "kills (" + seed + ", worker output in " + Path.of("target", "table-crash", topic) + ")";
+		assertThat(table(topic)).as(context).isEqualTo(expected);
+		assertOutputsOnceInOrder(topic, expected, context);
+	}
+
+	private static long committedSum(String topic) {
+		return Broker.committedOffsets(topic, topic).values().stream().mapToLong(Long::longValue).sum();
+	}
+
+	private static void assertOutputsOnceInOrder(String topic, Map<String, Long> expected, String context) {
+		Map<String, List<String>> outputs = new LinkedHashMap<>();
+		for (ConsumerRecord<String, String> output : read(topic + ".out", new StringDeserializer())) {
+			outputs.computeIfAbsent(output.key(), (key) -> new ArrayList<>()).add(output.value());
+		}
+		expected.forEach((key, count) -> {
+			List<String> values = new ArrayList<>();
+			for (long i = 1; i <= count; i++) {
+				values.add(key + "=" + i);
+			}
+			assertThat(outputs.get(key)).as("%s: outputs of %s", context, key).isEqualTo(values);
+		});
 	}
 
 	@Test
