@@ -11,6 +11,7 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import io.kafkaworker.health.KafkaTableViewsHealthIndicator;
 import io.kafkaworker.runtime.WorkerRegistry;
 import io.kafkaworker.runtime.WorkerSnapshot;
 import io.kafkaworker.state.TableView;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -154,6 +156,9 @@ class GroupTableIntegrationTests {
 			awaitAllCommitted(topic);
 			TableView<String, Long> counts = context.getBean("counts", TableView.class);
 			assertThat(counts.awaitRecovered(Duration.ofSeconds(30))).isTrue();
+			assertThat(context.getBean(KafkaTableViewsHealthIndicator.class).health(true).getStatus())
+				.as("readiness of the recovered view")
+				.isEqualTo(Status.UP);
 			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(rows(counts)).isEqualTo(expected));
 			assertThat(counts.range("key-1", "key-2")).containsOnlyKeys(expected.keySet()
 				.stream()
