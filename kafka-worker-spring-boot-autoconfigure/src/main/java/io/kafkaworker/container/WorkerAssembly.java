@@ -1,6 +1,7 @@
 package io.kafkaworker.container;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Objects;
 
@@ -19,6 +20,7 @@ import io.kafkaworker.failure.DeadLetterPublisher;
 import io.kafkaworker.failure.FailureActions;
 import io.kafkaworker.failure.FreezeRegistry;
 import io.kafkaworker.lane.LaneScheduler;
+import io.kafkaworker.runtime.WorkerObserver;
 import io.kafkaworker.state.GroupTable;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -97,7 +99,7 @@ final class WorkerAssembly {
 		this.failureActions = failureActions(stopWorker);
 		this.delivery = delivery();
 		this.table = method.hasTableRow() ? services.tables().create(settings, method) : null;
-		this.states = states(this.table, settings.id(), stopWorker);
+		this.states = states(this.table, settings.id(), stopWorker, services.observer());
 		this.handler = handler(method, converter);
 		holder.handler = this.handler;
 		this.dispatcher = new Dispatcher(this.ordering, this.scheduler);
@@ -172,7 +174,8 @@ final class WorkerAssembly {
 
 	// A worker whose table cannot be restored stops: its records must not run without
 	// their rows.
-	private static PartitionStates states(@Nullable GroupTable table, String workerId, Runnable stopWorker) {
+	private static PartitionStates states(@Nullable GroupTable table, String workerId, Runnable stopWorker,
+			WorkerObserver observer) {
 		if (table == null) {
 			return PartitionStates.NONE;
 		}
@@ -180,8 +183,11 @@ final class WorkerAssembly {
 
 			@Override
 			public void assigned(Collection<TopicPartition> partitions) {
+				long started = System.nanoTime();
 				try {
-					table.restore(partitions);
+					long records = table.restore(partitions);
+					observer.tableRestored(workerId, partitions.size(), records,
+							Duration.ofNanos(System.nanoTime() - started));
 				}
 				catch (RuntimeException ex) {
 					logger.error("Worker '" + workerId + "' could not restore group table '" + table.topic() + "' for "

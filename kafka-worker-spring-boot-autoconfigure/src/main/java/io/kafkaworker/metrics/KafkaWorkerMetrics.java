@@ -173,6 +173,27 @@ public class KafkaWorkerMetrics implements MeterBinder, WorkerObserver {
 	}
 
 	@Override
+	public void tableRestored(String workerId, int partitions, long records, Duration duration) {
+		Counter restored = meter(this.counters, new MeterKey("table-restore", workerId, "", ""),
+				(registry) -> Counter.builder("kafka.worker.table.restored")
+					.tags("worker", workerId)
+					.baseUnit("records")
+					.description("Group table records read to restore assigned partitions")
+					.register(registry));
+		if (restored != null) {
+			restored.increment(records);
+		}
+		Timer timer = meter(this.timers, new MeterKey("table-restore", workerId, "", ""),
+				(registry) -> Timer.builder("kafka.worker.table.restore.duration")
+					.tags("worker", workerId)
+					.description("Time a restore of assigned group table partitions takes, records wait meanwhile")
+					.register(registry));
+		if (timer != null) {
+			timer.record(duration);
+		}
+	}
+
+	@Override
 	public void rebalanced(String workerId, RebalanceChange change, int partitions) {
 		String name = change.name().toLowerCase(Locale.ROOT);
 		Counter counter = meter(this.counters, new MeterKey("rebalances", workerId, "", name),

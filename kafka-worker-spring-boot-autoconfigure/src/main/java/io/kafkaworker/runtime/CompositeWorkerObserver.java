@@ -71,6 +71,13 @@ public final class CompositeWorkerObserver implements WorkerObserver {
 	}
 
 	@Override
+	public void tableRestored(String workerId, int partitions, long records, Duration duration) {
+		for (WorkerObserver observer : this.observers) {
+			observer.tableRestored(workerId, partitions, records, duration);
+		}
+	}
+
+	@Override
 	public void rebalanced(String workerId, RebalanceChange change, int partitions) {
 		for (WorkerObserver observer : this.observers) {
 			observer.rebalanced(workerId, change, partitions);

@@ -74,6 +74,17 @@ public interface WorkerObserver {
 	}
 
 	/**
+	 * A worker restored partitions of its group table from the table topic, before their
+	 * records ran.
+	 * @param workerId the worker
+	 * @param partitions how many partitions
+	 * @param records how many table records were read
+	 * @param duration how long the restore took
+	 */
+	default void tableRestored(String workerId, int partitions, long records, Duration duration) {
+	}
+
+	/**
 	 * Partitions changed hands.
 	 * @param workerId the worker
 	 * @param change assigned, revoked or lost

@@ -121,12 +121,13 @@ public final class GroupTable {
 	 * Restore the table partitions of newly assigned input partitions, before their
 	 * records run. Consumer thread.
 	 * @param assigned the input partitions
+	 * @return how many table records were read
 	 */
-	public void restore(Collection<TopicPartition> assigned) {
+	public long restore(Collection<TopicPartition> assigned) {
 		Set<Integer> partitions = new LinkedHashSet<>();
 		assigned.forEach((partition) -> partitions.add(partition.partition()));
 		if (partitions.isEmpty()) {
-			return;
+			return 0;
 		}
 		if (!this.prepared.get()) {
 			this.prepare.run();
@@ -158,6 +159,7 @@ public final class GroupTable {
 		logger.info("Worker '" + this.workerId + "' restored partitions " + partitions + " of group table '"
 				+ this.topic + "' from " + rows + " records in "
 				+ Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
+		return rows;
 	}
 
 	private static boolean restored(Consumer<byte[], byte[]> consumer, Map<TopicPartition, Long> ends) {

@@ -19,6 +19,7 @@ import io.kafkaworker.testsupport.Broker;
 import io.kafkaworker.testsupport.CommandLineArguments;
 import io.kafkaworker.testsupport.Seed;
 import io.kafkaworker.testsupport.WorkerProcess;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -168,6 +169,12 @@ class GroupTableIntegrationTests {
 			produce(topic, 300, seed).forEach((key, count) -> expected.merge(key, count, Long::sum));
 			await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(rows(counts)).isEqualTo(expected));
 			assertThat(counts.lag()).isZero();
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			assertThat(meters.get("kafka.worker.view.rows").tag("view", "counts").gauge().value())
+				.isEqualTo(expected.size());
+			assertThat(meters.get("kafka.worker.table.restore.duration").tag("worker", "counter").timer().count())
+				.as("restores of the worker's table")
+				.isPositive();
 		}
 	}
 
