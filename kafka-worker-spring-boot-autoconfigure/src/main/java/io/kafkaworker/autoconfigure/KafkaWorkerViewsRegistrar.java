@@ -51,14 +51,13 @@ final class KafkaWorkerViewsRegistrar implements BeanDefinitionRegistryPostProce
 		}
 		Serde<Object> keys = GroupTables.serde(view.getKeyType(), "View '" + name + "'");
 		Serde<Object> values = GroupTables.serde(view.getValueType(), "View '" + name + "'");
-		boolean comparable = Comparable.class.isAssignableFrom(view.getKeyType());
 		RootBeanDefinition definition = new RootBeanDefinition(KafkaTableView.class, () -> {
 			ConsumerFactory<Object, Object> consumers = ((BeanFactory) registry).getBean(ConsumerFactory.class);
 			Properties overrides = new Properties();
 			overrides.put("isolation.level", "read_committed");
 			return new KafkaTableView<>(name, topic,
 					() -> GroupTables.bytesConsumer(consumers, "kafka-worker-view-" + name, overrides),
-					keys.deserializer(), values.deserializer(), comparable);
+					(Class<Object>) view.getKeyType(), keys.deserializer(), values.deserializer());
 		});
 		definition.setTargetType(
 				ResolvableType.forClassWithGenerics(KafkaTableView.class, view.getKeyType(), view.getValueType()));

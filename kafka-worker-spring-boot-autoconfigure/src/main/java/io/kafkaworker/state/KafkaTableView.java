@@ -49,6 +49,8 @@ public final class KafkaTableView<K, V> implements TableView<K, V>, SmartLifecyc
 
 	private final Supplier<Consumer<byte[], byte[]>> consumers;
 
+	private final Class<K> keyType;
+
 	private final Deserializer<K> keys;
 
 	private final Deserializer<V> values;
@@ -70,23 +72,33 @@ public final class KafkaTableView<K, V> implements TableView<K, V>, SmartLifecyc
 	 * @param name the view's name
 	 * @param topic the table topic
 	 * @param consumers creates a consumer of bytes (no group needed)
+	 * @param keyType the type of the keys
 	 * @param keys deserializes keys
 	 * @param values deserializes values
-	 * @param comparableKeys whether the keys are comparable, to keep them in order
 	 */
-	public KafkaTableView(String name, String topic, Supplier<Consumer<byte[], byte[]>> consumers, Deserializer<K> keys,
-			Deserializer<V> values, boolean comparableKeys) {
+	public KafkaTableView(String name, String topic, Supplier<Consumer<byte[], byte[]>> consumers, Class<K> keyType,
+			Deserializer<K> keys, Deserializer<V> values) {
 		this.name = name;
 		this.topic = topic;
 		this.consumers = consumers;
+		this.keyType = keyType;
 		this.keys = keys;
 		this.values = values;
-		this.rows = comparableKeys ? new ConcurrentSkipListMap<>() : new ConcurrentHashMap<>();
+		this.rows = Comparable.class.isAssignableFrom(keyType) ? new ConcurrentSkipListMap<>()
+				: new ConcurrentHashMap<>();
 	}
 
 	@Override
 	public String topic() {
 		return this.topic;
+	}
+
+	/**
+	 * Return the type of the view's keys.
+	 * @return the key type
+	 */
+	public Class<K> keyType() {
+		return this.keyType;
 	}
 
 	@Override

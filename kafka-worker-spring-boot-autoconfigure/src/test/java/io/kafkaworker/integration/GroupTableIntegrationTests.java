@@ -11,6 +11,7 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import io.kafkaworker.actuate.endpoint.KafkaTableViewsEndpoint;
 import io.kafkaworker.health.KafkaTableViewsHealthIndicator;
 import io.kafkaworker.runtime.WorkerRegistry;
 import io.kafkaworker.runtime.WorkerSnapshot;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -169,6 +171,12 @@ class GroupTableIntegrationTests {
 			produce(topic, 300, seed).forEach((key, count) -> expected.merge(key, count, Long::sum));
 			await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(rows(counts)).isEqualTo(expected));
 			assertThat(counts.lag()).isZero();
+			KafkaTableViewsEndpoint endpoint = new KafkaTableViewsEndpoint(context,
+					ApplicationConversionService.getSharedInstance());
+			String someKey = expected.keySet().iterator().next();
+			assertThat(endpoint.row("counts", someKey).value()).isEqualTo(expected.get(someKey));
+			assertThat(endpoint.row("counts", "no-such-key")).isNull();
+			assertThat(endpoint.views().get("counts").recovered()).isTrue();
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
 			assertThat(meters.get("kafka.worker.view.rows").tag("view", "counts").gauge().value())
 				.isEqualTo(expected.size());

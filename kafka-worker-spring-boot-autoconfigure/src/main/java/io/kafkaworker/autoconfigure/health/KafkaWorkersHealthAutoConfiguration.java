@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.kafkaworker.autoconfigure.KafkaWorkerAutoConfiguration;
 import io.kafkaworker.autoconfigure.KafkaWorkerProperties;
+import io.kafkaworker.autoconfigure.OnTableViewsCondition;
 import io.kafkaworker.health.KafkaTableViewsHealthIndicator;
 import io.kafkaworker.health.KafkaWorkersHealthIndicator;
 import io.kafkaworker.health.KafkaWorkersLivenessHealthIndicator;
@@ -14,22 +15,16 @@ import io.kafkaworker.runtime.WorkerRegistry;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * Auto-configuration of the {@code kafkaWorkers} health contributor, added to the
@@ -61,7 +56,7 @@ public final class KafkaWorkersHealthAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "kafkaTableViewsHealthIndicator")
-	@Conditional(ViewsConfigured.class)
+	@Conditional(OnTableViewsCondition.class)
 	KafkaTableViewsHealthIndicator kafkaTableViewsHealthIndicator(ListableBeanFactory beanFactory) {
 		return new KafkaTableViewsHealthIndicator(beanFactory);
 	}
@@ -96,27 +91,10 @@ public final class KafkaWorkersHealthAutoConfiguration {
 		}
 
 		@Bean
-		@Conditional(ViewsConfigured.class)
+		@Conditional(OnTableViewsCondition.class)
 		ProbeMembershipPostProcessor kafkaTableViewsProbeMembership(KafkaWorkerProperties properties) {
 			return new ProbeMembershipPostProcessor(
 					properties.getHealth().isReadiness() ? Map.of("readiness", VIEWS_MEMBER) : Map.of());
-		}
-
-	}
-
-	/**
-	 * Matches when {@code kafka.worker.views} configures at least one view (the views are
-	 * registered as beans after the conditions of configuration classes are evaluated).
-	 */
-	static class ViewsConfigured extends SpringBootCondition {
-
-		@Override
-		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-			boolean configured = !Binder.get(context.getEnvironment())
-				.bind("kafka.worker.views", Bindable.mapOf(String.class, Object.class))
-				.orElseGet(Map::of)
-				.isEmpty();
-			return new ConditionOutcome(configured, "kafka.worker.views " + (configured ? "is" : "is not") + " set");
 		}
 
 	}
