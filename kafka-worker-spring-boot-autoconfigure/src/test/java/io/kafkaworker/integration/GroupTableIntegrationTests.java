@@ -72,6 +72,33 @@ class GroupTableIntegrationTests {
 		assertOutputsOnceInOrder(topic, expected, "aborted units");
 	}
 
+	// Partitions move to a second instance mid-stream (and back when it stops): the
+	// instance that gets a partition restores its rows first, so counts go on exactly.
+	@Test
+	void exactlyOnceCountsStayExactWhenPartitionsMoveBetweenInstances() {
+		String topic = topics();
+		Broker.createTopic(topic + ".out", 3);
+		Seed seed = Seed.create();
+		Map<String, Long> expected = produce(topic, 1500, seed);
+		try (ConfigurableApplicationContext first = start(topic, "EXACTLY_ONCE", "--test.outputs=true",
+				"--kafka.worker.workers.counter.consumer-properties.max.poll.records=50")) {
+			await().atMost(Duration.ofSeconds(60)).until(() -> committedSum(topic) >= 300);
+			try (ConfigurableApplicationContext second = start(topic, "EXACTLY_ONCE", "--test.outputs=true",
+					"--kafka.worker.exactly-once.transactional-id-prefix=" + topic + "-second-",
+					"--kafka.worker.workers.counter.consumer-properties.max.poll.records=50")) {
+				WorkerRegistry registry = second.getBean(WorkerRegistry.class);
+				await("the second instance holding partitions").atMost(Duration.ofSeconds(30))
+					.until(() -> !registry.find("counter").snapshot().partitions().isEmpty());
+				produce(topic, 500, seed).forEach((key, count) -> expected.merge(key, count, Long::sum));
+				await().atMost(Duration.ofSeconds(60)).until(() -> committedSum(topic) >= 1200);
+			}
+			awaitAllCommitted(topic);
+		}
+		String context = "partitions moving (" + seed + ")";
+		assertThat(table(topic)).as(context).isEqualTo(expected);
+		assertOutputsOnceInOrder(topic, expected, context);
+	}
+
 	@Test
 	void aRestartedWorkerContinuesFromTheTable() {
 		String topic = topics();
