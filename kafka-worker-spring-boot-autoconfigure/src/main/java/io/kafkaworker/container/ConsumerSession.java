@@ -181,8 +181,13 @@ final class ConsumerSession {
 			throw new IllegalStateException("the broker did not accept the commit");
 		}
 		Map<TopicPartition, Long> committed = new HashMap<>();
+		// Partitions with nothing committed since their assignment (-1) are left out: the
+		// group's offset there is what an earlier owner committed.
 		for (TopicPartition topicPartition : this.partitions.keySet()) {
-			committed.put(topicPartition, this.commits.lastCommitted(topicPartition));
+			long last = this.commits.lastCommitted(topicPartition);
+			if (last >= 0) {
+				committed.put(topicPartition, last);
+			}
 		}
 		return committed;
 	}

@@ -93,7 +93,8 @@ final class WorkerDrain {
 		int left = scheduler.snapshot().bufferedItems();
 		stop(container);
 		logger.info("Worker '" + id + "' shut down in " + Duration.ofNanos(System.nanoTime() - started).toMillis()
-				+ " ms (drain " + this.mode + "): committed " + committed + "; " + left
+				+ " ms (drain " + this.mode + "): committed "
+				+ (committed.isEmpty() ? "nothing new since the last assignment" : committed) + "; " + left
 				+ " fetched records were not started and are redelivered after restart");
 	}
 
