@@ -1,5 +1,6 @@
 package io.kafkaworker.autoconfigure;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,7 +17,9 @@ import io.kafkaworker.container.WorkerServices;
 import io.kafkaworker.container.WorkerSettings;
 import io.kafkaworker.state.GroupTable;
 import io.kafkaworker.state.InMemoryTableStore;
+import io.kafkaworker.state.RocksDbTableStore;
 import io.kafkaworker.state.TableSerdes;
+import io.kafkaworker.state.TableStore;
 import io.kafkaworker.state.TableWrites;
 import io.kafkaworker.transaction.ExactlyOnceStore;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -34,6 +37,7 @@ import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.util.ClassUtils;
 
 /**
  * Creates the group tables of workers whose method takes a {@code TableRow}: checks the
@@ -97,9 +101,27 @@ final class GroupTables implements WorkerServices.Tables {
 		TableWrites writes = exactlyOnce ? TableWrites.transactional()
 				: TableWrites.acknowledged(writer, WRITE_TIMEOUT);
 		Serde<Object> values = serde(valueType, "Worker '" + settings.id() + "' (" + method.description() + ")");
-		return new GroupTable(settings.id(), topic, new InMemoryTableStore(), keySerializer(), values.serializer(),
+		return new GroupTable(settings.id(), topic, store(settings), keySerializer(), values.serializer(),
 				values.deserializer(), writes, restoreConsumers(consumers, settings.id()),
 				() -> prepare(settings, topic));
+	}
+
+	private TableStore store(WorkerSettings settings) {
+		KafkaWorkerProperties.Worker configured = this.properties.getWorkers().get(settings.id());
+		KafkaWorkerProperties.Table table = (configured != null) ? configured.getTable()
+				: new KafkaWorkerProperties.Table();
+		if (table.getStore() != KafkaWorkerProperties.Table.TableStoreType.ROCKSDB) {
+			return new InMemoryTableStore();
+		}
+		if (!ClassUtils.isPresent("org.rocksdb.RocksDB", getClass().getClassLoader())) {
+			throw new KafkaWorkerConfigurationException(
+					"Worker '" + settings.id() + "' keeps its group table in " + "RocksDB (kafka.worker.workers."
+							+ settings.id() + ".table.store=ROCKSDB), but RocksDB is not " + "on the class path",
+					"Add org.rocksdb:rocksdbjni, or use table.store=MEMORY.");
+		}
+		Path parent = (table.getDirectory() != null) ? table.getDirectory()
+				: Path.of(System.getProperty("java.io.tmpdir"), "kafka-worker");
+		return new RocksDbTableStore(parent, settings.id());
 	}
 
 	private String topic(WorkerSettings settings) {

@@ -1,5 +1,6 @@
 package io.kafkaworker.autoconfigure;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -210,12 +211,57 @@ public class KafkaWorkerProperties {
 		 */
 		private @Nullable String topic;
 
+		/**
+		 * Where the worker keeps its rows: MEMORY (the heap) or ROCKSDB (on disk, for
+		 * state larger than the heap; needs org.rocksdb:rocksdbjni).
+		 */
+		private TableStoreType store = TableStoreType.MEMORY;
+
+		/**
+		 * The directory under which a ROCKSDB store creates its own, deleted when the
+		 * worker closes. When unset, the JVM's temporary directory.
+		 */
+		private @Nullable Path directory;
+
 		public @Nullable String getTopic() {
 			return this.topic;
 		}
 
 		public void setTopic(@Nullable String topic) {
 			this.topic = topic;
+		}
+
+		public TableStoreType getStore() {
+			return this.store;
+		}
+
+		public void setStore(TableStoreType store) {
+			this.store = store;
+		}
+
+		public @Nullable Path getDirectory() {
+			return this.directory;
+		}
+
+		public void setDirectory(@Nullable Path directory) {
+			this.directory = directory;
+		}
+
+		/**
+		 * The stores of group tables.
+		 */
+		public enum TableStoreType {
+
+			/**
+			 * On the heap.
+			 */
+			MEMORY,
+
+			/**
+			 * On disk, in RocksDB.
+			 */
+			ROCKSDB
+
 		}
 
 	}

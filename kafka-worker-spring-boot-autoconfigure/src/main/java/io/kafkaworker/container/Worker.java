@@ -27,6 +27,7 @@ import io.kafkaworker.runtime.FrozenRecord;
 import io.kafkaworker.runtime.PartitionSnapshot;
 import io.kafkaworker.runtime.WorkerSnapshot;
 import io.kafkaworker.runtime.WorkerView;
+import io.kafkaworker.state.GroupTable;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -75,6 +76,8 @@ public final class Worker implements WorkerView {
 
 	private final PartitionStates states;
 
+	private final @Nullable GroupTable table;
+
 	private final Map<Consumer<?, ?>, ConsumerSession> sessions = new ConcurrentHashMap<>();
 
 	private volatile @Nullable MessageListenerContainer container;
@@ -103,6 +106,7 @@ public final class Worker implements WorkerView {
 		this.handler = parts.handler;
 		this.dispatcher = parts.dispatcher;
 		this.states = parts.states;
+		this.table = parts.table;
 	}
 
 	@Override
@@ -367,6 +371,9 @@ public final class Worker implements WorkerView {
 		this.executor.close();
 		for (ConsumerSession session : this.sessions.values()) {
 			session.close();
+		}
+		if (this.table != null) {
+			this.table.close();
 		}
 	}
 

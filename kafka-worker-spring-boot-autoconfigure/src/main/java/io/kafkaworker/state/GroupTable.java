@@ -185,6 +185,13 @@ public final class GroupTable {
 	}
 
 	/**
+	 * Close the local store, when the worker closes.
+	 */
+	public void close() {
+		this.store.close();
+	}
+
+	/**
 	 * Drop the rows of input partitions the worker no longer owns. Consumer thread.
 	 * @param released the input partitions
 	 */

@@ -8,7 +8,7 @@ import org.apache.kafka.common.utils.Bytes;
  * and by the consumer thread while it restores a partition; implementations must be
  * thread-safe.
  */
-public interface TableStore {
+public interface TableStore extends AutoCloseable {
 
 	/**
 	 * Return a row's value.
@@ -45,5 +45,12 @@ public interface TableStore {
 	 * @return the number of rows
 	 */
 	long size(int partition);
+
+	/**
+	 * Release what the store holds, when its worker closes.
+	 */
+	@Override
+	default void close() {
+	}
 
 }

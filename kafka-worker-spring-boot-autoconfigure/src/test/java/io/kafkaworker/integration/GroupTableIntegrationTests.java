@@ -29,6 +29,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -99,16 +101,18 @@ class GroupTableIntegrationTests {
 		assertOutputsOnceInOrder(topic, expected, context);
 	}
 
-	@Test
-	void aRestartedWorkerContinuesFromTheTable() {
+	@ParameterizedTest
+	@ValueSource(strings = { "MEMORY", "ROCKSDB" })
+	void aRestartedWorkerContinuesFromTheTable(String store) {
 		String topic = topics();
 		Seed seed = Seed.create();
 		Map<String, Long> expected = produce(topic, 300, seed);
-		try (ConfigurableApplicationContext context = start(topic, "AT_LEAST_ONCE")) {
+		String storeSetting = "--kafka.worker.workers.counter.table.store=" + store;
+		try (ConfigurableApplicationContext context = start(topic, "AT_LEAST_ONCE", storeSetting)) {
 			awaitAllCommitted(topic);
 		}
 		produce(topic, 300, seed).forEach((key, count) -> expected.merge(key, count, Long::sum));
-		try (ConfigurableApplicationContext context = start(topic, "AT_LEAST_ONCE")) {
+		try (ConfigurableApplicationContext context = start(topic, "AT_LEAST_ONCE", storeSetting)) {
 			awaitAllCommitted(topic);
 		}
 		assertThat(table(topic)).as("counts after a restart (%s)", seed).isEqualTo(expected);
