@@ -150,8 +150,8 @@ public final class KafkaWorkerAutoConfiguration {
 				? new CallObservations(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP),
 						observationConvention.getIfUnique())
 				: CallObservations.NONE;
-		KafkaOperations<Object, Object> template = DeadLetterTemplates.from(producerFactory.getIfUnique());
-		GroupTables tables = new GroupTables(properties, kafkaWorkerContainerFactory.getConsumerFactory(),
+		@Nullable KafkaOperations<Object, Object> template = DeadLetterTemplates.from(producerFactory.getIfUnique());
+		GroupTables tables = new GroupTables(properties, consumerFactory(kafkaWorkerContainerFactory),
 				producerFactory.getIfUnique(), template, kafkaAdmin.getIfUnique());
 		WorkerServices services = new WorkerServices(new WorkerExecutors(Threading.VIRTUAL.isActive(environment)),
 				registry, CompositeWorkerObserver.of(observers.orderedStream().toList()), observations, eventPublisher,
@@ -203,6 +203,14 @@ public final class KafkaWorkerAutoConfiguration {
 							+ "exactly-once.store KAFKA");
 		}
 		return inboxes.inbox(settings);
+	}
+
+	// javac 17 and 25 read the nullness of the factory's wildcard type arguments
+	// differently, so NullAway accepts no single declaration on both.
+	@SuppressWarnings({ "unchecked", "NullAway" })
+	private static @Nullable ConsumerFactory<Object, Object> consumerFactory(
+			ConcurrentKafkaListenerContainerFactory<Object, Object> factory) {
+		return (ConsumerFactory<Object, Object>) (ConsumerFactory<?, ?>) factory.getConsumerFactory();
 	}
 
 	// For messages that name the brokers a worker tries to reach.
