@@ -31,7 +31,7 @@ final class Chart {
 	private static final int PANEL_HEADER = 48;
 
 	private static final Map<String, Color> FAMILY_COLORS = Map.of("raw", new Color(0x7f7f7f), "spring-kafka",
-			new Color(0x2ca02c), "parallel-consumer", new Color(0xff7f0e), "kafka-worker", new Color(0x1f77b4));
+			new Color(0x2ca02c), "parallel-consumer", new Color(0xff7f0e), "kafka-worker", new Color(0x1f77b4), "kafka-streams", new Color(0x9467bd));
 
 	private Chart() {
 	}
@@ -120,7 +120,7 @@ final class Chart {
 		}
 		int legendX = 16;
 		g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-		for (String family : List.of("raw", "spring-kafka", "parallel-consumer", "kafka-worker")) {
+		for (String family : List.of("raw", "spring-kafka", "parallel-consumer", "kafka-worker", "kafka-streams")) {
 			g.setColor(FAMILY_COLORS.get(family));
 			g.fillRect(legendX, y + 4, 14, 14);
 			g.setColor(Color.BLACK);

@@ -18,11 +18,16 @@ import java.util.Map;
  * @param output how a kafka-worker contender sends one output record per input record
  * after its work: {@link #OUTPUT_TEMPLATE}, {@link #OUTPUT_TRANSACTIONAL}, or null for
  * none
+ * @param tableDelivery for a kafka-worker contender counting each key in its group table
+ * (P7), the delivery guarantee (AT_LEAST_ONCE or EXACTLY_ONCE); null for a stateless one
  */
 record Contender(String id, String family, String module, String mainClass, String mode, String comparableTo,
-		String output) {
+		String output, String tableDelivery) {
 
 	static final String RAW_ZERO = "raw-zero-work";
+
+	/** Kafka Streams' per-key count (P7). */
+	static final String STREAMS = "streams-count";
 
 	/**
 	 * Output through a plain (non-transactional) {@code KafkaTemplate}, fire-and-forget,
@@ -37,7 +42,7 @@ record Contender(String id, String family, String module, String mainClass, Stri
 	static final String OUTPUT_TRANSACTIONAL = "transactional";
 
 	Contender(String id, String family, String module, String mainClass, String mode, String comparableTo) {
-		this(id, family, module, mainClass, mode, comparableTo, null);
+		this(id, family, module, mainClass, mode, comparableTo, null, null);
 	}
 
 	/**
@@ -88,7 +93,27 @@ record Contender(String id, String family, String module, String mainClass, Stri
 
 	private static Contender worker(String mode, String comparableTo, String id, String output) {
 		return new Contender(id, "kafka-worker", "contender-kafka-worker", "io.kafkaworker.bench.worker.KafkaWorkerMain",
-				mode, comparableTo, output);
+				mode, comparableTo, output, null);
+	}
+
+	/**
+	 * The contenders of P7, a per-key counter: {@code worker-key} (stateless, the same
+	 * work), kafka-worker KEY counting in its group table through a {@code TableRow<Long>}
+	 * at least once and exactly once, and Kafka Streams' {@code groupByKey().count()}.
+	 * @return the contenders
+	 */
+	static List<Contender> stateful() {
+		List<Contender> contenders = new ArrayList<>();
+		contenders.add(worker("KEY", null));
+		for (String delivery : List.of("AT_LEAST_ONCE", "EXACTLY_ONCE")) {
+			contenders.add(new Contender(
+					"worker-key-table" + ("EXACTLY_ONCE".equals(delivery) ? "-eos" : ""), "kafka-worker",
+					"contender-kafka-worker", "io.kafkaworker.bench.worker.KafkaWorkerMain", "KEY", null, null,
+					delivery));
+		}
+		contenders.add(new Contender(STREAMS, "kafka-streams", "contender-kafka-streams",
+				"io.kafkaworker.bench.streams.KafkaStreamsMain", "KEY", null));
+		return contenders;
 	}
 
 	boolean sendsOutput() {
@@ -127,7 +152,16 @@ record Contender(String id, String family, String module, String mainClass, Stri
 			properties.add("-Dbench.consumers="
 					+ (isLimit() ? Integer.getInteger("bench.limitConsumers", 1) : scenario.partitions()));
 		}
-		if ("raw".equals(this.family) || "parallel-consumer".equals(this.family)) {
+		if (this.tableDelivery != null) {
+			properties.add("-Dbench.table=true");
+		}
+		if ("kafka-streams".equals(this.family)) {
+			// One stream thread per partition: Kafka Streams runs one task per input
+			// partition, so more threads would have nothing to do.
+			properties.add("-Dbench.streams.threads=" + scenario.partitions());
+		}
+		if ("raw".equals(this.family) || "parallel-consumer".equals(this.family)
+				|| "kafka-streams".equals(this.family)) {
 			properties.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
 		}
 		if (scenario.hasFailingPartition() && !isLimit()) {
@@ -178,6 +212,9 @@ record Contender(String id, String family, String module, String mainClass, Stri
 			settings.put("concurrency", Integer.toString(scenario.concurrency()));
 			if (OUTPUT_TRANSACTIONAL.equals(this.output)) {
 				settings.put("delivery", "EXACTLY_ONCE");
+			}
+			if (this.tableDelivery != null) {
+				settings.put("delivery", this.tableDelivery);
 			}
 			if (scenario.hasFailingPartition()) {
 				settings.put("retry.max-attempts", Integer.toString(RETRY_ATTEMPTS));

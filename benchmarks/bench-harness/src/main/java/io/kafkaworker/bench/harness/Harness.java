@@ -190,10 +190,12 @@ public final class Harness {
 				         [--worker.NAME=VALUE ...] [--spring.NAME=VALUE ...] [--profile] [--wait-quiet[=CORES]] [--java25=PATH]
 				         [--results-dir=DIR]
 				Scenarios: P1 I/O-bound, P2 zero work, P3 hot key, P4 frozen partition,
-				           P5 bounded memory, P6 virtual threads. Default: every runnable scenario, quick.
+				           P5 bounded memory, P6 virtual threads, P7 stateful (P7-WORK 10 ms, P7-ZERO zero work).
+				           Default: every runnable scenario, quick.
 				Contenders: raw-zero-work, raw-per-partition, spring-kafka-batch, pc-partition, pc-key,
 				            pc-unordered, worker-serial, worker-partition, worker-key, worker-parallel;
-				            in P1 and P2 also worker-key-send, worker-key-eos, worker-parallel-eos.
+				            in P1 and P2 also worker-key-send, worker-key-eos, worker-parallel-eos;
+				            in P7 worker-key, worker-key-table, worker-key-table-eos, streams-count.
 				""";
 	}
 
@@ -212,7 +214,7 @@ public final class Harness {
 	private int run() throws Exception {
 		List<Scenario> scenarios = Scenario.all(this.quick, this.overrides)
 			.stream()
-			.filter((scenario) -> this.scenarioIds.isEmpty() || this.scenarioIds.contains(scenario.id()))
+			.filter((scenario) -> this.scenarioIds.isEmpty() || scenario.selectedBy(this.scenarioIds))
 			.toList();
 		if (scenarios.isEmpty()) {
 			System.err.println("No scenario matches " + this.scenarioIds);

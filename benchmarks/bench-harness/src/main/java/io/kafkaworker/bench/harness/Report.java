@@ -106,15 +106,7 @@ final class Report {
 
 	private Outcome comparable(Scenario scenario, Outcome outcome) {
 		String id = outcome.contender().comparableTo();
-		if (id == null) {
-			return null;
-		}
-		for (Outcome candidate : this.outcomes.getOrDefault(scenario, List.of())) {
-			if (candidate.contender().id().equals(id)) {
-				return candidate;
-			}
-		}
-		return null;
+		return (id != null) ? outcome(scenario, id) : null;
 	}
 
 	private String ratioToParallelConsumerText(Scenario scenario, Outcome outcome) {
@@ -163,6 +155,22 @@ final class Report {
 					String.format("%,d", outcome.missing()), String.format("%,d", outcome.duplicates()),
 					(outcome.otherCores() < 0) ? "-" : String.format("%.2f", outcome.otherCores())));
 		}
+		if (scenario.id().startsWith("P7")) {
+			text.append("  ratios (rates of this run; n/a when either did not complete):\n");
+			String[][] pairs = { { "worker-key-table", "worker-key" }, { "worker-key-table-eos", "worker-key" },
+					{ "worker-key", Contender.STREAMS }, { "worker-key-table", Contender.STREAMS },
+					{ "worker-key-table-eos", Contender.STREAMS } };
+			for (String[] pair : pairs) {
+				Outcome numerator = outcome(scenario, pair[0]);
+				Outcome denominator = outcome(scenario, pair[1]);
+				if (numerator == null || denominator == null) {
+					continue;
+				}
+				boolean both = numerator.completed() && denominator.completed() && denominator.rate() > 0;
+				text.append(String.format("    %-21s / %-17s %s%n", pair[0], pair[1],
+						both ? String.format("%.2f", numerator.rate() / denominator.rate()) : "n/a"));
+			}
+		}
 		if (scenario.hasFailingPartition()) {
 			text.append(String.format("  the failing partition %d: calls on its failing records (retries included), "
 					+ "failing records called, and the group's committed offset read from the broker after the "
@@ -178,6 +186,15 @@ final class Report {
 			}
 		}
 		return text.toString();
+	}
+
+	private Outcome outcome(Scenario scenario, String contenderId) {
+		for (Outcome candidate : this.outcomes.getOrDefault(scenario, List.of())) {
+			if (candidate.contender().id().equals(contenderId)) {
+				return candidate;
+			}
+		}
+		return null;
 	}
 
 	private static String committedText(long committed) {

@@ -67,7 +67,30 @@ record Scenario(String id, String title, int records, int partitions, int keys, 
 						quick ? 120 : 600, "256m", false, standard, null, overrides),
 				scenario("P6", "virtual threads: P1 on JDK 25, concurrency 5,000, 10,000 keys",
 						quick ? 100_000 : 500_000, 500_000, 6, 10_000, 100, 10, 5_000, 0, -1, 0, quick ? 30 : 600, null,
-						true, standard, null, overrides));
+						true, standard, null, overrides),
+				// P7: a per-key counter, stateful against stateless and against Kafka
+				// Streams, on P1's data (10 ms of work) and on P2's (none). Kafka Streams,
+				// bound by 6 partitions x 10 ms, needs about 85 s for P1's 50,000 records:
+				// hence the longer budget. Quick: 100,000 records without work (the
+				// stateful AT_LEAST_ONCE contender waits for each table write, a few
+				// thousand per second at concurrency 16).
+				scenario("P7-WORK", "stateful, 10 ms: per-key count on P1's data", 50_000, 50_000, 6, 1_000, 100, 10,
+						256, 0, -1, 0, quick ? 150 : 600, null, false, Contender.stateful(), null, overrides),
+				scenario("P7-ZERO", "stateful, zero work: per-key count on P2's data", quick ? 100_000 : 1_000_000,
+						1_000_000, 8, 1_000, 100, 0, 16, 0, -1, 0, quick ? 180 : 600, null, false,
+						Contender.stateful(), null, overrides));
+	}
+
+	/**
+	 * Return whether a scenario is selected by one of the ids given on the command line:
+	 * its own id, or the id of its family ({@code P7} selects {@code P7-WORK} and
+	 * {@code P7-ZERO}).
+	 * @param ids the ids given
+	 * @return true if selected
+	 */
+	boolean selectedBy(java.util.Collection<String> ids) {
+		int dash = this.id.indexOf('-');
+		return ids.contains(this.id) || (dash > 0 && ids.contains(this.id.substring(0, dash)));
 	}
 
 	private static Scenario scenario(String id, String title, int records, int specifiedRecords, int partitions,

@@ -3,6 +3,7 @@ package io.kafkaworker.bench.worker;
 import io.kafkaworker.annotation.KafkaBatchWorker;
 import io.kafkaworker.bench.probe.Probe;
 import io.kafkaworker.bench.probe.Work;
+import io.kafkaworker.state.TableRow;
 import io.kafkaworker.transaction.TransactionalSender;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -10,6 +11,8 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
@@ -33,6 +36,12 @@ import org.springframework.kafka.core.KafkaTemplate;
  * {@code KafkaTemplate.send} is the at-least-once counterpart that does the same work on
  * the handler's thread. The send is inside the probe's window (between its begin and
  * end).
+ *
+ * <p>
+ * With {@code -Dbench.table=true} (P7: {@code worker-key-table},
+ * {@code worker-key-table-eos}) the application's worker is {@link TableCounter} instead:
+ * the same work, then the record's key counted in the worker's group table through a
+ * {@code TableRow<Long>} parameter.
  */
 @SpringBootApplication
 public class KafkaWorkerMain {
@@ -70,8 +79,72 @@ public class KafkaWorkerMain {
 		probe.awaitAndExit(System.getProperty("bench.contender", "kafka-worker"));
 	}
 
-	@KafkaBatchWorker(id = "bench", topics = "${bench.topic}", groupId = "${bench.group}")
-	public void handle(ConsumerRecord<String, String> record) {
+	/**
+	 * P7's stateful worker: a per-key counter in the group table {@code <group>-table}.
+	 * @return the worker
+	 */
+	@Bean
+	@ConditionalOnProperty(name = "bench.table", havingValue = "true")
+	TableCounter tableCounter() {
+		return new TableCounter();
+	}
+
+	/**
+	 * The stateless worker (every scenario but P7's stateful contenders).
+	 * @return the worker
+	 */
+	@Bean
+	@ConditionalOnProperty(name = "bench.table", havingValue = "false", matchIfMissing = true)
+	Stateless stateless() {
+		return new Stateless(this);
+	}
+
+	/**
+	 * The stateless handler: the probe, the work, and the output record if any.
+	 */
+	public static class Stateless {
+
+		private final KafkaWorkerMain main;
+
+		Stateless(KafkaWorkerMain main) {
+			this.main = main;
+		}
+
+		/**
+		 * Handle a record.
+		 * @param record the record
+		 */
+		@KafkaBatchWorker(id = "bench", topics = "${bench.topic}", groupId = "${bench.group}")
+		public void handle(ConsumerRecord<String, String> record) {
+			this.main.handle(record);
+		}
+
+	}
+
+	/**
+	 * A per-key counter: the work, then the key's row of the group table incremented.
+	 * KEY mode only (the harness sets it); delivery AT_LEAST_ONCE or EXACTLY_ONCE.
+	 */
+	public static class TableCounter {
+
+		private final Probe probe = Probe.get();
+
+		/**
+		 * Handle a record and count it.
+		 * @param record the record
+		 * @param count the row of the record's key
+		 */
+		@KafkaBatchWorker(id = "bench", topics = "${bench.topic}", groupId = "${bench.group}")
+		public void count(ConsumerRecord<String, String> record, TableRow<Long> count) {
+			int flags = this.probe.begin(record.partition(), record.offset(), record.timestamp(), record.key());
+			Work.perform();
+			count.set(count.getOrDefault(0L) + 1);
+			this.probe.end(flags);
+		}
+
+	}
+
+	void handle(ConsumerRecord<String, String> record) {
 		if (OUTPUT.isEmpty() || this.probe.fails(record.partition(), record.offset())) {
 			this.probe.handle(record.partition(), record.offset(), record.timestamp(), record.key());
 			return;
