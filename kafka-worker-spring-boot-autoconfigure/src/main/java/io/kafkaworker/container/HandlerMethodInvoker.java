@@ -73,13 +73,9 @@ final class HandlerMethodInvoker {
 			case PAYLOAD_LIST -> payloads(items);
 		};
 		GroupTable.Row row = (this.table != null) ? this.table.row(items.get(0).record()) : null;
+		Object[] arguments = (row != null) ? new Object[] { argument, row } : new Object[] { argument };
 		try {
-			if (row != null) {
-				this.workerMethod.method().invoke(this.workerMethod.bean(), argument, row);
-			}
-			else {
-				this.workerMethod.method().invoke(this.workerMethod.bean(), argument);
-			}
+			this.workerMethod.method().invoke(this.workerMethod.bean(), arguments);
 		}
 		catch (InvocationTargetException ex) {
 			Throwable cause = ex.getCause();

@@ -140,7 +140,6 @@ public final class GroupTable {
 		});
 		Properties overrides = new Properties();
 		overrides.put("isolation.level", "read_committed");
-		overrides.put("enable.auto.commit", "false");
 		overrides.put("auto.offset.reset", "earliest");
 		long started = System.nanoTime();
 		long rows = 0;
@@ -148,7 +147,7 @@ public final class GroupTable {
 			consumer.assign(tablePartitions);
 			consumer.seekToBeginning(tablePartitions);
 			Map<TopicPartition, Long> ends = consumer.endOffsets(tablePartitions);
-			while (!restored(consumer, ends)) {
+			while (!reachedEnds(consumer, ends)) {
 				ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
 				for (ConsumerRecord<byte[], byte[]> record : records) {
 					apply(record);
@@ -162,7 +161,14 @@ public final class GroupTable {
 		return rows;
 	}
 
-	private static boolean restored(Consumer<byte[], byte[]> consumer, Map<TopicPartition, Long> ends) {
+	/**
+	 * Return whether a reader of a table has read every partition up to the end offset it
+	 * had when the reader started. Shared by restores and views.
+	 * @param consumer the reader
+	 * @param ends the end offsets, by partition
+	 * @return true once every position reached its end offset
+	 */
+	static boolean reachedEnds(Consumer<byte[], byte[]> consumer, Map<TopicPartition, Long> ends) {
 		for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
 			if (consumer.position(end.getKey()) < end.getValue()) {
 				return false;

@@ -184,13 +184,10 @@ public final class KafkaTableView<K, V> implements TableView<K, V>, SmartLifecyc
 				}
 				Map<TopicPartition, Long> current = new HashMap<>();
 				for (TopicPartition partition : partitions) {
-					Long lag = reader.currentLag(partition).isPresent() ? reader.currentLag(partition).getAsLong()
-							: null;
-					current.put(partition, (lag != null) ? lag : 0L);
+					current.put(partition, reader.currentLag(partition).orElse(0));
 				}
 				this.lags = current;
-				if (!recovered() && partitions.stream()
-					.allMatch((partition) -> reader.position(partition) >= ends.getOrDefault(partition, 0L))) {
+				if (!recovered() && GroupTable.reachedEnds(reader, ends)) {
 					this.recovered.countDown();
 					logger.info("View '" + this.name + "' of table '" + this.topic + "' recovered " + this.rows.size()
 							+ " rows");

@@ -100,9 +100,7 @@ public final class ManualTaskScheduler implements TaskScheduler {
 	 * @return the number of scheduled tasks not yet run or cancelled
 	 */
 	public int pendingTasks() {
-		synchronized (this.tasks) {
-			return (int) this.tasks.stream().filter((task) -> !task.future.isDone()).count();
-		}
+		return dueTimes().size();
 	}
 
 	/**
@@ -110,13 +108,8 @@ public final class ManualTaskScheduler implements TaskScheduler {
 	 * @return its time, or null when no task waits
 	 */
 	public @Nullable Instant nextDue() {
-		synchronized (this.tasks) {
-			return this.tasks.stream()
-				.filter((task) -> !task.future.isDone())
-				.map((task) -> task.due)
-				.min(Comparator.naturalOrder())
-				.orElse(null);
-		}
+		List<Instant> due = dueTimes();
+		return due.isEmpty() ? null : due.get(0);
 	}
 
 	@Override
