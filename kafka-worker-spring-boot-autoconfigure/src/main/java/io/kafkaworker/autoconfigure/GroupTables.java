@@ -1,7 +1,6 @@
 package io.kafkaworker.autoconfigure;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -46,9 +45,6 @@ import org.springframework.util.ClassUtils;
  * Boot's producer, and chooses how writes join the delivery guarantee.
  */
 final class GroupTables implements WorkerServices.Tables {
-
-	// The longest wait for the table's acknowledgment of an at-least-once write.
-	private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
 
 	private final KafkaWorkerProperties properties;
 
@@ -98,8 +94,7 @@ final class GroupTables implements WorkerServices.Tables {
 		}
 		Class<?> valueType = HandlerSignature.tableValueType(method.method());
 		String topic = topic(settings);
-		TableWrites writes = exactlyOnce ? TableWrites.transactional()
-				: TableWrites.acknowledged(writer, WRITE_TIMEOUT);
+		TableWrites writes = exactlyOnce ? TableWrites.transactional() : TableWrites.acknowledged(writer);
 		Serde<Object> values = serde(valueType, "Worker '" + settings.id() + "' (" + method.description() + ")");
 		return new GroupTable(settings.id(), topic, store(settings), keySerializer(), values.serializer(),
 				values.deserializer(), writes, restoreConsumers(consumers, settings.id()),

@@ -3,6 +3,7 @@ package io.kafkaworker.container;
 import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import io.kafkaworker.annotation.WorkerMethod;
 import io.kafkaworker.dispatch.WorkItem;
@@ -60,9 +61,10 @@ final class HandlerMethodInvoker {
 	/**
 	 * Invoke the method for the records of one call.
 	 * @param items the records, one for single-record signatures
+	 * @return null, or the acknowledgment of the row's change the record must wait for
 	 * @throws Exception whatever the method throws, or a conversion failure
 	 */
-	void invoke(List<WorkItem> items) throws Exception {
+	@Nullable CompletableFuture<?> invoke(List<WorkItem> items) throws Exception {
 		for (WorkItem item : items) {
 			throwIfNotDeserialized(item.record());
 		}
@@ -87,11 +89,9 @@ final class HandlerMethodInvoker {
 			}
 			throw ex;
 		}
-		if (row != null) {
-			// Part of the call: a write the table does not take fails the call, which
-			// then retries or meets the failure policy like any other failure.
-			row.flush();
-		}
+		// Part of the call: a write the table refuses at once fails the call, which then
+		// retries or meets the failure policy like any other failure.
+		return (row != null) ? row.flush() : null;
 	}
 
 	// With ErrorHandlingDeserializer (which workers use by default), a record that could

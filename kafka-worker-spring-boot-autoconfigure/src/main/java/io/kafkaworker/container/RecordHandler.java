@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
@@ -168,10 +169,15 @@ final class RecordHandler implements CallHandler<WorkItem> {
 			this.runningSince.put(Thread.currentThread(), start);
 			this.observer.attemptStarted(this.workerId, consumerRecords, attempt);
 			try {
-				this.invoker.invoke(records);
+				CompletableFuture<?> durable = this.invoker.invoke(records);
 				called(records, start, true);
 				this.observer.attemptEnded(this.workerId, consumerRecords, attempt, null);
-				completeAll(records);
+				if (durable == null) {
+					completeAll(records);
+				}
+				else {
+					completeWhenDurable(records, durable);
+				}
 				this.failureActions.count(records, RecordOutcome.SUCCESS);
 				return CallOutcome.DONE;
 			}
@@ -216,6 +222,25 @@ final class RecordHandler implements CallHandler<WorkItem> {
 				}
 			}
 		}
+	}
+
+	// The records stay in flight until their effects are durable, so that a revocation
+	// or a drain waits for the acknowledgment and commits past them; the lane meanwhile
+	// runs its next record. Completes on the producer's thread.
+	private void completeWhenDurable(List<WorkItem> records, CompletableFuture<?> durable) {
+		forEachPartition(records, PartitionOffsets::started);
+		durable.whenComplete((result, failure) -> {
+			if (failure == null) {
+				completeAll(records);
+			}
+			else if (!records.get(0).partition().isRevoked()) {
+				this.failureActions.stopForLostWrite(records, failure);
+			}
+			forEachPartition(records, (partition, count) -> {
+				partition.ended(count);
+				this.backpressure.progressed(partition);
+			});
+		});
 	}
 
 	// An attempt's error becomes the call's only when no later attempt follows: a retry

@@ -81,7 +81,7 @@ final class WorkerDrain {
 			// Finishing everything means nothing may arrive after the lanes went idle.
 			awaitPaused(container);
 		}
-		boolean finished = scheduler.awaitIdle(remaining());
+		boolean finished = awaitIdle(scheduler);
 		if (finished && this.mode == DrainMode.IN_FLIGHT) {
 			finished = finishGaps(scheduler);
 		}
@@ -110,7 +110,23 @@ final class WorkerDrain {
 		}
 		scheduler.hold(HOLD_ABOVE_CUT, (item) -> item.record().offset() > cuts.getOrDefault(item.partition(), -1L));
 		scheduler.unhold(HOLD_ALL);
-		return scheduler.awaitIdle(remaining());
+		return awaitIdle(scheduler);
+	}
+
+	// Idle lanes, and no record left in flight: a record whose handler returned may still
+	// wait for its group-table write to be acknowledged before it completes.
+	private boolean awaitIdle(LaneScheduler<WorkItem> scheduler) throws InterruptedException {
+		if (!scheduler.awaitIdle(remaining())) {
+			return false;
+		}
+		for (ConsumerSession session : this.worker.sessions()) {
+			for (PartitionOffsets partition : session.partitions()) {
+				if (!partition.awaitNothingInFlight(remaining())) {
+					return false;
+				}
+			}
+		}
+		return true;
 	}
 
 	private Map<TopicPartition, Long> commit() throws InterruptedException {

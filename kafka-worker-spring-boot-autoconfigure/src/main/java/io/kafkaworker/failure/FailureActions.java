@@ -170,6 +170,24 @@ public final class FailureActions {
 	}
 
 	/**
+	 * Stop the worker because the effects of records that their handler completed could
+	 * not be made durable (a group table refused a write after the handler returned). The
+	 * records stay incomplete, so no commit passes them, and the worker stops before
+	 * anything else builds on the lost change: after a restart the table is restored from
+	 * its topic and the records run again.
+	 * @param records the records
+	 * @param failure why the write failed
+	 */
+	public void stopForLostWrite(List<WorkItem> records, Throwable failure) {
+		logger.error(
+				"Worker '" + this.workerId + "' is stopping: the group table did not take the change of "
+						+ describe(records) + "; its offset stays uncommitted and it runs again after a restart",
+				failure);
+		count(records, RecordOutcome.FAILURE);
+		this.stopWorker.run();
+	}
+
+	/**
 	 * Count records that freeze.
 	 * @param records the records
 	 */

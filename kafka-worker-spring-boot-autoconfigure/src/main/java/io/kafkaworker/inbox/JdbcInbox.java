@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.kafkaworker.container.HandlerInvocation;
 import io.kafkaworker.container.InvocationDecorator;
@@ -13,6 +15,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.transaction.support.TransactionOperations;
 
@@ -74,7 +77,9 @@ public final class JdbcInbox implements InvocationDecorator {
 	// One attempt in one transaction. A checked exception of the handler leaves the
 	// callback wrapped, rolls the transaction back and is unwrapped again, so that the
 	// retry policy sees what the handler threw.
-	private void attempt(HandlerInvocation invocation, List<WorkItem> records) throws Exception {
+	private @Nullable CompletableFuture<?> attempt(HandlerInvocation invocation, List<WorkItem> records)
+			throws Exception {
+		AtomicReference<@Nullable CompletableFuture<?>> durable = new AtomicReference<>();
 		try {
 			this.transactions.executeWithoutResult((status) -> {
 				List<WorkItem> fresh = claim(records);
@@ -82,7 +87,7 @@ public final class JdbcInbox implements InvocationDecorator {
 					return;
 				}
 				try {
-					invocation.invoke(fresh);
+					durable.set(invocation.invoke(fresh));
 				}
 				catch (RuntimeException ex) {
 					throw ex;
@@ -95,6 +100,7 @@ public final class JdbcInbox implements InvocationDecorator {
 		catch (CheckedHandlerException ex) {
 			throw ex.handlerException;
 		}
+		return durable.get();
 	}
 
 	// Inserts the rows of the records not yet in the inbox and returns those records, in

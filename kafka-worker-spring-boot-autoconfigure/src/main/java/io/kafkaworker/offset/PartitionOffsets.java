@@ -168,7 +168,8 @@ public final class PartitionOffsets {
 	}
 
 	/**
-	 * Note that records of this partition entered a handler call.
+	 * Note that records of this partition entered a handler call, or that records whose
+	 * handler returned wait for their effects to be acknowledged.
 	 * @param count how many records
 	 */
 	public synchronized void started(int count) {
@@ -176,8 +177,8 @@ public final class PartitionOffsets {
 	}
 
 	/**
-	 * Note that records of this partition left a handler call, whether or not they were
-	 * completed.
+	 * Note that records of this partition left a handler call, or that their effects were
+	 * acknowledged, whether or not they were completed.
 	 * @param count how many records
 	 */
 	public synchronized void ended(int count) {
@@ -303,7 +304,8 @@ public final class PartitionOffsets {
 	}
 
 	/**
-	 * Wait until no record of this partition is inside a handler call.
+	 * Wait until no record of this partition is inside a handler call or waiting for its
+	 * effects to be acknowledged (an at-least-once group-table write).
 	 * @param timeout the longest time to wait
 	 * @return true if nothing is in flight, false if the timeout passed first
 	 * @throws InterruptedException if the waiting thread is interrupted

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -261,11 +262,13 @@ public final class GroupTable {
 
 		/**
 		 * Write the row's change, if any, to the table and the local store.
+		 * @return null when nothing is left to wait for, or the table's acknowledgment,
+		 * which the record must wait for before it completes
 		 * @throws Exception if the table did not take the write
 		 */
-		public void flush() throws Exception {
+		public @Nullable CompletableFuture<?> flush() throws Exception {
 			if (!this.changed) {
-				return;
+				return null;
 			}
 			TableStore rows = GroupTable.this.store;
 			Object newValue = this.value;
@@ -274,7 +277,7 @@ public final class GroupTable {
 			byte[] previous = rows.get(this.partition, this.serializedKey);
 			ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(GroupTable.this.topic, this.partition,
 					this.serializedKey.get(), serialized);
-			GroupTable.this.writes.write(record, () -> set(rows, serialized), () -> set(rows, previous));
+			return GroupTable.this.writes.write(record, () -> set(rows, serialized), () -> set(rows, previous));
 		}
 
 		private void set(TableStore rows, byte @Nullable [] serialized) {

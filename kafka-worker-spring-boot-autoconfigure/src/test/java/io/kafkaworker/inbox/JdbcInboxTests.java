@@ -118,6 +118,7 @@ class JdbcInboxTests {
 				failed[0] = true;
 				throw new IOException("the handler's checked exception");
 			}
+			return null;
 		});
 		assertThatExceptionOfType(IOException.class).isThrownBy(() -> invocation.invoke(items(3, 4)))
 			.withMessage("the handler's checked exception");
@@ -139,6 +140,7 @@ class JdbcInboxTests {
 			applying().invoke(records);
 			firstInHandler.countDown();
 			releaseFirst.await(10, TimeUnit.SECONDS);
+			return null;
 		});
 		HandlerInvocation second = inbox(Runnable::run).decorate(applying());
 		CompletableFuture<Void> firstAttempt = CompletableFuture.runAsync(() -> invokeUnchecked(first, items(5)));
@@ -212,6 +214,7 @@ class JdbcInboxTests {
 				this.jdbc.update("INSERT INTO applied VALUES (?, ?, ?)", item.record().topic(),
 						item.record().partition(), item.record().offset());
 			}
+			return null;
 		};
 	}
 

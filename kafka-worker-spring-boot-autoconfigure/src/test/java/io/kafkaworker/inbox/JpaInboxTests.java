@@ -105,6 +105,7 @@ class JpaInboxTests {
 				failed[0] = true;
 				throw new IllegalStateException("the handler fails after writing");
 			}
+			return null;
 		});
 		assertThatIllegalStateException().isThrownBy(() -> invocation.invoke(items(3, 4)))
 			.withMessage("the handler fails after writing");
@@ -151,6 +152,7 @@ class JpaInboxTests {
 			for (WorkItem item : records) {
 				this.entityManager.persist(new AppliedRecord(item.record().offset()));
 			}
+			return null;
 		};
 	}
 

@@ -21,10 +21,13 @@ import io.kafkaworker.testsupport.CommandLineArguments;
 import io.kafkaworker.testsupport.Seed;
 import io.kafkaworker.testsupport.WorkerProcess;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -235,6 +238,33 @@ class GroupTableIntegrationTests {
 			assertThat(registry.find("counter").snapshot().inFlightRecords()).isZero();
 		}
 		assertThat(Broker.committedOffsets(topic, topic).values()).allMatch((offset) -> offset == 0);
+		assertThat(table(topic)).isEmpty();
+	}
+
+	// The handler returns before the table acknowledges its write: a record completes
+	// only
+	// on the acknowledgment. A table topic that refuses every write (each batch is larger
+	// than its max.message.bytes) must leave every input offset uncommitted and stop the
+	// worker, though every handler call succeeded.
+	@Test
+	void atLeastOnceRecordsWhoseTableWriteIsRefusedAreNeverCommittedAndStopTheWorker() throws Exception {
+		String topic = topics();
+		try (Admin admin = Broker.admin()) {
+			admin
+				.createTopics(List
+					.of(new NewTopic(topic + "-table", 3, (short) 1).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
+							TopicConfig.CLEANUP_POLICY_COMPACT, TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "50"))))
+				.all()
+				.get(30, TimeUnit.SECONDS);
+		}
+		produce(topic, 60, Seed.create());
+		try (ConfigurableApplicationContext context = start(topic, "AT_LEAST_ONCE")) {
+			WorkerRegistry registry = context.getBean(WorkerRegistry.class);
+			await("the worker stopping").atMost(Duration.ofSeconds(60))
+				.until(() -> registry.find("counter").snapshot().state() == WorkerSnapshot.State.STOPPED);
+		}
+		assertThat(Broker.committedOffsets(topic, topic).values()).as("committed offsets")
+			.allMatch((offset) -> offset == 0);
 		assertThat(table(topic)).isEmpty();
 	}
 
