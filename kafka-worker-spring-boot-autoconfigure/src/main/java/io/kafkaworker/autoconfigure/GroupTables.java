@@ -96,12 +96,12 @@ final class GroupTables implements WorkerServices.Tables {
 		String topic = topic(settings);
 		TableWrites writes = exactlyOnce ? TableWrites.transactional() : TableWrites.acknowledged(writer);
 		Serde<Object> values = serde(valueType, "Worker '" + settings.id() + "' (" + method.description() + ")");
-		return new GroupTable(settings.id(), topic, store(settings), keySerializer(), values.serializer(),
+		return new GroupTable(settings.id(), topic, store(settings, topic), keySerializer(), values.serializer(),
 				values.deserializer(), writes, restoreConsumers(consumers, settings.id()),
 				() -> prepare(settings, topic));
 	}
 
-	private TableStore store(WorkerSettings settings) {
+	private TableStore store(WorkerSettings settings, String topic) {
 		KafkaWorkerProperties.Worker configured = this.properties.getWorkers().get(settings.id());
 		KafkaWorkerProperties.Table table = (configured != null) ? configured.getTable()
 				: new KafkaWorkerProperties.Table();
@@ -116,7 +116,7 @@ final class GroupTables implements WorkerServices.Tables {
 		}
 		Path parent = (table.getDirectory() != null) ? table.getDirectory()
 				: Path.of(System.getProperty("java.io.tmpdir"), "kafka-worker");
-		return new RocksDbTableStore(parent, settings.id());
+		return new RocksDbTableStore(parent, topic);
 	}
 
 	private String topic(WorkerSettings settings) {

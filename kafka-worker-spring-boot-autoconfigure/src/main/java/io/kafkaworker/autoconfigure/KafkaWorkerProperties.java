@@ -218,8 +218,10 @@ public class KafkaWorkerProperties {
 		private TableStoreType store = TableStoreType.MEMORY;
 
 		/**
-		 * The directory under which a ROCKSDB store creates its own, deleted when the
-		 * worker closes. When unset, the JVM's temporary directory.
+		 * Where ROCKSDB stores live: each table in a directory named after its topic,
+		 * kept across restarts with checkpoints, so that a restart reads only the table's
+		 * tail. When unset, kafka-worker under the JVM's temporary directory; set it to a
+		 * persistent volume in production (like Kafka Streams' state.dir).
 		 */
 		private @Nullable Path directory;
 

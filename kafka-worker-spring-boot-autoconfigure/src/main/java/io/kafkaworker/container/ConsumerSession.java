@@ -263,8 +263,9 @@ final class ConsumerSession {
 		if (!revoked.isEmpty()) {
 			this.commits.settle();
 		}
-		if (release(revoked, true)) {
-			this.states.released(revoked);
+		List<PartitionOffsets> released = release(revoked, true, Resolution.REVOKED);
+		if (!released.isEmpty()) {
+			this.states.released(revoked, settled(released));
 			this.observer.rebalanced(this.workerId, RebalanceChange.REVOKED, revoked.size());
 			this.events.publish(new PartitionsRevokedEvent(this.events.source(), this.workerId, revoked, false));
 		}
@@ -278,7 +279,7 @@ final class ConsumerSession {
 	void lost(Collection<TopicPartition> lost) {
 		this.commits.lost(lost);
 		if (release(lost, false)) {
-			this.states.released(lost);
+			this.states.released(lost, List.of());
 			this.observer.rebalanced(this.workerId, RebalanceChange.LOST, lost.size());
 			this.events.publish(new PartitionsRevokedEvent(this.events.source(), this.workerId, lost, true));
 		}
@@ -350,16 +351,31 @@ final class ConsumerSession {
 	}
 
 	private boolean release(Collection<TopicPartition> topicPartitions, boolean revoked) {
-		return release(topicPartitions, revoked, Resolution.REVOKED);
+		return !release(topicPartitions, revoked, Resolution.REVOKED).isEmpty();
+	}
+
+	// Revoked partitions with nothing left in flight once their commit was made: no
+	// change
+	// of their records is still on its way to the worker's state.
+	private static List<TopicPartition> settled(List<PartitionOffsets> released) {
+		List<TopicPartition> settled = new ArrayList<>();
+		for (PartitionOffsets partition : released) {
+			if (partition.inFlight() == 0) {
+				settled.add(partition.topicPartition());
+			}
+		}
+		return settled;
 	}
 
 	// Stop tracking partitions; with revoked, the commit protocol commits what they
-	// finished first (after their in-flight records, for watermark commits).
-	private boolean release(Collection<TopicPartition> topicPartitions, boolean revoked, Resolution resolution) {
+	// finished first (after their in-flight records, for watermark commits). Returns the
+	// progress of the partitions released.
+	private List<PartitionOffsets> release(Collection<TopicPartition> topicPartitions, boolean revoked,
+			Resolution resolution) {
 		List<PartitionOffsets> released = new ArrayList<>();
 		List<WorkItem> dropped = retire(topicPartitions, released);
 		if (released.isEmpty()) {
-			return false;
+			return released;
 		}
 		this.commits.released(released, dropped.size(), revoked);
 		for (PartitionOffsets partition : released) {
@@ -373,7 +389,7 @@ final class ConsumerSession {
 			this.freezes.forget(topicPartition, resolution);
 			this.pauses.forget(topicPartition);
 		}
-		return true;
+		return released;
 	}
 
 	// After an aborted transaction: drop the progress of the unit's partitions (calls

@@ -21,7 +21,7 @@ interface PartitionStates {
 		}
 
 		@Override
-		public void released(Collection<TopicPartition> partitions) {
+		public void released(Collection<TopicPartition> partitions, Collection<TopicPartition> settled) {
 		}
 
 	};
@@ -33,9 +33,11 @@ interface PartitionStates {
 	void assigned(Collection<TopicPartition> partitions);
 
 	/**
-	 * Drop the state of partitions let go.
+	 * Let go of the state of partitions.
 	 * @param partitions the partitions
+	 * @param settled those of them revoked cleanly: nothing of theirs is still in flight,
+	 * so their state may be kept for their next assignment
 	 */
-	void released(Collection<TopicPartition> partitions);
+	void released(Collection<TopicPartition> partitions, Collection<TopicPartition> settled);
 
 }

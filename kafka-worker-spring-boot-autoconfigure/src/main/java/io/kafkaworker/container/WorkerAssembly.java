@@ -198,8 +198,8 @@ final class WorkerAssembly {
 			}
 
 			@Override
-			public void released(Collection<TopicPartition> partitions) {
-				table.release(partitions);
+			public void released(Collection<TopicPartition> partitions, Collection<TopicPartition> settled) {
+				table.release(partitions, settled);
 			}
 
 		};

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -39,6 +40,8 @@ public final class GroupTable {
 	private static final Log logger = LogFactory.getLog(GroupTable.class);
 
 	private static final Duration POLL = Duration.ofMillis(200);
+
+	private static final Duration CHECKPOINT_TIMEOUT = Duration.ofSeconds(10);
 
 	private final String workerId;
 
@@ -120,7 +123,8 @@ public final class GroupTable {
 
 	/**
 	 * Restore the table partitions of newly assigned input partitions, before their
-	 * records run. Consumer thread.
+	 * records run: from a partition's checkpoint when the store kept one that the table
+	 * still has, otherwise from the beginning of the table. Consumer thread.
 	 * @param assigned the input partitions
 	 * @return how many table records were read
 	 */
@@ -135,19 +139,30 @@ public final class GroupTable {
 			this.prepared.set(true);
 		}
 		List<TopicPartition> tablePartitions = new ArrayList<>();
-		partitions.forEach((partition) -> {
-			this.store.clear(partition);
-			tablePartitions.add(new TopicPartition(this.topic, partition));
-		});
-		Properties overrides = new Properties();
-		overrides.put("isolation.level", "read_committed");
-		overrides.put("auto.offset.reset", "earliest");
+		partitions.forEach((partition) -> tablePartitions.add(new TopicPartition(this.topic, partition)));
 		long started = System.nanoTime();
 		long rows = 0;
-		try (Consumer<byte[], byte[]> consumer = this.restoreConsumers.apply(overrides)) {
+		Map<Integer, Long> tails = new TreeMap<>();
+		try (Consumer<byte[], byte[]> consumer = this.restoreConsumers.apply(readCommitted())) {
 			consumer.assign(tablePartitions);
-			consumer.seekToBeginning(tablePartitions);
 			Map<TopicPartition, Long> ends = consumer.endOffsets(tablePartitions);
+			Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(tablePartitions);
+			for (TopicPartition tablePartition : tablePartitions) {
+				int partition = tablePartition.partition();
+				long checkpoint = this.store.checkpoint(partition);
+				// The rows are about to change: a crash from now on must not leave a
+				// checkpoint that they no longer match.
+				this.store.checkpoint(partition, -1);
+				if (checkpoint >= beginnings.getOrDefault(tablePartition, 0L)
+						&& checkpoint <= ends.getOrDefault(tablePartition, 0L)) {
+					tails.put(partition, checkpoint);
+					consumer.seek(tablePartition, checkpoint);
+				}
+				else {
+					this.store.clear(partition);
+					consumer.seek(tablePartition, beginnings.getOrDefault(tablePartition, 0L));
+				}
+			}
 			while (!reachedEnds(consumer, ends)) {
 				ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
 				for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -156,10 +171,18 @@ public final class GroupTable {
 				}
 			}
 		}
-		logger.info("Worker '" + this.workerId + "' restored partitions " + partitions + " of group table '"
-				+ this.topic + "' from " + rows + " records in "
-				+ Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
+		logger
+			.info("Worker '" + this.workerId + "' restored partitions " + partitions + " of group table '" + this.topic
+					+ "' from " + rows + " records in " + Duration.ofNanos(System.nanoTime() - started).toMillis()
+					+ " ms" + (tails.isEmpty() ? "" : " (from checkpoints " + tails + ")"));
 		return rows;
+	}
+
+	private static Properties readCommitted() {
+		Properties overrides = new Properties();
+		overrides.put("isolation.level", "read_committed");
+		overrides.put("auto.offset.reset", "earliest");
+		return overrides;
 	}
 
 	/**
@@ -199,11 +222,44 @@ public final class GroupTable {
 	}
 
 	/**
-	 * Drop the rows of input partitions the worker no longer owns. Consumer thread.
+	 * Let go of the rows of input partitions the worker no longer owns. Consumer thread.
+	 * A store that keeps checkpoints keeps the rows of settled partitions with the
+	 * table's end offset as their checkpoint; every other partition's rows are dropped.
 	 * @param released the input partitions
+	 * @param settled those of them whose rows equal the table's fold: revoked (not lost)
+	 * with no record left in flight, so that no change of theirs is still on its way
 	 */
-	public void release(Collection<TopicPartition> released) {
-		released.forEach((partition) -> this.store.clear(partition.partition()));
+	public void release(Collection<TopicPartition> released, Collection<TopicPartition> settled) {
+		Map<TopicPartition, Long> ends = Map.of();
+		if (this.store.keepsCheckpoints() && !settled.isEmpty()) {
+			ends = endOffsets(settled);
+		}
+		for (TopicPartition partition : released) {
+			Long end = ends.get(new TopicPartition(this.topic, partition.partition()));
+			if (end != null) {
+				this.store.checkpoint(partition.partition(), end);
+			}
+			else {
+				this.store.clear(partition.partition());
+			}
+		}
+	}
+
+	// Where a read_committed reader of the table ends now: every change of a settled
+	// partition was acknowledged or committed (a revocation waits for both), so its rows
+	// reflect the table up to there. None, and so no checkpoint, when the table cannot
+	// answer: the partitions are then restored from the beginning.
+	private Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> settled) {
+		List<TopicPartition> tablePartitions = new ArrayList<>();
+		settled.forEach((partition) -> tablePartitions.add(new TopicPartition(this.topic, partition.partition())));
+		try (Consumer<byte[], byte[]> consumer = this.restoreConsumers.apply(readCommitted())) {
+			return consumer.endOffsets(tablePartitions, CHECKPOINT_TIMEOUT);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Worker '" + this.workerId + "' could not read the end offsets of group table '" + this.topic
+					+ "' (" + ex + "); partitions " + settled + " will be restored from the beginning");
+			return Map.of();
+		}
 	}
 
 	/**

@@ -47,6 +47,39 @@ public interface TableStore extends AutoCloseable {
 	long size(int partition);
 
 	/**
+	 * Return whether the store keeps the rows of partitions let go cleanly, with the
+	 * table offset they were read up to, so that the partition's next restore reads only
+	 * the table's tail. A store that does not has every partition restored from the
+	 * beginning of the table.
+	 * @return true for a store that keeps checkpoints
+	 */
+	default boolean keepsCheckpoints() {
+		return false;
+	}
+
+	/**
+	 * Return the checkpoint of a partition: the table offset up to which its rows equal
+	 * the fold of the table topic, from an earlier owner of the partition that let it go
+	 * cleanly.
+	 * @param partition the partition
+	 * @return the offset of the first table record the rows do not reflect, or -1 when
+	 * the rows cannot be trusted (none kept, or changed since)
+	 */
+	default long checkpoint(int partition) {
+		return -1;
+	}
+
+	/**
+	 * Record a partition's checkpoint, durably, or drop it (-1) before the partition's
+	 * rows change: rows that a crash could leave ahead of or behind the table are never
+	 * trusted.
+	 * @param partition the partition
+	 * @param offset the offset of the first table record the rows do not reflect, or -1
+	 */
+	default void checkpoint(int partition, long offset) {
+	}
+
+	/**
 	 * Release what the store holds, when its worker closes.
 	 */
 	@Override

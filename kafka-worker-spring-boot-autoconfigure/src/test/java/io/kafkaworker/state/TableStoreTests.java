@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import org.apache.kafka.common.utils.Bytes;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -51,6 +52,61 @@ class TableStoreTests {
 			assertThat(store.size(126)).isZero();
 			assertThat(new String(store.get(0, key("k0")), StandardCharsets.UTF_8)).isEqualTo("p0k0");
 		}
+	}
+
+	@Test
+	void rocksDbKeepsRowsAndCheckpointsAcrossReopeningAndDropsACheckpointDurably(@TempDir Path tables) {
+		try (RocksDbTableStore store = new RocksDbTableStore(tables, "clicks-table")) {
+			assertThat(store.keepsCheckpoints()).isTrue();
+			assertThat(store.directory()).isEqualTo(tables.resolve("clicks-table"));
+			assertThat(store.checkpoint(3)).isEqualTo(-1);
+			store.put(3, key("a"), bytes("1"));
+			store.put(4, key("b"), bytes("2"));
+			store.checkpoint(3, 42);
+			store.checkpoint(4, 7);
+		}
+		try (RocksDbTableStore store = new RocksDbTableStore(tables, "clicks-table")) {
+			assertThat(store.checkpoint(3)).isEqualTo(42);
+			assertThat(store.get(3, key("a"))).isEqualTo(bytes("1"));
+			assertThat(store.size(3)).as("checkpoints are not rows").isEqualTo(1);
+			store.checkpoint(3, -1);
+			store.clear(4);
+			assertThat(store.get(4, key("b"))).isNull();
+		}
+		try (RocksDbTableStore store = new RocksDbTableStore(tables, "clicks-table")) {
+			assertThat(store.checkpoint(3)).as("a dropped checkpoint").isEqualTo(-1);
+			assertThat(store.checkpoint(4)).as("the checkpoint of a cleared partition").isEqualTo(-1);
+		}
+	}
+
+	@Test
+	void aSecondRocksDbStoreOfOneTableUsesADirectoryOfItsOwnWithoutCheckpoints(@TempDir Path tables) {
+		try (RocksDbTableStore first = new RocksDbTableStore(tables, "clicks-table")) {
+			first.checkpoint(0, 5);
+			Path second;
+			try (RocksDbTableStore other = new RocksDbTableStore(tables, "clicks-table")) {
+				second = other.directory();
+				assertThat(second).isNotEqualTo(first.directory());
+				assertThat(other.keepsCheckpoints()).isFalse();
+				other.checkpoint(0, 9);
+				assertThat(other.checkpoint(0)).isEqualTo(-1);
+			}
+			assertThat(second).doesNotExist();
+			assertThat(first.checkpoint(0)).isEqualTo(5);
+		}
+	}
+
+	@Test
+	void theHeapKeepsNoCheckpoints() {
+		try (TableStore store = new InMemoryTableStore()) {
+			store.checkpoint(0, 5);
+			assertThat(store.keepsCheckpoints()).isFalse();
+			assertThat(store.checkpoint(0)).isEqualTo(-1);
+		}
+	}
+
+	private static byte[] bytes(String value) {
+		return value.getBytes(StandardCharsets.UTF_8);
 	}
 
 	private static Bytes key(String key) {
