@@ -98,7 +98,7 @@ final class GroupTables implements WorkerServices.Tables {
 		Serde<Object> values = serde(valueType, "Worker '" + settings.id() + "' (" + method.description() + ")");
 		return new GroupTable(settings.id(), topic, store(settings, topic), keySerializer(), values.serializer(),
 				values.deserializer(), writes, restoreConsumers(consumers, settings.id()),
-				() -> prepare(settings, topic));
+				() -> prepare(settings, topic), settings.topics());
 	}
 
 	private TableStore store(WorkerSettings settings, String topic) {

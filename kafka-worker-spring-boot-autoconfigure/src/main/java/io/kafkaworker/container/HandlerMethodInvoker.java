@@ -75,7 +75,22 @@ final class HandlerMethodInvoker {
 			case PAYLOAD_LIST -> payloads(items);
 		};
 		GroupTable.Row row = (this.table != null) ? this.table.row(items.get(0).record()) : null;
-		Object[] arguments = (row != null) ? new Object[] { argument, row } : new Object[] { argument };
+		if (row == null) {
+			invoke(new Object[] { argument });
+			return null;
+		}
+		try {
+			invoke(new Object[] { argument, row });
+			// Part of the call: a write the table refuses at once fails the call, which
+			// then retries or meets the failure policy like any other failure.
+			return row.flush();
+		}
+		finally {
+			row.close();
+		}
+	}
+
+	private void invoke(Object[] arguments) throws Exception {
 		try {
 			this.workerMethod.method().invoke(this.workerMethod.bean(), arguments);
 		}
@@ -89,9 +104,6 @@ final class HandlerMethodInvoker {
 			}
 			throw ex;
 		}
-		// Part of the call: a write the table refuses at once fails the call, which then
-		// retries or meets the failure policy like any other failure.
-		return (row != null) ? row.flush() : null;
 	}
 
 	// With ErrorHandlingDeserializer (which workers use by default), a record that could

@@ -25,6 +25,7 @@ import io.kafkaworker.lane.LaneSnapshot;
 import io.kafkaworker.offset.PartitionOffsets;
 import io.kafkaworker.runtime.FrozenRecord;
 import io.kafkaworker.runtime.PartitionSnapshot;
+import io.kafkaworker.runtime.TableSnapshot;
 import io.kafkaworker.runtime.WorkerSnapshot;
 import io.kafkaworker.runtime.WorkerView;
 import io.kafkaworker.state.GroupTable;
@@ -303,7 +304,19 @@ public final class Worker implements WorkerView {
 				this.settings.mode().name(), this.settings.delivery().name(), state(), this.settings.autoStartup(),
 				this.settings.consumers(), lanes.concurrency(), lanes.runningCalls(), lanes.lanes(),
 				lanes.haltedLanes(), lanes.bufferedItems(), this.settings.maxBufferedRecords(), partitions,
-				frozenRecords(), joined(), sinceLastPoll(), this.handler.longestRunning());
+				frozenRecords(), joined(), sinceLastPoll(), this.handler.longestRunning(), tableSnapshot());
+	}
+
+	private @Nullable TableSnapshot tableSnapshot() {
+		GroupTable groupTable = this.table;
+		if (groupTable == null) {
+			return null;
+		}
+		List<TableSnapshot.RestoringPartition> restoring = new ArrayList<>();
+		groupTable.restoring()
+			.forEach((progress) -> restoring.add(new TableSnapshot.RestoringPartition(progress.partition(),
+					progress.position(), progress.endOffset())));
+		return new TableSnapshot(groupTable.topic(), groupTable.store().keepsCheckpoints(), restoring);
 	}
 
 	private PartitionSnapshot snapshot(ConsumerSession session, PartitionOffsets partition) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.kafkaworker.runtime.FrozenRecord;
+import io.kafkaworker.runtime.TableSnapshot;
 import io.kafkaworker.runtime.WorkerRegistry;
 import io.kafkaworker.runtime.WorkerSnapshot;
 import org.jspecify.annotations.Nullable;
@@ -124,6 +125,15 @@ public class KafkaWorkersHealthIndicator extends AbstractHealthIndicator
 		details.put("groupId", worker.groupId());
 		details.put("joined", worker.joined());
 		details.put("partitions", worker.partitions().size());
+		TableSnapshot table = worker.table();
+		if (table != null && !table.restoring().isEmpty()) {
+			List<String> restoring = new ArrayList<>();
+			for (TableSnapshot.RestoringPartition partition : table.restoring()) {
+				restoring.add(table.topic() + "-" + partition.partition() + " at " + partition.position() + " of "
+						+ partition.endOffset());
+			}
+			details.put("restoring", restoring);
+		}
 		if (!worker.frozenRecords().isEmpty()) {
 			List<Map<String, Object>> frozen = new ArrayList<>();
 			for (FrozenRecord record : worker.frozenRecords()) {

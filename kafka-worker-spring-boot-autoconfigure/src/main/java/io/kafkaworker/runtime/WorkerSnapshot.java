@@ -3,6 +3,8 @@ package io.kafkaworker.runtime;
 import java.time.Duration;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An immutable view of one worker at one moment, for metrics, health and the actuator
  * endpoint.
@@ -28,11 +30,13 @@ import java.util.List;
  * @param sinceLastPoll the longest time any of the worker's consumers has not come back
  * to poll
  * @param longestRunningCall how long the longest handler call running now has run
+ * @param table the worker's group table, or null if its handler takes no row
  */
 public record WorkerSnapshot(String id, String groupId, List<String> topics, String mode, String delivery, State state,
 		boolean autoStartup, int consumers, int concurrency, int runningCalls, int lanes, int haltedLanes,
 		int bufferedRecords, long maxBufferedRecords, List<PartitionSnapshot> partitions,
-		List<FrozenRecord> frozenRecords, boolean joined, Duration sinceLastPoll, Duration longestRunningCall) {
+		List<FrozenRecord> frozenRecords, boolean joined, Duration sinceLastPoll, Duration longestRunningCall,
+		@Nullable TableSnapshot table) {
 
 	/**
 	 * Create a snapshot.

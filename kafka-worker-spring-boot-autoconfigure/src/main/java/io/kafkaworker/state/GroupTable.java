@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -43,6 +46,9 @@ public final class GroupTable {
 
 	private static final Duration CHECKPOINT_TIMEOUT = Duration.ofSeconds(10);
 
+	private static final Runnable NOTHING = () -> {
+	};
+
 	private final String workerId;
 
 	private final String topic;
@@ -61,7 +67,20 @@ public final class GroupTable {
 
 	private final Runnable prepare;
 
+	// The worker's input topics: a table partition serves the partition of that number of
+	// each of them, which must be assigned together.
+	private final List<String> inputs;
+
+	// Null for one input topic, whose KEY lanes already give each row one writer.
+	private final @Nullable RowLocks rowLocks;
+
+	// The input partitions assigned now. Consumer threads.
+	private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
+
 	private final AtomicBoolean prepared = new AtomicBoolean();
+
+	// The partitions being restored now, for snapshots taken on other threads.
+	private final Map<Integer, RestoreProgress> restoring = new ConcurrentSkipListMap<>();
 
 	/**
 	 * Create a group table.
@@ -76,10 +95,11 @@ public final class GroupTable {
 	 * restore partitions
 	 * @param prepare makes sure the table topic exists and matches the input, before the
 	 * first restore
+	 * @param inputs the worker's topics
 	 */
 	public GroupTable(String workerId, String topic, TableStore store, Serializer<Object> keySerializer,
 			Serializer<Object> valueSerializer, Deserializer<Object> valueDeserializer, TableWrites writes,
-			Function<Properties, Consumer<byte[], byte[]>> restoreConsumers, Runnable prepare) {
+			Function<Properties, Consumer<byte[], byte[]>> restoreConsumers, Runnable prepare, List<String> inputs) {
 		this.workerId = workerId;
 		this.topic = topic;
 		this.store = store;
@@ -89,6 +109,8 @@ public final class GroupTable {
 		this.writes = writes;
 		this.restoreConsumers = restoreConsumers;
 		this.prepare = prepare;
+		this.inputs = List.copyOf(inputs);
+		this.rowLocks = (inputs.size() > 1) ? new RowLocks() : null;
 	}
 
 	/**
@@ -118,7 +140,10 @@ public final class GroupTable {
 			throw new IllegalStateException("Record " + record.topic() + "-" + record.partition() + "@"
 					+ record.offset() + " has no key, so it has no row in group table '" + this.topic + "'");
 		}
-		return new Row(record.key(), record.partition(), Bytes.wrap(key));
+		Bytes serializedKey = Bytes.wrap(key);
+		RowLocks locks = this.rowLocks;
+		Runnable unlock = (locks != null) ? locks.lock(record.partition(), serializedKey) : NOTHING;
+		return new Row(record.key(), record.partition(), serializedKey, unlock);
 	}
 
 	/**
@@ -134,6 +159,8 @@ public final class GroupTable {
 		if (partitions.isEmpty()) {
 			return 0;
 		}
+		this.owned.addAll(assigned);
+		checkAssignedTogether();
 		if (!this.prepared.get()) {
 			this.prepare.run();
 			this.prepared.set(true);
@@ -163,19 +190,66 @@ public final class GroupTable {
 					consumer.seek(tablePartition, beginnings.getOrDefault(tablePartition, 0L));
 				}
 			}
+			noteProgress(consumer, ends);
 			while (!reachedEnds(consumer, ends)) {
 				ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
 				for (ConsumerRecord<byte[], byte[]> record : records) {
 					apply(record);
 					rows++;
 				}
+				noteProgress(consumer, ends);
 			}
+		}
+		finally {
+			partitions.forEach(this.restoring::remove);
 		}
 		logger
 			.info("Worker '" + this.workerId + "' restored partitions " + partitions + " of group table '" + this.topic
 					+ "' from " + rows + " records in " + Duration.ofNanos(System.nanoTime() - started).toMillis()
 					+ " ms" + (tails.isEmpty() ? "" : " (from checkpoints " + tails + ")"));
 		return rows;
+	}
+
+	// A table partition has one owner only when the partitions of one number of every
+	// input topic are assigned to one consumer: RangeAssignor does that for topics with
+	// one partition count, sticky and uniform assignors do not.
+	private void checkAssignedTogether() {
+		if (this.inputs.size() < 2) {
+			return;
+		}
+		Set<Integer> numbers = new TreeSet<>();
+		this.owned.forEach((partition) -> numbers.add(partition.partition()));
+		List<TopicPartition> missing = new ArrayList<>();
+		for (int number : numbers) {
+			for (String input : this.inputs) {
+				TopicPartition partition = new TopicPartition(input, number);
+				if (!this.owned.contains(partition)) {
+					missing.add(partition);
+				}
+			}
+		}
+		if (!missing.isEmpty()) {
+			throw new IllegalStateException("Worker '" + this.workerId + "' owns the rows of group table '" + this.topic
+					+ "' partitions " + numbers + " but was not assigned " + missing
+					+ ": a table partition needs the partition of its number of every input topic (" + this.inputs
+					+ ") in one consumer. Assign with "
+					+ "spring.kafka.consumer.properties.partition.assignment.strategy="
+					+ "org.apache.kafka.clients.consumer.RangeAssignor (classic protocol) or "
+					+ "group.remote.assignor=range (consumer protocol)");
+		}
+	}
+
+	private void noteProgress(Consumer<byte[], byte[]> consumer, Map<TopicPartition, Long> ends) {
+		ends.forEach((tablePartition, end) -> this.restoring.put(tablePartition.partition(),
+				new RestoreProgress(tablePartition.partition(), consumer.position(tablePartition), end)));
+	}
+
+	/**
+	 * Return the progress of the partitions being restored now. Safe from any thread.
+	 * @return the progress, by partition number
+	 */
+	public List<RestoreProgress> restoring() {
+		return List.copyOf(this.restoring.values());
 	}
 
 	private static Properties readCommitted() {
@@ -230,6 +304,7 @@ public final class GroupTable {
 	 * with no record left in flight, so that no change of theirs is still on its way
 	 */
 	public void release(Collection<TopicPartition> released, Collection<TopicPartition> settled) {
+		this.owned.removeAll(released);
 		Map<TopicPartition, Long> ends = Map.of();
 		if (this.store.keepsCheckpoints() && !settled.isEmpty()) {
 			ends = endOffsets(settled);
@@ -263,6 +338,17 @@ public final class GroupTable {
 	}
 
 	/**
+	 * The progress of a table partition being restored.
+	 *
+	 * @param partition the partition number
+	 * @param position the next table offset the restore reads
+	 * @param endOffset the table offset the restore reads up to
+	 */
+	public record RestoreProgress(int partition, long position, long endOffset) {
+
+	}
+
+	/**
 	 * The row of one key during one handler call.
 	 */
 	public final class Row implements TableRow<Object> {
@@ -279,10 +365,21 @@ public final class GroupTable {
 
 		private boolean loaded;
 
-		Row(@Nullable Object key, int partition, Bytes serializedKey) {
+		private final Runnable unlock;
+
+		Row(@Nullable Object key, int partition, Bytes serializedKey, Runnable unlock) {
 			this.key = key;
 			this.partition = partition;
 			this.serializedKey = serializedKey;
+			this.unlock = unlock;
+		}
+
+		/**
+		 * Let other calls open the row, once this call wrote its change or failed. Call
+		 * it once, on the thread that opened the row.
+		 */
+		public void close() {
+			this.unlock.run();
 		}
 
 		@Override

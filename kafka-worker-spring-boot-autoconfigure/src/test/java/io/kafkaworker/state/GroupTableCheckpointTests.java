@@ -15,10 +15,12 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * Restores and releases of a group table kept in a store with checkpoints: a restore
@@ -36,8 +38,26 @@ class GroupTableCheckpointTests {
 
 	private final List<Map<TopicPartition, Long>> seeks = new ArrayList<>();
 
+	private final List<List<GroupTable.RestoreProgress>> progressSeen = new ArrayList<>();
+
+	private @Nullable GroupTable observed;
+
+	private List<String> inputs = List.of("clicks");
+
 	@TempDir
 	Path stores;
+
+	@Test
+	void aRestoreShowsItsProgressWhileItRunsAndNothingOnceItEnded() {
+		append(0, "a", "1", "b", "1", "a", "2");
+		try (InMemoryTableStore store = new InMemoryTableStore()) {
+			GroupTable table = table(store);
+			this.observed = table;
+			table.restore(List.of(new TopicPartition("clicks", 0)));
+			assertThat(this.progressSeen).first().isEqualTo(List.of(new GroupTable.RestoreProgress(0, 0, 3)));
+			assertThat(table.restoring()).isEmpty();
+		}
+	}
 
 	@Test
 	void aRestoreFromACheckpointReadsOnlyTheTailKeepsTheRowsAndDropsTheCheckpoint() {
@@ -100,6 +120,21 @@ class GroupTableCheckpointTests {
 		}
 	}
 
+	@Test
+	void aWorkerOfSeveralTopicsMustBeAssignedThePartitionsOfOneNumberTogether() {
+		this.inputs = List.of("clicks", "clicks-loop");
+		append(0, "a", "1");
+		try (InMemoryTableStore store = new InMemoryTableStore()) {
+			GroupTable table = table(store);
+			assertThatIllegalStateException().isThrownBy(() -> table.restore(List.of(new TopicPartition("clicks", 0))))
+				.withMessageContaining("was not assigned [clicks-loop-0]")
+				.withMessageContaining("partition.assignment.strategy");
+			table.release(List.of(new TopicPartition("clicks", 0)), List.of());
+			assertThat(table.restore(List.of(new TopicPartition("clicks", 0), new TopicPartition("clicks-loop", 0))))
+				.isEqualTo(1);
+		}
+	}
+
 	private void append(int partition, String... keysAndValues) {
 		List<String[]> records = this.log.computeIfAbsent(partition, (number) -> new ArrayList<>());
 		for (int i = 0; i < keysAndValues.length; i += 2) {
@@ -114,7 +149,7 @@ class GroupTableCheckpointTests {
 		Deserializer<Object> deserializer = (Deserializer<Object>) (Deserializer<?>) new StringDeserializer();
 		return new GroupTable("counter", TABLE, store, serializer, serializer, deserializer,
 				TableWrites.transactional(), (overrides) -> tableTopic(), () -> {
-				});
+				}, this.inputs);
 	}
 
 	// A reader of the table topic as it is now, which notes where each restore starts.
@@ -142,6 +177,11 @@ class GroupTableCheckpointTests {
 		}
 		consumer.updateBeginningOffsets(beginnings);
 		consumer.updateEndOffsets(ends);
+		consumer.schedulePollTask(() -> {
+			if (this.observed != null) {
+				this.progressSeen.add(this.observed.restoring());
+			}
+		});
 		consumer.schedulePollTask(() -> this.log.forEach((partition, records) -> {
 			if (!consumer.assignment().contains(new TopicPartition(TABLE, partition))) {
 				return;
