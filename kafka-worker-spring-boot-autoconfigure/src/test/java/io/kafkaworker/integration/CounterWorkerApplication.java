@@ -21,7 +21,8 @@ import org.springframework.context.annotation.Bean;
  * {@code test.outputs=true} (exactly-once) it also sends {@code key=count} to
  * {@code <topic>.out} in the worker's transaction. Values starting with {@code flaky:}
  * fail their first two attempts after changing the row (and sending), so the change of a
- * failed attempt must never reach the table.
+ * failed attempt must never reach the table. {@code test.work-ms} makes each record take
+ * that long before it counts.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -29,8 +30,8 @@ public class CounterWorkerApplication {
 
 	@Bean
 	CounterWorker counterWorker(TransactionalSender sender, @Value("${test.topic}") String topic,
-			@Value("${test.outputs:false}") boolean outputs) {
-		return new CounterWorker(outputs ? sender : null, topic + ".out");
+			@Value("${test.outputs:false}") boolean outputs, @Value("${test.work-ms:0}") long workMillis) {
+		return new CounterWorker(outputs ? sender : null, topic + ".out", workMillis);
 	}
 
 	/**
@@ -52,9 +53,12 @@ public class CounterWorkerApplication {
 
 		private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
 
-		CounterWorker(TransactionalSender sender, String outputTopic) {
+		private final long workMillis;
+
+		CounterWorker(TransactionalSender sender, String outputTopic, long workMillis) {
 			this.sender = sender;
 			this.outputTopic = outputTopic;
+			this.workMillis = workMillis;
 		}
 
 		/**
@@ -63,7 +67,10 @@ public class CounterWorkerApplication {
 		 * @param count the key's count so far
 		 */
 		@KafkaBatchWorker(id = "counter", topics = "${test.topic}", mode = Mode.KEY)
-		public void count(ConsumerRecord<String, String> record, TableRow<Long> count) {
+		public void count(ConsumerRecord<String, String> record, TableRow<Long> count) throws InterruptedException {
+			if (this.workMillis > 0) {
+				Thread.sleep(this.workMillis);
+			}
 			long next = count.getOrDefault(0L) + 1;
 			count.set(next);
 			if (this.sender != null) {
