@@ -108,15 +108,26 @@ final class GroupTables implements WorkerServices.Tables {
 		if (table.getStore() != KafkaWorkerProperties.Table.TableStoreType.ROCKSDB) {
 			return new InMemoryTableStore();
 		}
-		if (!ClassUtils.isPresent("org.rocksdb.RocksDB", getClass().getClassLoader())) {
-			throw new KafkaWorkerConfigurationException(
-					"Worker '" + settings.id() + "' keeps its group table in " + "RocksDB (kafka.worker.workers."
-							+ settings.id() + ".table.store=ROCKSDB), but RocksDB is not " + "on the class path",
-					"Add org.rocksdb:rocksdbjni, or use table.store=MEMORY.");
+		return rocksDb(table.getDirectory(), topic, false,
+				"Worker '" + settings.id() + "' keeps its group table in RocksDB (kafka.worker.workers." + settings.id()
+						+ ".table.store=ROCKSDB)");
+	}
+
+	/**
+	 * Open a RocksDB store, failing with a configuration error when RocksDB is missing.
+	 * @param directory the configured parent directory, or null for the default
+	 * @param name the store's directory name (or prefix, for a temporary store)
+	 * @param temporary whether the store gets a directory of its own, deleted on close
+	 * @param who what keeps its rows there, with the setting, for the error
+	 * @return the store
+	 */
+	static TableStore rocksDb(@Nullable Path directory, String name, boolean temporary, String who) {
+		if (!ClassUtils.isPresent("org.rocksdb.RocksDB", GroupTables.class.getClassLoader())) {
+			throw new KafkaWorkerConfigurationException(who + ", but RocksDB is not on the class path",
+					"Add org.rocksdb:rocksdbjni, or use store MEMORY.");
 		}
-		Path parent = (table.getDirectory() != null) ? table.getDirectory()
-				: Path.of(System.getProperty("java.io.tmpdir"), "kafka-worker");
-		return new RocksDbTableStore(parent, topic);
+		Path parent = (directory != null) ? directory : Path.of(System.getProperty("java.io.tmpdir"), "kafka-worker");
+		return temporary ? RocksDbTableStore.temporary(parent, name) : new RocksDbTableStore(parent, name);
 	}
 
 	private String topic(WorkerSettings settings) {

@@ -174,6 +174,36 @@ public class KafkaWorkerProperties {
 		 */
 		private Class<?> valueType = String.class;
 
+		/**
+		 * Where the view keeps its rows: MEMORY (the heap, as objects) or ROCKSDB (on
+		 * disk, serialized, for tables larger than the heap; needs
+		 * org.rocksdb:rocksdbjni). A ROCKSDB view reads its whole table when it starts,
+		 * into a directory of its own that is deleted when it stops.
+		 */
+		private Table.TableStoreType store = Table.TableStoreType.MEMORY;
+
+		/**
+		 * Where a ROCKSDB view creates its directory. When unset, kafka-worker under the
+		 * JVM's temporary directory.
+		 */
+		private @Nullable Path directory;
+
+		public Table.TableStoreType getStore() {
+			return this.store;
+		}
+
+		public void setStore(Table.TableStoreType store) {
+			this.store = store;
+		}
+
+		public @Nullable Path getDirectory() {
+			return this.directory;
+		}
+
+		public void setDirectory(@Nullable Path directory) {
+			this.directory = directory;
+		}
+
 		public @Nullable String getTopic() {
 			return this.topic;
 		}

@@ -2,9 +2,11 @@ package io.kafkaworker.autoconfigure;
 
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Supplier;
 
 import io.kafkaworker.annotation.KafkaWorkerConfigurationException;
 import io.kafkaworker.state.KafkaTableView;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.serialization.Serde;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -55,9 +57,15 @@ final class KafkaWorkerViewsRegistrar implements BeanDefinitionRegistryPostProce
 			ConsumerFactory<Object, Object> consumers = ((BeanFactory) registry).getBean(ConsumerFactory.class);
 			Properties overrides = new Properties();
 			overrides.put("isolation.level", "read_committed");
-			return new KafkaTableView<>(name, topic,
-					() -> GroupTables.bytesConsumer(consumers, "kafka-worker-view-" + name, overrides),
-					(Class<Object>) view.getKeyType(), keys.deserializer(), values.deserializer());
+			Supplier<Consumer<byte[], byte[]>> readers = () -> GroupTables.bytesConsumer(consumers,
+					"kafka-worker-view-" + name, overrides);
+			Class<Object> keyType = (Class<Object>) view.getKeyType();
+			if (view.getStore() == KafkaWorkerProperties.Table.TableStoreType.ROCKSDB) {
+				return new KafkaTableView<>(name, topic, readers, keyType, keys, values,
+						GroupTables.rocksDb(view.getDirectory(), "view-" + name, true, "View '" + name
+								+ "' keeps its rows in RocksDB (kafka.worker.views." + name + ".store=ROCKSDB)"));
+			}
+			return new KafkaTableView<>(name, topic, readers, keyType, keys, values);
 		});
 		definition.setTargetType(
 				ResolvableType.forClassWithGenerics(KafkaTableView.class, view.getKeyType(), view.getValueType()));

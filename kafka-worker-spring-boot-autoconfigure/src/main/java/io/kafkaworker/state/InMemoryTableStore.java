@@ -2,6 +2,7 @@ package io.kafkaworker.state;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 import org.apache.kafka.common.utils.Bytes;
 import org.jspecify.annotations.Nullable;
@@ -42,6 +43,14 @@ public final class InMemoryTableStore implements TableStore {
 	public long size(int partition) {
 		Map<Bytes, byte[]> rows = this.partitions.get(partition);
 		return (rows != null) ? rows.size() : 0;
+	}
+
+	@Override
+	public void forEach(int partition, BiConsumer<Bytes, byte[]> action) {
+		Map<Bytes, byte[]> rows = this.partitions.get(partition);
+		if (rows != null) {
+			rows.forEach(action);
+		}
 	}
 
 }

@@ -1,14 +1,9 @@
 package io.kafkaworker.state;
 
 import java.time.Duration;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ConcurrentNavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -21,7 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
@@ -35,7 +30,7 @@ import org.springframework.context.SmartLifecycle;
  * @param <K> the type of the keys
  * @param <V> the type of the values
  */
-public final class KafkaTableView<K, V> implements TableView<K, V>, SmartLifecycle {
+public final class KafkaTableView<K, V> implements TableView<K, V>, SmartLifecycle, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(KafkaTableView.class);
 
@@ -51,11 +46,8 @@ public final class KafkaTableView<K, V> implements TableView<K, V>, SmartLifecyc
 
 	private final Class<K> keyType;
 
-	private final Deserializer<K> keys;
-
-	private final Deserializer<V> values;
-
-	private final ConcurrentMap<K, V> rows;
+	// Chosen once, by the view's store.
+	private final ViewRows<K, V> rows;
 
 	private final CountDownLatch recovered = new CountDownLatch(1);
 
@@ -68,24 +60,42 @@ public final class KafkaTableView<K, V> implements TableView<K, V>, SmartLifecyc
 	private volatile Map<TopicPartition, Long> lags = Map.of();
 
 	/**
-	 * Create a view.
+	 * Create a view with its rows on the heap.
 	 * @param name the view's name
 	 * @param topic the table topic
 	 * @param consumers creates a consumer of bytes (no group needed)
 	 * @param keyType the type of the keys
-	 * @param keys deserializes keys
-	 * @param values deserializes values
+	 * @param keys the key serde
+	 * @param values the value serde
 	 */
 	public KafkaTableView(String name, String topic, Supplier<Consumer<byte[], byte[]>> consumers, Class<K> keyType,
-			Deserializer<K> keys, Deserializer<V> values) {
+			Serde<K> keys, Serde<V> values) {
+		this(name, topic, consumers, keyType, ViewRows.onHeap(name, keyType, keys, values));
+	}
+
+	/**
+	 * Create a view with its rows serialized in a store (RocksDB, for tables larger than
+	 * the heap), closed with the view.
+	 * @param name the view's name
+	 * @param topic the table topic
+	 * @param consumers creates a consumer of bytes (no group needed)
+	 * @param keyType the type of the keys
+	 * @param keys the key serde
+	 * @param values the value serde
+	 * @param store where the rows are kept
+	 */
+	public KafkaTableView(String name, String topic, Supplier<Consumer<byte[], byte[]>> consumers, Class<K> keyType,
+			Serde<K> keys, Serde<V> values, TableStore store) {
+		this(name, topic, consumers, keyType, ViewRows.stored(name, keyType, keys, values, store));
+	}
+
+	private KafkaTableView(String name, String topic, Supplier<Consumer<byte[], byte[]>> consumers, Class<K> keyType,
+			ViewRows<K, V> rows) {
 		this.name = name;
 		this.topic = topic;
 		this.consumers = consumers;
 		this.keyType = keyType;
-		this.keys = keys;
-		this.values = values;
-		this.rows = Comparable.class.isAssignableFrom(keyType) ? new ConcurrentSkipListMap<>()
-				: new ConcurrentHashMap<>();
+		this.rows = rows;
 	}
 
 	@Override
@@ -118,10 +128,7 @@ public final class KafkaTableView<K, V> implements TableView<K, V>, SmartLifecyc
 
 	@Override
 	public Map<K, V> range(K from, K to) {
-		if (!(this.rows instanceof ConcurrentNavigableMap<K, V> sorted)) {
-			throw new UnsupportedOperationException("The keys of view '" + this.name + "' are not comparable");
-		}
-		return Collections.unmodifiableMap(sorted.subMap(from, true, to, false));
+		return this.rows.range(from, to);
 	}
 
 	@Override
@@ -164,6 +171,21 @@ public final class KafkaTableView<K, V> implements TableView<K, V>, SmartLifecyc
 				Thread.currentThread().interrupt();
 			}
 		}
+	}
+
+	/**
+	 * Release the view's rows (a RocksDB store's directory), once it stopped.
+	 */
+	@Override
+	public void close() {
+		stop();
+		Thread reader = this.thread;
+		if (reader != null && reader.isAlive()) {
+			// A store closed under its reader would fail natively: leave it to the JVM.
+			logger.warn("View '" + this.name + "' did not stop reading within 10 s; its rows are not released");
+			return;
+		}
+		this.rows.close();
 	}
 
 	@Override
@@ -240,16 +262,8 @@ public final class KafkaTableView<K, V> implements TableView<K, V>, SmartLifecyc
 	}
 
 	private void apply(ConsumerRecord<byte[], byte[]> record) {
-		K key = this.keys.deserialize(this.topic, record.key());
-		if (key == null) {
-			return;
-		}
-		V value = (record.value() != null) ? this.values.deserialize(this.topic, record.value()) : null;
-		if (value == null) {
-			this.rows.remove(key);
-		}
-		else {
-			this.rows.put(key, value);
+		if (record.key() != null) {
+			this.rows.apply(record.key(), record.value());
 		}
 	}
 

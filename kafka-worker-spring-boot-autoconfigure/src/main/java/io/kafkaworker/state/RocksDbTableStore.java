@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
 import org.apache.commons.logging.Log;
@@ -62,6 +63,22 @@ public final class RocksDbTableStore implements TableStore {
 	 * @param name the store's directory under it (the table topic)
 	 */
 	public RocksDbTableStore(Path parent, String name) {
+		this(parent, name, false);
+	}
+
+	/**
+	 * Open a store in a directory of its own under the given one, deleted when the store
+	 * closes, without checkpoints: for a view, which reads its whole table when it
+	 * starts.
+	 * @param parent where to create the directory
+	 * @param name a prefix for the directory's name
+	 * @return the store
+	 */
+	public static RocksDbTableStore temporary(Path parent, String name) {
+		return new RocksDbTableStore(parent, name, true);
+	}
+
+	private RocksDbTableStore(Path parent, String name, boolean ownDirectory) {
 		RocksDB.loadLibrary();
 		this.options = new Options().setCreateIfMissing(true);
 		this.durable = new WriteOptions().setSync(true);
@@ -70,18 +87,26 @@ public final class RocksDbTableStore implements TableStore {
 		Path directory = shared;
 		boolean temporary = false;
 		try {
-			Files.createDirectories(shared);
-			try {
-				opened = RocksDB.open(this.options, shared.toString());
-			}
-			catch (RocksDBException ex) {
-				// The lock of another open store, most likely: keep going on a copy of
-				// one's own, restored from the beginning of the table.
+			Files.createDirectories(parent);
+			if (ownDirectory) {
 				directory = Files.createTempDirectory(parent, name + "-");
 				temporary = true;
-				logger.warn("Group table store " + shared + " is in use (" + ex.getMessage() + "); using " + directory
-						+ " until this worker closes, without checkpoints");
 				opened = RocksDB.open(this.options, directory.toString());
+			}
+			else {
+				Files.createDirectories(shared);
+				try {
+					opened = RocksDB.open(this.options, shared.toString());
+				}
+				catch (RocksDBException ex) {
+					// The lock of another open store, most likely: keep going on a copy
+					// of one's own, restored from the beginning of the table.
+					directory = Files.createTempDirectory(parent, name + "-");
+					temporary = true;
+					logger.warn("Group table store " + shared + " is in use (" + ex.getMessage() + "); using "
+							+ directory + " until this worker closes, without checkpoints");
+					opened = RocksDB.open(this.options, directory.toString());
+				}
 			}
 		}
 		catch (IOException ex) {
@@ -183,6 +208,18 @@ public final class RocksDbTableStore implements TableStore {
 		}
 		catch (RocksDBException ex) {
 			throw new IllegalStateException("Cannot clear partition " + partition + " of the group table store", ex);
+		}
+	}
+
+	@Override
+	public void forEach(int partition, BiConsumer<Bytes, byte[]> action) {
+		byte[] end = prefix(partition + 1);
+		try (RocksIterator iterator = this.db.newIterator()) {
+			for (iterator.seek(prefix(partition)); iterator.isValid()
+					&& Arrays.compareUnsigned(iterator.key(), end) < 0; iterator.next()) {
+				byte[] key = iterator.key();
+				action.accept(Bytes.wrap(Arrays.copyOfRange(key, Integer.BYTES, key.length)), iterator.value());
+			}
 		}
 	}
 

@@ -1,5 +1,7 @@
 package io.kafkaworker.state;
 
+import java.util.function.BiConsumer;
+
 import org.apache.kafka.common.utils.Bytes;
 
 /**
@@ -45,6 +47,13 @@ public interface TableStore extends AutoCloseable {
 	 * @return the number of rows
 	 */
 	long size(int partition);
+
+	/**
+	 * Call an action for every row of a partition, in no promised order.
+	 * @param partition the partition
+	 * @param action takes each serialized key and value
+	 */
+	void forEach(int partition, BiConsumer<Bytes, byte[]> action);
 
 	/**
 	 * Return whether the store keeps the rows of partitions let go cleanly, with the

@@ -228,15 +228,17 @@ class GroupTableIntegrationTests {
 		});
 	}
 
-	@Test
+	@ParameterizedTest
+	@ValueSource(strings = { "MEMORY", "ROCKSDB" })
 	@SuppressWarnings("unchecked")
-	void aViewRecoversTheTableAndFollowsItsChanges() throws InterruptedException {
+	void aViewRecoversTheTableAndFollowsItsChanges(String store, @TempDir Path views) throws InterruptedException {
 		String topic = topics();
 		Seed seed = Seed.create();
 		Map<String, Long> expected = produce(topic, 300, seed);
 		try (ConfigurableApplicationContext context = start(topic, "EXACTLY_ONCE",
 				"--kafka.worker.views.counts.topic=" + topic + "-table",
-				"--kafka.worker.views.counts.value-type=java.lang.Long")) {
+				"--kafka.worker.views.counts.value-type=java.lang.Long", "--kafka.worker.views.counts.store=" + store,
+				"--kafka.worker.views.counts.directory=" + views)) {
 			awaitAllCommitted(topic);
 			TableView<String, Long> counts = context.getBean("counts", TableView.class);
 			assertThat(counts.awaitRecovered(Duration.ofSeconds(30))).isTrue();
@@ -265,6 +267,7 @@ class GroupTableIntegrationTests {
 				.as("restores of the worker's table")
 				.isPositive();
 		}
+		assertThat(views).as("a RocksDB view's directory, once it stopped").isEmptyDirectory();
 	}
 
 	private static Map<String, Long> rows(TableView<String, Long> view) {
