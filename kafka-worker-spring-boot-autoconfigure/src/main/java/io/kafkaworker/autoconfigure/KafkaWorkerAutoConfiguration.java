@@ -36,6 +36,7 @@ import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerConta
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.annotation.EnableKafka;
@@ -103,6 +104,11 @@ public final class KafkaWorkerAutoConfiguration {
 	@ConditionalOnMissingBean
 	TransactionalSender kafkaWorkerTransactionalSender() {
 		return new BoundTransactionalSender();
+	}
+
+	@Bean
+	ReaderExit kafkaWorkerReaderExit(ConfigurableApplicationContext context, KafkaWorkerProperties properties) {
+		return new ReaderExit(context, properties);
 	}
 
 	@Bean

@@ -2,6 +2,7 @@ package io.kafkaworker.autoconfigure;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Map;
 import io.kafkaworker.annotation.Delivery;
 import io.kafkaworker.annotation.Mode;
 import io.kafkaworker.container.DrainMode;
+import io.kafkaworker.container.ReaderSettings;
 import io.kafkaworker.error.FailurePolicy;
 import io.kafkaworker.error.FreezeScope;
 import io.kafkaworker.transaction.ExactlyOnceStore;
@@ -127,12 +129,18 @@ public class KafkaWorkerProperties {
 
 		private final Table table = new Table();
 
+		private final Reader reader = new Reader();
+
 		public Worker() {
 			unset();
 		}
 
 		public Table getTable() {
 			return this.table;
+		}
+
+		public Reader getReader() {
+			return this.reader;
 		}
 
 		public List<String> getTopics() {
@@ -226,6 +234,129 @@ public class KafkaWorkerProperties {
 
 		public void setValueType(Class<?> valueType) {
 			this.valueType = valueType;
+		}
+
+	}
+
+	/**
+	 * A worker that reads its topics without a consumer group (kefka's Reader): an
+	 * explicit assignment, a start position, no commits, and optionally an end.
+	 */
+	public static class Reader {
+
+		/**
+		 * Whether the worker reads its topics without a consumer group and never commits,
+		 * instead of consuming them in its group.
+		 */
+		private boolean enabled;
+
+		/**
+		 * The partitions to read of each topic. When empty, all of them.
+		 */
+		private List<Integer> partitions = new ArrayList<>();
+
+		/**
+		 * Where reading starts: EARLIEST, LATEST, TIMESTAMP (start-timestamp) or OFFSETS
+		 * (start-offsets).
+		 */
+		private ReaderSettings.Start start = ReaderSettings.Start.EARLIEST;
+
+		/**
+		 * The time to start from with start TIMESTAMP: each partition's first record at
+		 * or after it.
+		 */
+		private @Nullable Instant startTimestamp;
+
+		/**
+		 * The offset to start from per partition with start OFFSETS, keyed by
+		 * topic-partition (for example orders-0). Partitions without one start at the
+		 * beginning.
+		 */
+		private Map<String, Long> startOffsets = new LinkedHashMap<>();
+
+		/**
+		 * Where the reader stops: NEVER (it follows its partitions) or END (once it
+		 * handled every record below the end offsets it saw when it started).
+		 */
+		private StopAt stopAt = StopAt.NEVER;
+
+		/**
+		 * Whether the application exits with status 0 once every reader with this set
+		 * reached its end (a backfill job). Needs stop-at END.
+		 */
+		private boolean exitWhenDone;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public List<Integer> getPartitions() {
+			return this.partitions;
+		}
+
+		public void setPartitions(List<Integer> partitions) {
+			this.partitions = partitions;
+		}
+
+		public ReaderSettings.Start getStart() {
+			return this.start;
+		}
+
+		public void setStart(ReaderSettings.Start start) {
+			this.start = start;
+		}
+
+		public @Nullable Instant getStartTimestamp() {
+			return this.startTimestamp;
+		}
+
+		public void setStartTimestamp(@Nullable Instant startTimestamp) {
+			this.startTimestamp = startTimestamp;
+		}
+
+		public Map<String, Long> getStartOffsets() {
+			return this.startOffsets;
+		}
+
+		public void setStartOffsets(Map<String, Long> startOffsets) {
+			this.startOffsets = startOffsets;
+		}
+
+		public StopAt getStopAt() {
+			return this.stopAt;
+		}
+
+		public void setStopAt(StopAt stopAt) {
+			this.stopAt = stopAt;
+		}
+
+		public boolean isExitWhenDone() {
+			return this.exitWhenDone;
+		}
+
+		public void setExitWhenDone(boolean exitWhenDone) {
+			this.exitWhenDone = exitWhenDone;
+		}
+
+		/**
+		 * Where a reader stops.
+		 */
+		public enum StopAt {
+
+			/**
+			 * Never by itself: it follows its partitions.
+			 */
+			NEVER,
+
+			/**
+			 * At the end offsets it saw when it started.
+			 */
+			END
+
 		}
 
 	}

@@ -15,6 +15,7 @@ import io.kafkaworker.annotation.KafkaBatchWorker;
 import io.kafkaworker.annotation.KafkaWorkerConfigurationException;
 import io.kafkaworker.annotation.Mode;
 import io.kafkaworker.annotation.WorkerMethod;
+import io.kafkaworker.container.ReaderSettings;
 import io.kafkaworker.container.WorkerSettings;
 import io.kafkaworker.error.FailurePolicy;
 import io.kafkaworker.error.FreezeScope;
@@ -22,6 +23,7 @@ import io.kafkaworker.error.WorkerRetryPolicy;
 import io.kafkaworker.failure.FailureSettings;
 import io.kafkaworker.transaction.ExactlyOnceStore;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -124,8 +126,69 @@ final class WorkerSettingsResolver {
 						"PARTITION, since delivery is EXACTLY_ONCE with Kafka transactions (a transaction commits each "
 								+ "partition's offsets up to one point, so records after a frozen key could not commit)");
 		}
+		ReaderSettings reader = reader(id, method, worker.getReader(), topics, delivery);
+		// A reader's partitions are assigned to one consumer, whose lanes give it its
+		// concurrency.
+		consumers = (reader != null) ? 1 : consumers;
 		return new WorkerSettings(id, topics, groupId, mode, delivery, concurrency, consumers, batchSize, autoStartup,
-				maxBufferedRecords, maxBufferedBytes, commitInterval, commitTimeout, revokeTimeout, failure, store);
+				maxBufferedRecords, maxBufferedBytes, commitInterval, commitTimeout, revokeTimeout, failure, store,
+				reader);
+	}
+
+	// A reader has no group to commit to: it is at least once by construction (a restart
+	// reads from its start position again), and its handler takes no group-table row.
+	private static @Nullable ReaderSettings reader(String id, WorkerMethod method, KafkaWorkerProperties.Reader reader,
+			List<String> topics, Delivery delivery) {
+		if (!reader.isEnabled()) {
+			return null;
+		}
+		String prefix = "kafka.worker.workers." + id + ".reader";
+		String worker = "Worker '" + id + "' (" + method.description() + ") reads without a consumer group (" + prefix
+				+ ".enabled=true)";
+		if (delivery != Delivery.AT_LEAST_ONCE) {
+			throw new KafkaWorkerConfigurationException(
+					worker + " but its delivery is " + delivery + ": a reader commits nothing, so it is at least once",
+					"Use delivery AT_LEAST_ONCE, or consume in a consumer group.");
+		}
+		if (method.hasTableRow()) {
+			throw new KafkaWorkerConfigurationException(worker + " but its handler takes a TableRow",
+					"Keep group tables for workers of a consumer group; a reader can look rows up in a TableView.");
+		}
+		if (reader.getStart() == ReaderSettings.Start.TIMESTAMP && reader.getStartTimestamp() == null) {
+			throw new KafkaWorkerConfigurationException(worker + " from a TIMESTAMP but has no start timestamp",
+					"Set " + prefix + ".start-timestamp, for example 2026-12-01T00:00:00Z.");
+		}
+		if (reader.getStart() == ReaderSettings.Start.OFFSETS && reader.getStartOffsets().isEmpty()) {
+			throw new KafkaWorkerConfigurationException(worker + " from OFFSETS but has no start offsets",
+					"Set " + prefix + ".start-offsets.<topic>-<partition>=<offset>.");
+		}
+		if (reader.isExitWhenDone() && reader.getStopAt() != KafkaWorkerProperties.Reader.StopAt.END) {
+			throw new KafkaWorkerConfigurationException(worker + " with exit-when-done but never stops",
+					"Set " + prefix + ".stop-at=END.");
+		}
+		Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
+		reader.getStartOffsets().forEach((key, offset) -> {
+			int dash = key.lastIndexOf('-');
+			String topic = (dash > 0) ? key.substring(0, dash) : "";
+			String number = (dash > 0) ? key.substring(dash + 1) : "";
+			if (!topics.contains(topic) || !number.chars().allMatch(Character::isDigit) || number.isEmpty()
+					|| offset == null || offset < 0) {
+				throw new KafkaWorkerConfigurationException(
+						worker + " from offset " + offset + " of '" + key + "', which is not <topic>-<partition> of "
+								+ "one of its topics " + topics + " with an offset of 0 or more",
+						"Key " + prefix + ".start-offsets by topic and partition, for example " + topics.get(0)
+								+ "-0=100.");
+			}
+			offsets.put(new TopicPartition(topic, Integer.parseInt(number)), offset);
+		});
+		for (Integer partition : reader.getPartitions()) {
+			if (partition == null || partition < 0) {
+				throw new KafkaWorkerConfigurationException(worker + " with partition " + partition,
+						"List partition numbers of 0 or more in " + prefix + ".partitions.");
+			}
+		}
+		return new ReaderSettings(reader.getPartitions(), reader.getStart(), reader.getStartTimestamp(), offsets,
+				reader.getStopAt() == KafkaWorkerProperties.Reader.StopAt.END);
 	}
 
 	/**

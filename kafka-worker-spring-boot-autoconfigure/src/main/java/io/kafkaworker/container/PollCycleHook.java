@@ -28,7 +28,7 @@ final class PollCycleHook implements BatchInterceptor<Object, Object> {
 
 	@Override
 	public void setupThreadState(Consumer<?, ?> consumer) {
-		this.worker.session(consumer).beforePoll();
+		this.worker.beforePoll(consumer);
 	}
 
 }

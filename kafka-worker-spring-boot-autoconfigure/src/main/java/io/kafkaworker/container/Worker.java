@@ -18,6 +18,7 @@ import io.kafkaworker.dispatch.Backpressure;
 import io.kafkaworker.dispatch.Dispatcher;
 import io.kafkaworker.dispatch.PartitionPauses;
 import io.kafkaworker.dispatch.WorkItem;
+import io.kafkaworker.event.ReaderFinishedEvent;
 import io.kafkaworker.event.WorkerEvents;
 import io.kafkaworker.failure.FreezeRegistry;
 import io.kafkaworker.lane.LaneScheduler;
@@ -85,6 +86,9 @@ public final class Worker implements WorkerView {
 
 	private volatile boolean joined;
 
+	// Set when a reader reached its end; a new start reads again from its start position.
+	private volatile boolean finished;
+
 	/**
 	 * Create the engine of one worker.
 	 * @param settings the resolved settings
@@ -96,7 +100,8 @@ public final class Worker implements WorkerView {
 			WorkerServices services) {
 		this.settings = settings;
 		this.services = services;
-		WorkerAssembly parts = new WorkerAssembly(settings, method, converter, services, this, this::stopAsync);
+		WorkerAssembly parts = new WorkerAssembly(settings, method, converter, services, this, this::stopAsync,
+				this::readerReached);
 		this.executor = parts.executor;
 		this.events = parts.events;
 		this.pauses = parts.pauses;
@@ -153,6 +158,37 @@ public final class Worker implements WorkerView {
 	ConsumerSession session(Consumer<?, ?> consumer) {
 		ConsumerSession session = this.sessions.get(consumer);
 		return (session != null) ? session : this.sessions.computeIfAbsent(consumer, this::newSession);
+	}
+
+	/**
+	 * Before each poll of a consumer, on its thread: the session's periodic duties. A
+	 * reader's consumer is assigned its partitions by the container, which calls no
+	 * rebalance listener for an explicit assignment: its session takes them on the first
+	 * poll, when the container has made its initial seeks.
+	 * @param consumer the consumer
+	 */
+	void beforePoll(Consumer<?, ?> consumer) {
+		ConsumerSession session = session(consumer);
+		if (this.settings.reader() != null && !session.hasPartitions() && !consumer.assignment().isEmpty()) {
+			// A reader has one consumer: other sessions belong to consumers of earlier
+			// starts.
+			this.sessions.keySet().removeIf((other) -> other != consumer);
+			this.finished = false;
+			session.assigned(consumer.assignment());
+		}
+		session.beforePoll();
+	}
+
+	// A reader's consumer handled everything below its end offsets: report what it read
+	// and
+	// stop, off the consumer thread (stopping waits for it).
+	private void readerReached(Map<TopicPartition, ReaderFinishedEvent.ReadPartition> read) {
+		this.finished = true;
+		ReaderFinishedEvent event = new ReaderFinishedEvent(this.events.source(), this.settings.id(), read);
+		logger.info("Worker '" + this.settings.id() + "' read " + event.getRecords() + " records to the end of "
+				+ read.keySet() + " and stops");
+		this.events.publish(event);
+		stopAsync();
 	}
 
 	/**
@@ -366,7 +402,7 @@ public final class Worker implements WorkerView {
 	private WorkerSnapshot.State state() {
 		MessageListenerContainer current = this.container;
 		if (current == null || !current.isRunning()) {
-			return WorkerSnapshot.State.STOPPED;
+			return this.finished ? WorkerSnapshot.State.FINISHED : WorkerSnapshot.State.STOPPED;
 		}
 		return current.isPauseRequested() ? WorkerSnapshot.State.PAUSED : WorkerSnapshot.State.RUNNING;
 	}

@@ -10,6 +10,7 @@ import io.kafkaworker.commit.OffsetCommitter;
 import io.kafkaworker.delivery.DeliveryContext;
 import io.kafkaworker.delivery.DeliveryGuarantee;
 import io.kafkaworker.delivery.DeliveryGuarantees;
+import io.kafkaworker.delivery.ReaderEnd;
 import io.kafkaworker.dispatch.Backpressure;
 import io.kafkaworker.dispatch.Dispatcher;
 import io.kafkaworker.dispatch.Ordering;
@@ -83,9 +84,10 @@ final class WorkerAssembly {
 	 * @param services the application's shared infrastructure
 	 * @param worker the worker: the source of its events, and what on-failure STOP stops
 	 * @param stopWorker stops the worker's container, from any thread
+	 * @param readerEnd hears that a reader reached its end
 	 */
 	WorkerAssembly(WorkerSettings settings, WorkerMethod method, @Nullable RecordMessageConverter converter,
-			WorkerServices services, Object worker, Runnable stopWorker) {
+			WorkerServices services, Object worker, Runnable stopWorker, ReaderEnd readerEnd) {
 		this.settings = settings;
 		this.services = services;
 		this.ordering = Ordering.valueOf(settings.mode().name());
@@ -97,7 +99,7 @@ final class WorkerAssembly {
 		this.decorator = services.invocationDecorators().apply(settings);
 		this.freezes = freezes();
 		this.failureActions = failureActions(stopWorker);
-		this.delivery = delivery();
+		this.delivery = delivery(readerEnd);
 		this.table = method.hasTableRow() ? services.tables().create(settings, method) : null;
 		this.states = states(this.table, settings.id(), stopWorker, services.observer());
 		this.handler = handler(method, converter);
@@ -143,7 +145,11 @@ final class WorkerAssembly {
 				this.services.admin()) : null;
 	}
 
-	private DeliveryGuarantee delivery() {
+	private DeliveryGuarantee delivery(ReaderEnd readerEnd) {
+		ReaderSettings reader = this.settings.reader();
+		if (reader != null) {
+			return DeliveryGuarantees.reader(this.settings.id(), reader.stopAtEnd(), readerEnd);
+		}
 		DeliveryContext context = new DeliveryContext(this.settings.id(), this.settings.failure(),
 				this.settings.revokeTimeout(), this.pauses, this.failureActions, this.freezes,
 				this.services.taskScheduler());

@@ -1,6 +1,7 @@
 package io.kafkaworker.container;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Properties;
 import java.util.regex.Pattern;
 
@@ -46,6 +47,8 @@ public final class WorkerEndpoint implements KafkaListenerEndpoint {
 
 	private @Nullable Worker worker;
 
+	private TopicPartitionOffset @Nullable [] readerAssignment;
+
 	/**
 	 * Create the endpoint of one worker.
 	 * @param settings the resolved settings
@@ -86,13 +89,16 @@ public final class WorkerEndpoint implements KafkaListenerEndpoint {
 	}
 
 	@Override
-	public Collection<String> getTopics() {
-		return this.settings.topics();
+	public TopicPartitionOffset @Nullable [] getTopicPartitionsToAssign() {
+		ReaderSettings reader = this.settings.reader();
+		return (reader != null)
+				? ReaderAssignment.of(this.settings.id(), this.settings.topics(), reader, this.services.admin()) : null;
 	}
 
 	@Override
-	public TopicPartitionOffset @Nullable [] getTopicPartitionsToAssign() {
-		return null;
+	public Collection<String> getTopics() {
+		// An explicit assignment replaces the subscription.
+		return (this.settings.reader() != null) ? List.of() : this.settings.topics();
 	}
 
 	@Override

@@ -7,6 +7,7 @@ import io.kafkaworker.annotation.Delivery;
 import io.kafkaworker.annotation.Mode;
 import io.kafkaworker.failure.FailureSettings;
 import io.kafkaworker.transaction.ExactlyOnceStore;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The resolved, validated settings of one worker: annotation, properties and defaults
@@ -29,11 +30,13 @@ import io.kafkaworker.transaction.ExactlyOnceStore;
  * @param failure what happens when the handler fails
  * @param exactlyOnceStore where exactly-once delivery keeps its proof (only used with
  * {@link Delivery#EXACTLY_ONCE})
+ * @param reader how the worker reads without a consumer group, or null for a worker of a
+ * consumer group
  */
 public record WorkerSettings(String id, List<String> topics, String groupId, Mode mode, Delivery delivery,
 		int concurrency, int consumers, int batchSize, boolean autoStartup, int maxBufferedRecords,
 		long maxBufferedBytes, Duration commitInterval, Duration commitTimeout, Duration revokeTimeout,
-		FailureSettings failure, ExactlyOnceStore exactlyOnceStore) {
+		FailureSettings failure, ExactlyOnceStore exactlyOnceStore, @Nullable ReaderSettings reader) {
 
 	/**
 	 * Create settings, checking the invariants that the resolver guarantees.

@@ -45,6 +45,17 @@ public final class DeliveryGuarantees {
 	}
 
 	/**
+	 * Return the delivery of a reader: no commits, failed records retried in place.
+	 * @param workerId the worker
+	 * @param stopAtEnd whether the reader stops at the end offsets it sees when it starts
+	 * @param end hears when a consumer of the reader reached its end
+	 * @return the guarantee
+	 */
+	public static DeliveryGuarantee reader(String workerId, boolean stopAtEnd, ReaderEnd end) {
+		return new ReaderDelivery(workerId, stopAtEnd, end);
+	}
+
+	/**
 	 * Return the template a worker's dead letters are sent with.
 	 * @param delivery the worker's delivery guarantee
 	 * @param store where exactly-once delivery keeps its proof

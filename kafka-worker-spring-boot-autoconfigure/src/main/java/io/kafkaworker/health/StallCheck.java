@@ -20,7 +20,7 @@ public record StallCheck(Duration maxTimeBetweenPolls, Duration maxProcessingTim
 	 * @return the reason, or null when the worker is not stalled or not running
 	 */
 	public @Nullable String stalled(WorkerSnapshot worker) {
-		if (worker.state() == WorkerSnapshot.State.STOPPED) {
+		if (worker.state() == WorkerSnapshot.State.STOPPED || worker.state() == WorkerSnapshot.State.FINISHED) {
 			return null;
 		}
 		if (worker.sinceLastPoll().compareTo(this.maxTimeBetweenPolls) > 0) {

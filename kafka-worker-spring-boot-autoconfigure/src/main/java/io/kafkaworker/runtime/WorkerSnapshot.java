@@ -84,7 +84,12 @@ public record WorkerSnapshot(String id, String groupId, List<String> topics, Str
 		/**
 		 * The worker's container is not running.
 		 */
-		STOPPED
+		STOPPED,
+
+		/**
+		 * A reader reached its end and stopped by itself.
+		 */
+		FINISHED
 
 	}
 
