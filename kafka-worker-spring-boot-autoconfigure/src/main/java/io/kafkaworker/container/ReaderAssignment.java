@@ -90,6 +90,11 @@ final class ReaderAssignment {
 							+ ".reader.partitions.");
 		}
 		try {
+			// The application's NewTopic beans first: KafkaAdmin may not have created
+			// them
+			// yet when the containers are created (both happen once the singletons
+			// exist).
+			admin.initialize();
 			return admin.describeTopics(topics.toArray(String[]::new));
 		}
 		catch (RuntimeException ex) {
