@@ -2,10 +2,12 @@ package io.kafkaworker.actuate.endpoint;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 
 import io.kafkaworker.admin.GroupLag;
 import io.kafkaworker.admin.KafkaOffsets;
+import io.kafkaworker.admin.PartitionLag;
 import io.kafkaworker.admin.TimestampOffsets;
 import io.kafkaworker.admin.TopicOffsets;
 import io.kafkaworker.admin.UnknownGroupException;
@@ -79,10 +81,10 @@ public class KafkaOffsetsEndpoint {
 	 * group
 	 */
 	@ReadOperation
-	public @Nullable GroupLag group(@Selector String topic, @Selector String group, @Nullable String isolation) {
+	public @Nullable GroupDescriptor group(@Selector String topic, @Selector String group, @Nullable String isolation) {
 		IsolationLevel isolationLevel = isolation(isolation);
 		try {
-			return this.offsets.lag(group, topic, isolationLevel);
+			return GroupDescriptor.of(this.offsets.lag(group, topic, isolationLevel));
 		}
 		catch (UnknownTopicException | UnknownGroupException ex) {
 			return null;
@@ -118,7 +120,8 @@ public class KafkaOffsetsEndpoint {
 	}
 
 	/**
-	 * A topic's offsets.
+	 * A topic's offsets, written by the actuator's own JSON mapper, which leaves null
+	 * fields out.
 	 *
 	 * @param watermarks the watermarks and message counts of its partitions
 	 * @param offsetsForTimestamp the offsets of the timestamp asked for, or null if none
@@ -126,6 +129,25 @@ public class KafkaOffsetsEndpoint {
 	 */
 	public record TopicDescriptor(TopicOffsets watermarks,
 			@Nullable TimestampOffsets offsetsForTimestamp) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * A consumer group's committed offsets and lag on a topic: a {@link GroupLag},
+	 * written by the actuator's own JSON mapper as the endpoint's other answers are.
+	 *
+	 * @param group the consumer group
+	 * @param topic the topic
+	 * @param isolation the isolation of the high watermarks the lag is measured to
+	 * @param partitions each partition's committed offset (absent if none) and lag
+	 * @param totalLag the sum of the partitions' lag
+	 */
+	public record GroupDescriptor(String group, String topic, IsolationLevel isolation, List<PartitionLag> partitions,
+			long totalLag) implements OperationResponseBody {
+
+		static GroupDescriptor of(GroupLag lag) {
+			return new GroupDescriptor(lag.group(), lag.topic(), lag.isolation(), lag.partitions(), lag.totalLag());
+		}
 
 	}
 

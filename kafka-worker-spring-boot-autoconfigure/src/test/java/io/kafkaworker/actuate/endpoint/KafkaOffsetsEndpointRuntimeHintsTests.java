@@ -2,8 +2,8 @@ package io.kafkaworker.actuate.endpoint;
 
 import java.time.Instant;
 
+import io.kafkaworker.actuate.endpoint.KafkaOffsetsEndpoint.GroupDescriptor;
 import io.kafkaworker.actuate.endpoint.KafkaOffsetsEndpoint.TopicDescriptor;
-import io.kafkaworker.admin.GroupLag;
 import io.kafkaworker.admin.PartitionLag;
 import io.kafkaworker.admin.TimestampOffset;
 import io.kafkaworker.admin.TimestampOffsets;
@@ -46,8 +46,8 @@ class KafkaOffsetsEndpointRuntimeHintsTests {
 		assertThat(this.reflection.onMethodInvocation(Watermarks.class, "messageCount")).accepts(hints);
 		assertThat(this.reflection.onMethodInvocation(TimestampOffsets.class, "partitions")).accepts(hints);
 		assertThat(this.reflection.onMethodInvocation(TimestampOffset.class, "offset")).accepts(hints);
-		assertThat(this.reflection.onMethodInvocation(GroupLag.class, "partitions")).accepts(hints);
-		assertThat(this.reflection.onMethodInvocation(GroupLag.class, "totalLag")).accepts(hints);
+		assertThat(this.reflection.onMethodInvocation(GroupDescriptor.class, "partitions")).accepts(hints);
+		assertThat(this.reflection.onMethodInvocation(GroupDescriptor.class, "totalLag")).accepts(hints);
 		assertThat(this.reflection.onMethodInvocation(PartitionLag.class, "committedOffset")).accepts(hints);
 		assertThat(this.reflection.onMethodInvocation(PartitionLag.class, "lag")).accepts(hints);
 		assertThat(this.reflection.onType(IsolationLevel.class)).accepts(hints);

@@ -3,8 +3,8 @@ package io.kafkaworker.actuate.endpoint;
 import java.time.Instant;
 import java.util.Map;
 
+import io.kafkaworker.actuate.endpoint.KafkaOffsetsEndpoint.GroupDescriptor;
 import io.kafkaworker.actuate.endpoint.KafkaOffsetsEndpoint.TopicDescriptor;
-import io.kafkaworker.admin.GroupLag;
 import io.kafkaworker.admin.KafkaOffsets;
 import io.kafkaworker.admin.PartitionLag;
 import io.kafkaworker.admin.TimestampOffset;
@@ -85,8 +85,10 @@ class KafkaOffsetsEndpointTests {
 
 	@Test
 	void groupShowsCommittedOffsetsAndLag() {
-		GroupLag group = this.endpoint.group(TOPIC, GROUP, null);
+		GroupDescriptor group = this.endpoint.group(TOPIC, GROUP, null);
 		assertThat(group).isNotNull();
+		assertThat(group.group()).isEqualTo(GROUP);
+		assertThat(group.topic()).isEqualTo(TOPIC);
 		assertThat(group.partitions()).extracting(PartitionLag::committedOffset).containsExactly(1L, null);
 		long records = this.endpoint.topic(TOPIC, null, null).watermarks().messageCount();
 		assertThat(group.totalLag()).isEqualTo(records - 1);
