@@ -3,6 +3,7 @@ package io.kafkaworker.autoconfigure;
 import java.time.Duration;
 import java.util.Collection;
 
+import io.kafkaworker.admin.KafkaOffsets;
 import io.kafkaworker.annotation.KafkaBatchWorker;
 import io.kafkaworker.annotation.KafkaBatchWorkerAnnotationBeanPostProcessor;
 import io.kafkaworker.annotation.KafkaWorkerConfigurationException;
@@ -31,6 +32,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
@@ -115,6 +117,15 @@ public final class KafkaWorkerAutoConfiguration {
 	@ConditionalOnMissingBean
 	WorkerRegistry kafkaWorkerRegistry() {
 		return new WorkerRegistry();
+	}
+
+	// Over Spring Boot's KafkaAdmin, so that it reaches the cluster with the admin's own
+	// settings and operation timeout; closed with the context (close() is inferred).
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnSingleCandidate(KafkaAdmin.class)
+	KafkaOffsets kafkaOffsets(KafkaAdmin kafkaAdmin) {
+		return new KafkaOffsets(kafkaAdmin);
 	}
 
 	@Bean(name = CONTAINER_FACTORY_BEAN_NAME, defaultCandidate = false)

@@ -196,6 +196,21 @@ class ArchitectureTests {
 	}
 
 	@Test
+	void offsetToolsShouldDependOnNoOtherPackageOfOursAndOnSpringOnlyForKafkaAdmin() {
+		check(ArchRuleDefinition.classes()
+			.that()
+			.resideInAPackage("io.kafkaworker.admin..")
+			.should()
+			.onlyDependOnClassesThat(
+					DescribedPredicate.describe("are of the offset tools, Java, the Kafka clients or KafkaAdmin",
+							(type) -> type.getPackageName().startsWith("io.kafkaworker.admin")
+									|| type.getPackageName().startsWith("java")
+									|| type.getPackageName().startsWith("org.apache.kafka")
+									|| type.getPackageName().startsWith("org.jspecify")
+									|| type.getName().equals("org.springframework.kafka.core.KafkaAdmin"))));
+	}
+
+	@Test
 	void onlyTheAutoConfigurationShouldDependOnTheAutoConfiguration() {
 		check(ArchRuleDefinition.noClasses()
 			.that()

@@ -1,7 +1,9 @@
 package io.kafkaworker.autoconfigure.endpoint;
 
+import io.kafkaworker.actuate.endpoint.KafkaOffsetsEndpoint;
 import io.kafkaworker.actuate.endpoint.KafkaTableViewsEndpoint;
 import io.kafkaworker.actuate.endpoint.KafkaWorkersEndpoint;
+import io.kafkaworker.admin.KafkaOffsets;
 import io.kafkaworker.autoconfigure.KafkaWorkerAutoConfiguration;
 import io.kafkaworker.autoconfigure.OnTableViewsCondition;
 import io.kafkaworker.runtime.WorkerRegistry;
@@ -18,8 +20,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 
 /**
- * Auto-configuration of the {@code kafkaworkers} actuator endpoint, and of the
- * {@code kafkaviews} endpoint when table views are configured.
+ * Auto-configuration of the {@code kafkaworkers} actuator endpoint, of the
+ * {@code kafkaviews} endpoint when table views are configured, and of the read-only
+ * {@code kafkaoffsets} endpoint when there is a {@link KafkaOffsets} bean.
  */
 @AutoConfiguration(after = KafkaWorkerAutoConfiguration.class)
 @ConditionalOnClass(Endpoint.class)
@@ -40,6 +43,14 @@ public final class KafkaWorkersEndpointAutoConfiguration {
 	@Conditional(OnTableViewsCondition.class)
 	KafkaTableViewsEndpoint kafkaTableViewsEndpoint(ListableBeanFactory beanFactory) {
 		return new KafkaTableViewsEndpoint(beanFactory, ApplicationConversionService.getSharedInstance());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(KafkaOffsets.class)
+	@ConditionalOnAvailableEndpoint(KafkaOffsetsEndpoint.class)
+	KafkaOffsetsEndpoint kafkaOffsetsEndpoint(KafkaOffsets offsets) {
+		return new KafkaOffsetsEndpoint(offsets);
 	}
 
 }

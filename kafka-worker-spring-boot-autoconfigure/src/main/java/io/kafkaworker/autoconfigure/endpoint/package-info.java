@@ -1,5 +1,6 @@
 /**
- * Auto-configuration of the {@code kafkaworkers} actuator endpoint.
+ * Auto-configuration of the {@code kafkaworkers}, {@code kafkaviews} and
+ * {@code kafkaoffsets} actuator endpoints.
  */
 @NullMarked
 package io.kafkaworker.autoconfigure.endpoint;
