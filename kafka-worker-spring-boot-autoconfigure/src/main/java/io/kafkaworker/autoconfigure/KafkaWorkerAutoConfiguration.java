@@ -2,6 +2,7 @@ package io.kafkaworker.autoconfigure;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 
 import io.kafkaworker.admin.KafkaOffsets;
 import io.kafkaworker.annotation.KafkaBatchWorker;
@@ -12,6 +13,8 @@ import io.kafkaworker.container.WorkerServices;
 import io.kafkaworker.container.WorkerSettings;
 import io.kafkaworker.container.WorkersShutdown;
 import io.kafkaworker.inbox.Inboxes;
+import io.kafkaworker.intercept.AccessLogInterceptor;
+import io.kafkaworker.intercept.WorkerInterceptor;
 import io.kafkaworker.observation.CallObservations;
 import io.kafkaworker.observation.KafkaWorkerObservationConvention;
 import io.kafkaworker.runtime.CompositeWorkerObserver;
@@ -109,6 +112,12 @@ public final class KafkaWorkerAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnBooleanProperty("kafka.worker.access-log.enabled")
+	AccessLogInterceptor kafkaWorkerAccessLog(KafkaWorkerProperties properties) {
+		return new AccessLogInterceptor(new LinkedHashSet<>(properties.getAccessLog().getWorkers()));
+	}
+
+	@Bean
 	ReaderExit kafkaWorkerReaderExit(ConfigurableApplicationContext context, KafkaWorkerProperties properties) {
 		return new ReaderExit(context, properties);
 	}
@@ -162,7 +171,7 @@ public final class KafkaWorkerAutoConfiguration {
 			ObjectProvider<ProducerFactory<?, ?>> producerFactory, ObjectProvider<KafkaAdmin> kafkaAdmin,
 			ObjectProvider<WorkerObserver> observers, ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<KafkaWorkerObservationConvention> observationConvention, ObjectProvider<Inboxes> inboxes,
-			BeanFactory beanFactory) {
+			ObjectProvider<WorkerInterceptor> interceptors, BeanFactory beanFactory) {
 		CallObservations observations = properties.getObservation().isEnabled()
 				? new CallObservations(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP),
 						observationConvention.getIfUnique())
@@ -179,7 +188,7 @@ public final class KafkaWorkerAutoConfiguration {
 								environment)),
 				(settings) -> settings.jdbcInbox() ? inbox(settings, inboxes.getIfAvailable())
 						: InvocationDecorator.NONE,
-				tables);
+				tables, interceptors.orderedStream().toList());
 		return new KafkaWorkerEndpointRegistrar(methods,
 				new WorkerSettingsResolver(properties, environment, beanFactory), properties,
 				kafkaWorkerContainerFactory, services);

@@ -60,6 +60,8 @@ public class KafkaWorkerProperties {
 
 	private final ExactlyOnce exactlyOnce = new ExactlyOnce();
 
+	private final AccessLog accessLog = new AccessLog();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -100,8 +102,46 @@ public class KafkaWorkerProperties {
 		return this.observation;
 	}
 
+	public AccessLog getAccessLog() {
+		return this.accessLog;
+	}
+
 	public ExactlyOnce getExactlyOnce() {
 		return this.exactlyOnce;
+	}
+
+	/**
+	 * The built-in access log: one line per handler attempt.
+	 */
+	public static class AccessLog {
+
+		/**
+		 * Whether to log each handler attempt (worker, records, key, attempt, outcome,
+		 * time) at INFO on the logger io.kafkaworker.access.
+		 */
+		private boolean enabled;
+
+		/**
+		 * The workers to log. When empty, all of them.
+		 */
+		private List<String> workers = new ArrayList<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public List<String> getWorkers() {
+			return this.workers;
+		}
+
+		public void setWorkers(List<String> workers) {
+			this.workers = workers;
+		}
+
 	}
 
 	/**

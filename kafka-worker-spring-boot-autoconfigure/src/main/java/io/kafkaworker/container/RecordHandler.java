@@ -14,6 +14,8 @@ import io.kafkaworker.dispatch.Backpressure;
 import io.kafkaworker.dispatch.WorkItem;
 import io.kafkaworker.error.WorkerRetryPolicy;
 import io.kafkaworker.failure.FailureActions;
+import io.kafkaworker.intercept.CallInterceptors;
+import io.kafkaworker.intercept.WorkerCall;
 import io.kafkaworker.lane.CallHandler;
 import io.kafkaworker.lane.CallOutcome;
 import io.kafkaworker.observation.CallObservations;
@@ -76,6 +78,9 @@ final class RecordHandler implements CallHandler<WorkItem> {
 
 	private final WorkerObserver observer;
 
+	// The worker's interceptors, or none at no cost.
+	private final CallInterceptors interceptors;
+
 	private final CallObservations observations;
 
 	// What back-offs are timed by: the worker scheduler's clock, so that a test that
@@ -93,8 +98,8 @@ final class RecordHandler implements CallHandler<WorkItem> {
 
 	RecordHandler(String workerId, String groupId, WorkerRetryPolicy retry, boolean batchSignature,
 			HandlerInvocation invoker, Backpressure backpressure, FailureActions failureActions,
-			Predicate<WorkItem> held, WorkerObserver observer, CallObservations observations,
-			DeliveryGuarantee delivery, Clock clock) {
+			Predicate<WorkItem> held, WorkerObserver observer, CallInterceptors interceptors,
+			CallObservations observations, DeliveryGuarantee delivery, Clock clock) {
 		this.workerId = workerId;
 		this.groupId = groupId;
 		this.retry = retry;
@@ -104,6 +109,7 @@ final class RecordHandler implements CallHandler<WorkItem> {
 		this.failureActions = failureActions;
 		this.held = held;
 		this.observer = observer;
+		this.interceptors = interceptors;
 		this.observations = observations;
 		this.delivery = delivery;
 		this.clock = clock;
@@ -168,10 +174,13 @@ final class RecordHandler implements CallHandler<WorkItem> {
 			long start = System.nanoTime();
 			this.runningSince.put(Thread.currentThread(), start);
 			this.observer.attemptStarted(this.workerId, consumerRecords, attempt);
+			WorkerCall intercepted = null;
 			try {
+				intercepted = this.interceptors.before(consumerRecords, attempt);
 				CompletableFuture<?> durable = this.invoker.invoke(records);
 				called(records, start, true);
 				this.observer.attemptEnded(this.workerId, consumerRecords, attempt, null);
+				this.interceptors.after(intercepted, start);
 				if (durable == null) {
 					completeAll(records);
 				}
@@ -184,6 +193,7 @@ final class RecordHandler implements CallHandler<WorkItem> {
 			catch (Throwable ex) {
 				called(records, start, false);
 				this.observer.attemptEnded(this.workerId, consumerRecords, attempt, ex);
+				this.interceptors.failed(intercepted, consumerRecords, attempt, ex, start);
 				rethrowIfFatal(ex);
 				if (partition.isRevoked()) {
 					return failed(observation, ex, CallOutcome.DONE);

@@ -20,6 +20,7 @@ import io.kafkaworker.event.WorkerEvents;
 import io.kafkaworker.failure.DeadLetterPublisher;
 import io.kafkaworker.failure.FailureActions;
 import io.kafkaworker.failure.FreezeRegistry;
+import io.kafkaworker.intercept.CallInterceptors;
 import io.kafkaworker.lane.LaneScheduler;
 import io.kafkaworker.runtime.WorkerObserver;
 import io.kafkaworker.state.GroupTable;
@@ -174,7 +175,8 @@ final class WorkerAssembly {
 		HandlerMethodInvoker invoker = new HandlerMethodInvoker(method, converter, this.table);
 		return new RecordHandler(this.settings.id(), this.settings.groupId(), this.settings.failure().retry(),
 				method.signature().isBatch(), this.decorator.decorate(invoker::invoke), this.backpressure,
-				this.failureActions, this.scheduler::isHeld, this.services.observer(), this.services.observations(),
+				this.failureActions, this.scheduler::isHeld, this.services.observer(),
+				CallInterceptors.of(this.settings.id(), this.services.interceptors()), this.services.observations(),
 				this.delivery, clock());
 	}
 

@@ -1,8 +1,10 @@
 package io.kafkaworker.container;
 
+import java.util.List;
 import java.util.function.Function;
 
 import io.kafkaworker.annotation.WorkerMethod;
+import io.kafkaworker.intercept.WorkerInterceptor;
 import io.kafkaworker.observation.CallObservations;
 import io.kafkaworker.runtime.WorkerObserver;
 import io.kafkaworker.runtime.WorkerRegistry;
@@ -32,13 +34,22 @@ import org.springframework.scheduling.TaskScheduler;
  * @param invocationDecorators wraps a worker's handler calls (the database inbox of
  * exactly-once workers), given its settings
  * @param tables creates the group table of a worker whose method takes a table row
+ * @param interceptors the application's worker interceptors, in order
  */
 public record WorkerServices(Function<WorkerSettings, WorkerExecutor> executors, WorkerRegistry registry,
 		WorkerObserver observer, CallObservations observations, @Nullable ApplicationEventPublisher eventPublisher,
 		@Nullable KafkaOperations<Object, Object> deadLetterTemplate, @Nullable KafkaAdmin admin,
 		@Nullable TaskScheduler taskScheduler, String bootstrapServers,
 		@Nullable TransactionalProducers transactionalProducers,
-		Function<WorkerSettings, InvocationDecorator> invocationDecorators, Tables tables) {
+		Function<WorkerSettings, InvocationDecorator> invocationDecorators, Tables tables,
+		List<WorkerInterceptor> interceptors) {
+
+	/**
+	 * Create the services.
+	 */
+	public WorkerServices {
+		interceptors = List.copyOf(interceptors);
+	}
 
 	/**
 	 * Creates the group tables of workers.

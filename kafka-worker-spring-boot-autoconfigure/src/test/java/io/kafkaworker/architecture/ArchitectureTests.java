@@ -126,6 +126,17 @@ class ArchitectureTests {
 	}
 
 	@Test
+	void interceptorsShouldDependOnNothingElseOfTheEngineNorOnSpring() {
+		check(ArchRuleDefinition.classes()
+			.that()
+			.resideInAPackage("io.kafkaworker.intercept..")
+			.should()
+			.onlyDependOnClassesThat()
+			.resideInAnyPackage("io.kafkaworker.intercept..", "java..", "org.apache.kafka..",
+					"org.apache.commons.logging..", "org.jspecify.."));
+	}
+
+	@Test
 	void failurePolicyShouldDependOnNoDeliveryGuarantee() {
 		check(ArchRuleDefinition.noClasses()
 			.that()
