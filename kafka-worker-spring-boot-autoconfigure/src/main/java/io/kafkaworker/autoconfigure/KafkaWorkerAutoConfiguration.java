@@ -106,6 +106,11 @@ public final class KafkaWorkerAutoConfiguration {
 	}
 
 	@Bean
+	static KafkaWorkerProducersRegistrar kafkaWorkerProducersRegistrar() {
+		return new KafkaWorkerProducersRegistrar();
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
 	TransactionalSender kafkaWorkerTransactionalSender() {
 		return new BoundTransactionalSender();

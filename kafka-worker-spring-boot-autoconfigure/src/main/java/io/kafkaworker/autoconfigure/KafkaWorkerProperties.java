@@ -62,6 +62,16 @@ public class KafkaWorkerProperties {
 
 	private final AccessLog accessLog = new AccessLog();
 
+	/**
+	 * Named Kafka clusters that workers and named producers select by name.
+	 */
+	private Map<String, Cluster> clusters = new LinkedHashMap<>();
+
+	/**
+	 * Named producers: a KafkaTemplate bean per name.
+	 */
+	private Map<String, NamedProducer> producers = new LinkedHashMap<>();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -106,8 +116,162 @@ public class KafkaWorkerProperties {
 		return this.accessLog;
 	}
 
+	public Map<String, Cluster> getClusters() {
+		return this.clusters;
+	}
+
+	public void setClusters(Map<String, Cluster> clusters) {
+		this.clusters = clusters;
+	}
+
+	public Map<String, NamedProducer> getProducers() {
+		return this.producers;
+	}
+
+	public void setProducers(Map<String, NamedProducer> producers) {
+		this.producers = producers;
+	}
+
 	public ExactlyOnce getExactlyOnce() {
 		return this.exactlyOnce;
+	}
+
+	/**
+	 * A named Kafka cluster: what its clients set over {@code spring.kafka.*}.
+	 */
+	public static class Cluster {
+
+		/**
+		 * The cluster's brokers, replacing spring.kafka.bootstrap-servers.
+		 */
+		private List<String> bootstrapServers = new ArrayList<>();
+
+		/**
+		 * Any client property of this cluster's clients (security.protocol, sasl.*,
+		 * ssl.*), over spring.kafka.properties.*.
+		 */
+		private Map<String, String> properties = new LinkedHashMap<>();
+
+		public List<String> getBootstrapServers() {
+			return this.bootstrapServers;
+		}
+
+		public void setBootstrapServers(List<String> bootstrapServers) {
+			this.bootstrapServers = bootstrapServers;
+		}
+
+		public Map<String, String> getProperties() {
+			return this.properties;
+		}
+
+		public void setProperties(Map<String, String> properties) {
+			this.properties = properties;
+		}
+
+	}
+
+	/**
+	 * A named producer: a KafkaTemplate bean of that name, configured over
+	 * {@code spring.kafka.producer.*}.
+	 */
+	public static class NamedProducer {
+
+		/**
+		 * The named cluster (kafka.worker.clusters.*) it sends to. When unset, the
+		 * cluster of spring.kafka.*.
+		 */
+		private @Nullable String cluster;
+
+		/**
+		 * The topic of sends that name none.
+		 */
+		private @Nullable String defaultTopic;
+
+		/**
+		 * Acknowledgments the producer requires (0, 1 or all). When unset,
+		 * spring.kafka.producer.acks.
+		 */
+		private @Nullable String acks;
+
+		/**
+		 * Compression of its batches: none, gzip, snappy, lz4 or zstd. When unset,
+		 * spring.kafka.producer.compression-type.
+		 */
+		private @Nullable String compressionType;
+
+		/**
+		 * Whether the producer is idempotent. When unset, Kafka's default (true).
+		 */
+		private @Nullable Boolean idempotence;
+
+		/**
+		 * Makes the template transactional, with transactional ids that start with it.
+		 * When unset, the template is not transactional, whatever
+		 * spring.kafka.producer.transaction-id-prefix says.
+		 */
+		private @Nullable String transactionIdPrefix;
+
+		/**
+		 * Any other producer property, over the ones above.
+		 */
+		private Map<String, String> properties = new LinkedHashMap<>();
+
+		public @Nullable String getCluster() {
+			return this.cluster;
+		}
+
+		public void setCluster(@Nullable String cluster) {
+			this.cluster = cluster;
+		}
+
+		public @Nullable String getDefaultTopic() {
+			return this.defaultTopic;
+		}
+
+		public void setDefaultTopic(@Nullable String defaultTopic) {
+			this.defaultTopic = defaultTopic;
+		}
+
+		public @Nullable String getAcks() {
+			return this.acks;
+		}
+
+		public void setAcks(@Nullable String acks) {
+			this.acks = acks;
+		}
+
+		public @Nullable String getCompressionType() {
+			return this.compressionType;
+		}
+
+		public void setCompressionType(@Nullable String compressionType) {
+			this.compressionType = compressionType;
+		}
+
+		public @Nullable Boolean getIdempotence() {
+			return this.idempotence;
+		}
+
+		public void setIdempotence(@Nullable Boolean idempotence) {
+			this.idempotence = idempotence;
+		}
+
+		public @Nullable String getTransactionIdPrefix() {
+			return this.transactionIdPrefix;
+		}
+
+		public void setTransactionIdPrefix(@Nullable String transactionIdPrefix) {
+			this.transactionIdPrefix = transactionIdPrefix;
+		}
+
+		public Map<String, String> getProperties() {
+			return this.properties;
+		}
+
+		public void setProperties(Map<String, String> properties) {
+			this.properties = properties;
+		}
+
 	}
 
 	/**
@@ -171,6 +335,12 @@ public class KafkaWorkerProperties {
 
 		private final Reader reader = new Reader();
 
+		/**
+		 * The named cluster (kafka.worker.clusters.*) the worker consumes from. When
+		 * unset, the cluster of spring.kafka.*.
+		 */
+		private @Nullable String cluster;
+
 		public Worker() {
 			unset();
 		}
@@ -181,6 +351,14 @@ public class KafkaWorkerProperties {
 
 		public Reader getReader() {
 			return this.reader;
+		}
+
+		public @Nullable String getCluster() {
+			return this.cluster;
+		}
+
+		public void setCluster(@Nullable String cluster) {
+			this.cluster = cluster;
 		}
 
 		public List<String> getTopics() {

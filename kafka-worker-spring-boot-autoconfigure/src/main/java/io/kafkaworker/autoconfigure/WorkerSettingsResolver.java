@@ -135,6 +135,34 @@ final class WorkerSettingsResolver {
 				reader);
 	}
 
+	// A worker on a named cluster consumes there; what it produces or looks up (dead
+	// letters, exactly-once transactions, its group table, a reader's partitions) would
+	// go
+	// through the application's own clients, on the cluster of spring.kafka.*: refused
+	// rather than sent to the wrong cluster.
+	private static void checkCluster(WorkerSettings settings, WorkerMethod method, String cluster) {
+		String worker = "Worker '" + settings.id() + "' (" + method.description() + ") consumes from cluster '"
+				+ cluster + "' (kafka.worker.workers." + settings.id() + ".cluster)";
+		String why = ", whose producers and admin are those of spring.kafka.*, another cluster";
+		if (settings.failure().onFailure() == FailurePolicy.DEAD_LETTER) {
+			throw new KafkaWorkerConfigurationException(worker + " and dead-letters failed records" + why,
+					"Use on-failure FREEZE, SKIP or STOP for a worker on a named cluster.");
+		}
+		if (settings.kafkaTransactions()) {
+			throw new KafkaWorkerConfigurationException(worker + " exactly once with Kafka transactions" + why,
+					"Use AT_LEAST_ONCE, or exactly-once.store=JDBC, for a worker on a named cluster.");
+		}
+		if (method.hasTableRow()) {
+			throw new KafkaWorkerConfigurationException(worker + " with a group table" + why,
+					"Keep group tables on the cluster of spring.kafka.*.");
+		}
+		ReaderSettings reader = settings.reader();
+		if (reader != null && reader.partitions().isEmpty()) {
+			throw new KafkaWorkerConfigurationException(worker + " as a reader of all partitions" + why,
+					"List the partitions in kafka.worker.workers." + settings.id() + ".reader.partitions.");
+		}
+	}
+
 	// A reader has no group to commit to: it is at least once by construction (a restart
 	// reads from its start position again), and its handler takes no group-table row.
 	private static @Nullable ReaderSettings reader(String id, WorkerMethod method, KafkaWorkerProperties.Reader reader,
@@ -202,10 +230,20 @@ final class WorkerSettingsResolver {
 	Properties consumerProperties(WorkerSettings settings, WorkerMethod method) {
 		Map<String, String> merged = new LinkedHashMap<>(this.properties.getDefaults().getConsumerProperties());
 		KafkaWorkerProperties.Worker configured = this.properties.getWorkers().get(settings.id());
+		Properties properties = new Properties();
+		String cluster = (configured != null) ? configured.getCluster() : null;
+		if (cluster != null) {
+			// The cluster's brokers and settings; the worker's own consumer properties
+			// still win.
+			checkCluster(settings, method, cluster);
+			new NamedClusters(this.properties.getClusters())
+				.overrides(cluster,
+						"Worker '" + settings.id() + "' (kafka.worker.workers." + settings.id() + ".cluster)")
+				.forEach((name, value) -> properties.setProperty(name, String.valueOf(value)));
+		}
 		if (configured != null) {
 			merged.putAll(configured.getConsumerProperties());
 		}
-		Properties properties = new Properties();
 		merged.forEach((name, value) -> {
 			String refusal = refusal(name, value.trim(), settings);
 			if (refusal != null) {
