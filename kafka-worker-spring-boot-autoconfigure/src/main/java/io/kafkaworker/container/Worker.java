@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import io.kafkaworker.annotation.Delivery;
 import io.kafkaworker.annotation.WorkerMethod;
 import io.kafkaworker.delivery.DeliveryGuarantee;
+import io.kafkaworker.delivery.ReaderEnd;
 import io.kafkaworker.dispatch.Backpressure;
 import io.kafkaworker.dispatch.Dispatcher;
 import io.kafkaworker.dispatch.PartitionPauses;
@@ -26,6 +28,7 @@ import io.kafkaworker.lane.LaneSnapshot;
 import io.kafkaworker.offset.PartitionOffsets;
 import io.kafkaworker.runtime.FrozenRecord;
 import io.kafkaworker.runtime.PartitionSnapshot;
+import io.kafkaworker.runtime.ReaderSnapshot;
 import io.kafkaworker.runtime.TableSnapshot;
 import io.kafkaworker.runtime.WorkerSnapshot;
 import io.kafkaworker.runtime.WorkerView;
@@ -89,6 +92,9 @@ public final class Worker implements WorkerView {
 	// Set when a reader reached its end; a new start reads again from its start position.
 	private volatile boolean finished;
 
+	// Where a reader's partitions start and end, once its consumer took them.
+	private volatile @Nullable Map<TopicPartition, ReaderFinishedEvent.ReadPartition> readerBounds;
+
 	/**
 	 * Create the engine of one worker.
 	 * @param settings the resolved settings
@@ -101,7 +107,19 @@ public final class Worker implements WorkerView {
 		this.settings = settings;
 		this.services = services;
 		WorkerAssembly parts = new WorkerAssembly(settings, method, converter, services, this, this::stopAsync,
-				this::readerReached);
+				new ReaderEnd() {
+
+					@Override
+					public void started(Map<TopicPartition, ReaderFinishedEvent.ReadPartition> partitions) {
+						Worker.this.readerBounds = Map.copyOf(partitions);
+					}
+
+					@Override
+					public void reached(Map<TopicPartition, ReaderFinishedEvent.ReadPartition> partitions) {
+						readerReached(partitions);
+					}
+
+				});
 		this.executor = parts.executor;
 		this.events = parts.events;
 		this.pauses = parts.pauses;
@@ -340,7 +358,25 @@ public final class Worker implements WorkerView {
 				this.settings.mode().name(), this.settings.delivery().name(), state(), this.settings.autoStartup(),
 				this.settings.consumers(), lanes.concurrency(), lanes.runningCalls(), lanes.lanes(),
 				lanes.haltedLanes(), lanes.bufferedItems(), this.settings.maxBufferedRecords(), partitions,
-				frozenRecords(), joined(), sinceLastPoll(), this.handler.longestRunning(), tableSnapshot());
+				frozenRecords(), joined(), sinceLastPoll(), this.handler.longestRunning(), tableSnapshot(),
+				readerSnapshot(partitions));
+	}
+
+	private @Nullable ReaderSnapshot readerSnapshot(List<PartitionSnapshot> partitions) {
+		Map<TopicPartition, ReaderFinishedEvent.ReadPartition> bounds = this.readerBounds;
+		if (bounds == null) {
+			return null;
+		}
+		Map<TopicPartition, Long> positions = new HashMap<>();
+		partitions.forEach((partition) -> positions.put(new TopicPartition(partition.topic(), partition.partition()),
+				partition.position()));
+		List<ReaderSnapshot.ReaderPartition> reading = new ArrayList<>();
+		bounds.forEach((partition, bound) -> reading
+			.add(new ReaderSnapshot.ReaderPartition(partition.topic(), partition.partition(), bound.startOffset(),
+					bound.endOffset(), positions.getOrDefault(partition, -1L))));
+		reading.sort(Comparator.comparing(ReaderSnapshot.ReaderPartition::topic)
+			.thenComparingInt(ReaderSnapshot.ReaderPartition::partition));
+		return new ReaderSnapshot(this.finished, reading);
 	}
 
 	private @Nullable TableSnapshot tableSnapshot() {

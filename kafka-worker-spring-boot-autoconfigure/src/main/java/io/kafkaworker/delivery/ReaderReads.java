@@ -62,6 +62,10 @@ final class ReaderReads implements CommitProtocol {
 		else {
 			logger.info("Worker '" + this.workerId + "' reads " + partitions + " from " + this.starts);
 		}
+		Map<TopicPartition, ReadPartition> bounds = new LinkedHashMap<>();
+		this.starts.forEach((partition, start) -> bounds.put(partition,
+				new ReadPartition(start, this.ends.getOrDefault(partition, -1L), 0)));
+		this.end.started(bounds);
 	}
 
 	@Override

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.kafkaworker.runtime.FrozenRecord;
+import io.kafkaworker.runtime.ReaderSnapshot;
 import io.kafkaworker.runtime.TableSnapshot;
 import io.kafkaworker.runtime.WorkerRegistry;
 import io.kafkaworker.runtime.WorkerSnapshot;
@@ -125,6 +126,15 @@ public class KafkaWorkersHealthIndicator extends AbstractHealthIndicator
 		details.put("groupId", worker.groupId());
 		details.put("joined", worker.joined());
 		details.put("partitions", worker.partitions().size());
+		ReaderSnapshot reader = worker.reader();
+		if (reader != null) {
+			List<String> reading = new ArrayList<>();
+			for (ReaderSnapshot.ReaderPartition partition : reader.partitions()) {
+				reading.add(partition.topic() + "-" + partition.partition() + " at " + partition.position()
+						+ ((partition.endOffset() >= 0) ? " of " + partition.endOffset() : ""));
+			}
+			details.put("reader", reader.finished() ? "finished" : reading);
+		}
 		TableSnapshot table = worker.table();
 		if (table != null && !table.restoring().isEmpty()) {
 			List<String> restoring = new ArrayList<>();

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.kafkaworker.event.ReaderFinishedEvent;
 import io.kafkaworker.integration.ReaderWorkerApplication.ReadingWorker;
+import io.kafkaworker.runtime.ReaderSnapshot;
 import io.kafkaworker.runtime.WorkerRegistry;
 import io.kafkaworker.runtime.WorkerSnapshot;
 import io.kafkaworker.runtime.WorkerView;
@@ -56,6 +57,15 @@ class ReaderIntegrationTests {
 			produce(topic, 100, seed, "late");
 			await("the reader finishing (" + seed + ")").atMost(Duration.ofSeconds(60))
 				.until(() -> reader.snapshot().state() == WorkerSnapshot.State.FINISHED);
+			ReaderSnapshot progress = reader.snapshot().reader();
+			assertThat(progress).isNotNull();
+			assertThat(progress.finished()).isTrue();
+			assertThat(progress.partitions()).hasSize(3).allSatisfy((partition) -> {
+				assertThat(partition.startOffset()).isZero();
+				assertThat(partition.position()).isGreaterThanOrEqualTo(partition.endOffset());
+			});
+			assertThat(progress.partitions().stream().mapToLong(ReaderSnapshot.ReaderPartition::endOffset).sum())
+				.isEqualTo(600);
 			ReadingWorker worker = context.getBean(ReadingWorker.class);
 			assertThat(new ArrayList<>(worker.handled)).as("records handled (%s)", seed)
 				.containsExactlyInAnyOrderElementsOf(written);
