@@ -108,4 +108,12 @@ public @interface KafkaBatchWorker {
 	 */
 	String autoStartup() default "";
 
+	/**
+	 * Makes the worker a reader: no consumer group, no commits, a start position and
+	 * optionally an end ({@link Reader}). Empty (the default) for a worker of a consumer
+	 * group; {@code kafka.worker.workers.<id>.reader.enabled} overrides it either way.
+	 * @return one reader, or none
+	 */
+	Reader[] reader() default {};
+
 }

@@ -123,8 +123,8 @@ public final class KafkaWorkerAutoConfiguration {
 	}
 
 	@Bean
-	ReaderExit kafkaWorkerReaderExit(ConfigurableApplicationContext context, KafkaWorkerProperties properties) {
-		return new ReaderExit(context, properties);
+	ReaderExit kafkaWorkerReaderExit(ConfigurableApplicationContext context, WorkerRegistry registry) {
+		return new ReaderExit(context, registry);
 	}
 
 	@Bean

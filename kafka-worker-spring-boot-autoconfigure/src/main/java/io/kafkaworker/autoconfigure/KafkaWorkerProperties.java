@@ -10,8 +10,8 @@ import java.util.Map;
 
 import io.kafkaworker.annotation.Delivery;
 import io.kafkaworker.annotation.Mode;
+import io.kafkaworker.annotation.ReadFrom;
 import io.kafkaworker.container.DrainMode;
-import io.kafkaworker.container.ReaderSettings;
 import io.kafkaworker.error.FailurePolicy;
 import io.kafkaworker.error.FreezeScope;
 import io.kafkaworker.transaction.ExactlyOnceStore;
@@ -464,24 +464,26 @@ public class KafkaWorkerProperties {
 
 		/**
 		 * Whether the worker reads its topics without a consumer group and never commits,
-		 * instead of consuming them in its group.
+		 * instead of consuming them in its group. When unset, whether its annotation has
+		 * a reader.
 		 */
-		private boolean enabled;
+		private @Nullable Boolean enabled;
 
 		/**
-		 * The partitions to read of each topic. When empty, all of them.
+		 * The partitions to read of each topic. When empty, the annotation's, else all of
+		 * them.
 		 */
 		private List<Integer> partitions = new ArrayList<>();
 
 		/**
 		 * Where reading starts: EARLIEST, LATEST, TIMESTAMP (start-timestamp) or OFFSETS
-		 * (start-offsets).
+		 * (start-offsets). When unset, the annotation's, else EARLIEST.
 		 */
-		private ReaderSettings.Start start = ReaderSettings.Start.EARLIEST;
+		private @Nullable ReadFrom start;
 
 		/**
 		 * The time to start from with start TIMESTAMP: each partition's first record at
-		 * or after it.
+		 * or after it. When unset, the annotation's.
 		 */
 		private @Nullable Instant startTimestamp;
 
@@ -494,21 +496,23 @@ public class KafkaWorkerProperties {
 
 		/**
 		 * Where the reader stops: NEVER (it follows its partitions) or END (once it
-		 * handled every record below the end offsets it saw when it started).
+		 * handled every record below the end offsets it saw when it started). When unset,
+		 * the annotation's stopAtEnd, else NEVER.
 		 */
-		private StopAt stopAt = StopAt.NEVER;
+		private @Nullable StopAt stopAt;
 
 		/**
 		 * Whether the application exits with status 0 once every reader with this set
-		 * reached its end (a backfill job). Needs stop-at END.
+		 * reached its end (a backfill job). Needs stop-at END. When unset, the
+		 * annotation's, else false.
 		 */
-		private boolean exitWhenDone;
+		private @Nullable Boolean exitWhenDone;
 
-		public boolean isEnabled() {
+		public @Nullable Boolean getEnabled() {
 			return this.enabled;
 		}
 
-		public void setEnabled(boolean enabled) {
+		public void setEnabled(@Nullable Boolean enabled) {
 			this.enabled = enabled;
 		}
 
@@ -520,11 +524,11 @@ public class KafkaWorkerProperties {
 			this.partitions = partitions;
 		}
 
-		public ReaderSettings.Start getStart() {
+		public @Nullable ReadFrom getStart() {
 			return this.start;
 		}
 
-		public void setStart(ReaderSettings.Start start) {
+		public void setStart(@Nullable ReadFrom start) {
 			this.start = start;
 		}
 
@@ -544,19 +548,19 @@ public class KafkaWorkerProperties {
 			this.startOffsets = startOffsets;
 		}
 
-		public StopAt getStopAt() {
+		public @Nullable StopAt getStopAt() {
 			return this.stopAt;
 		}
 
-		public void setStopAt(StopAt stopAt) {
+		public void setStopAt(@Nullable StopAt stopAt) {
 			this.stopAt = stopAt;
 		}
 
-		public boolean isExitWhenDone() {
+		public @Nullable Boolean getExitWhenDone() {
 			return this.exitWhenDone;
 		}
 
-		public void setExitWhenDone(boolean exitWhenDone) {
+		public void setExitWhenDone(@Nullable Boolean exitWhenDone) {
 			this.exitWhenDone = exitWhenDone;
 		}
 

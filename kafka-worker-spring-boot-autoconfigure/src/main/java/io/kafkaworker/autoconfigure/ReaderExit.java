@@ -3,7 +3,11 @@ package io.kafkaworker.autoconfigure;
 import java.util.Set;
 import java.util.TreeSet;
 
+import io.kafkaworker.container.ReaderSettings;
+import io.kafkaworker.container.Worker;
 import io.kafkaworker.event.ReaderFinishedEvent;
+import io.kafkaworker.runtime.WorkerRegistry;
+import io.kafkaworker.runtime.WorkerView;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -23,24 +27,29 @@ final class ReaderExit implements ApplicationListener<ReaderFinishedEvent> {
 
 	private final ConfigurableApplicationContext context;
 
-	private final Set<String> waitingFor;
+	private final WorkerRegistry registry;
 
-	ReaderExit(ConfigurableApplicationContext context, KafkaWorkerProperties properties) {
+	private final Set<String> finished = new TreeSet<>();
+
+	private boolean exiting;
+
+	ReaderExit(ConfigurableApplicationContext context, WorkerRegistry registry) {
 		this.context = context;
-		this.waitingFor = new TreeSet<>();
-		properties.getWorkers().forEach((id, worker) -> {
-			if (worker.getReader().isEnabled() && worker.getReader().isExitWhenDone()) {
-				this.waitingFor.add(id);
-			}
-		});
+		this.registry = registry;
 	}
 
 	@Override
 	public void onApplicationEvent(ReaderFinishedEvent event) {
-		synchronized (this.waitingFor) {
-			if (!this.waitingFor.remove(event.getWorkerId()) || !this.waitingFor.isEmpty()) {
+		Set<String> exitingReaders = exitingReaders();
+		synchronized (this.finished) {
+			if (!exitingReaders.contains(event.getWorkerId())) {
 				return;
 			}
+			this.finished.add(event.getWorkerId());
+			if (this.exiting || !this.finished.containsAll(exitingReaders)) {
+				return;
+			}
+			this.exiting = true;
 		}
 		logger.info("Every reader with exit-when-done reached its end; the application exits");
 		// Not on the reader's consumer thread: closing the context stops its container,
@@ -48,6 +57,20 @@ final class ReaderExit implements ApplicationListener<ReaderFinishedEvent> {
 		Thread exit = new Thread(() -> System.exit(SpringApplication.exit(this.context)), "kafka-worker-exit");
 		exit.setDaemon(false);
 		exit.start();
+	}
+
+	// The readers whose settings (properties or @Reader) ask for the exit.
+	private Set<String> exitingReaders() {
+		Set<String> readers = new TreeSet<>();
+		for (WorkerView view : this.registry.all()) {
+			if (view instanceof Worker worker) {
+				ReaderSettings reader = worker.settings().reader();
+				if (reader != null && reader.exitWhenDone()) {
+					readers.add(worker.id());
+				}
+			}
+		}
+		return readers;
 	}
 
 }

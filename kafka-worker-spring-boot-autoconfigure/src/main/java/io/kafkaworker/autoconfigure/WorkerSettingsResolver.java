@@ -1,7 +1,10 @@
 package io.kafkaworker.autoconfigure;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +17,8 @@ import io.kafkaworker.annotation.Delivery;
 import io.kafkaworker.annotation.KafkaBatchWorker;
 import io.kafkaworker.annotation.KafkaWorkerConfigurationException;
 import io.kafkaworker.annotation.Mode;
+import io.kafkaworker.annotation.ReadFrom;
+import io.kafkaworker.annotation.Reader;
 import io.kafkaworker.annotation.WorkerMethod;
 import io.kafkaworker.container.ReaderSettings;
 import io.kafkaworker.container.WorkerSettings;
@@ -165,14 +170,30 @@ final class WorkerSettingsResolver {
 
 	// A reader has no group to commit to: it is at least once by construction (a restart
 	// reads from its start position again), and its handler takes no group-table row.
-	private static @Nullable ReaderSettings reader(String id, WorkerMethod method, KafkaWorkerProperties.Reader reader,
+	// Each setting: the properties, then the annotation's @Reader, then the default.
+	private @Nullable ReaderSettings reader(String id, WorkerMethod method, KafkaWorkerProperties.Reader reader,
 			List<String> topics, Delivery delivery) {
-		if (!reader.isEnabled()) {
+		Reader[] annotated = method.annotation().reader();
+		Reader annotation = (annotated.length > 0) ? annotated[0] : null;
+		boolean enabled = (reader.getEnabled() != null) ? reader.getEnabled() : annotation != null;
+		if (!enabled) {
 			return null;
 		}
 		String prefix = "kafka.worker.workers." + id + ".reader";
 		String worker = "Worker '" + id + "' (" + method.description() + ") reads without a consumer group (" + prefix
-				+ ".enabled=true)";
+				+ ".enabled=true or @Reader)";
+		ReadFrom start = (reader.getStart() != null) ? reader.getStart()
+				: (annotation != null) ? annotation.start() : ReadFrom.EARLIEST;
+		Instant startTimestamp = (reader.getStartTimestamp() != null) ? reader.getStartTimestamp()
+				: annotatedTimestamp(annotation, method);
+		boolean stopAtEnd = (reader.getStopAt() != null) ? reader.getStopAt() == KafkaWorkerProperties.Reader.StopAt.END
+				: annotation != null && annotation.stopAtEnd();
+		boolean exitWhenDone = (reader.getExitWhenDone() != null) ? reader.getExitWhenDone()
+				: annotation != null && annotation.exitWhenDone();
+		List<Integer> partitions = new ArrayList<>(reader.getPartitions());
+		if (partitions.isEmpty() && annotation != null) {
+			Arrays.stream(annotation.partitions()).forEach(partitions::add);
+		}
 		if (delivery != Delivery.AT_LEAST_ONCE) {
 			throw new KafkaWorkerConfigurationException(
 					worker + " but its delivery is " + delivery + ": a reader commits nothing, so it is at least once",
@@ -182,17 +203,17 @@ final class WorkerSettingsResolver {
 			throw new KafkaWorkerConfigurationException(worker + " but its handler takes a TableRow",
 					"Keep group tables for workers of a consumer group; a reader can look rows up in a TableView.");
 		}
-		if (reader.getStart() == ReaderSettings.Start.TIMESTAMP && reader.getStartTimestamp() == null) {
+		if (start == ReadFrom.TIMESTAMP && startTimestamp == null) {
 			throw new KafkaWorkerConfigurationException(worker + " from a TIMESTAMP but has no start timestamp",
 					"Set " + prefix + ".start-timestamp, for example 2026-12-01T00:00:00Z.");
 		}
-		if (reader.getStart() == ReaderSettings.Start.OFFSETS && reader.getStartOffsets().isEmpty()) {
+		if (start == ReadFrom.OFFSETS && reader.getStartOffsets().isEmpty()) {
 			throw new KafkaWorkerConfigurationException(worker + " from OFFSETS but has no start offsets",
 					"Set " + prefix + ".start-offsets.<topic>-<partition>=<offset>.");
 		}
-		if (reader.isExitWhenDone() && reader.getStopAt() != KafkaWorkerProperties.Reader.StopAt.END) {
+		if (exitWhenDone && !stopAtEnd) {
 			throw new KafkaWorkerConfigurationException(worker + " with exit-when-done but never stops",
-					"Set " + prefix + ".stop-at=END.");
+					"Set " + prefix + ".stop-at=END (or @Reader(stopAtEnd = true)).");
 		}
 		Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
 		reader.getStartOffsets().forEach((key, offset) -> {
@@ -209,14 +230,29 @@ final class WorkerSettingsResolver {
 			}
 			offsets.put(new TopicPartition(topic, Integer.parseInt(number)), offset);
 		});
-		for (Integer partition : reader.getPartitions()) {
+		for (Integer partition : partitions) {
 			if (partition == null || partition < 0) {
 				throw new KafkaWorkerConfigurationException(worker + " with partition " + partition,
 						"List partition numbers of 0 or more in " + prefix + ".partitions.");
 			}
 		}
-		return new ReaderSettings(reader.getPartitions(), reader.getStart(), reader.getStartTimestamp(), offsets,
-				reader.getStopAt() == KafkaWorkerProperties.Reader.StopAt.END);
+		return new ReaderSettings(partitions, start, startTimestamp, offsets, stopAtEnd, exitWhenDone);
+	}
+
+	private @Nullable Instant annotatedTimestamp(@Nullable Reader annotation, WorkerMethod method) {
+		if (annotation == null || !StringUtils.hasText(annotation.startTimestamp())) {
+			return null;
+		}
+		String value = resolve(annotation.startTimestamp(), "reader.startTimestamp", method).trim();
+		try {
+			return Instant.parse(value);
+		}
+		catch (DateTimeParseException ex) {
+			throw new KafkaWorkerConfigurationException(
+					"@Reader(startTimestamp = \"" + annotation.startTimestamp() + "\") on " + method.description()
+							+ " resolves to '" + value + "', not an ISO-8601 instant.",
+					"Give a time such as 2026-12-01T00:00:00Z.");
+		}
 	}
 
 	/**

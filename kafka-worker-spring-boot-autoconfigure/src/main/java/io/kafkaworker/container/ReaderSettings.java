@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import io.kafkaworker.annotation.ReadFrom;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 
@@ -13,14 +14,16 @@ import org.jspecify.annotations.Nullable;
  *
  * @param partitions the partitions to read of each topic; empty for all of them
  * @param start where reading starts
- * @param startTimestamp the time to start from, for {@link Start#TIMESTAMP}
- * @param startOffsets the offset to start from per partition, for {@link Start#OFFSETS}
- * (partitions without one start at the beginning)
+ * @param startTimestamp the time to start from, for {@link ReadFrom#TIMESTAMP}
+ * @param startOffsets the offset to start from per partition, for
+ * {@link ReadFrom#OFFSETS} (partitions without one start at the beginning)
  * @param stopAtEnd whether the reader stops by itself once it handled every record below
  * the end offsets it saw when it started
+ * @param exitWhenDone whether the application exits once every reader with this set
+ * reached its end
  */
-public record ReaderSettings(List<Integer> partitions, Start start, @Nullable Instant startTimestamp,
-		Map<TopicPartition, Long> startOffsets, boolean stopAtEnd) {
+public record ReaderSettings(List<Integer> partitions, ReadFrom start, @Nullable Instant startTimestamp,
+		Map<TopicPartition, Long> startOffsets, boolean stopAtEnd, boolean exitWhenDone) {
 
 	/**
 	 * Create reader settings.
@@ -28,34 +31,6 @@ public record ReaderSettings(List<Integer> partitions, Start start, @Nullable In
 	public ReaderSettings {
 		partitions = List.copyOf(partitions);
 		startOffsets = Map.copyOf(startOffsets);
-	}
-
-	/**
-	 * Where a reader starts.
-	 */
-	public enum Start {
-
-		/**
-		 * At each partition's first record.
-		 */
-		EARLIEST,
-
-		/**
-		 * At each partition's end: only records written after the reader started.
-		 */
-		LATEST,
-
-		/**
-		 * At each partition's first record at or after a time (its end when there is
-		 * none).
-		 */
-		TIMESTAMP,
-
-		/**
-		 * At an offset per partition.
-		 */
-		OFFSETS
-
 	}
 
 }

@@ -1,8 +1,12 @@
 package io.kafkaworker.autoconfigure;
 
+import java.time.Instant;
+
 import io.kafkaworker.annotation.KafkaBatchWorker;
 import io.kafkaworker.annotation.KafkaWorkerConfigurationException;
 import io.kafkaworker.annotation.Mode;
+import io.kafkaworker.annotation.ReadFrom;
+import io.kafkaworker.annotation.Reader;
 import io.kafkaworker.container.ReaderSettings;
 import io.kafkaworker.container.Worker;
 import io.kafkaworker.container.WorkerSettings;
@@ -96,6 +100,57 @@ class ReaderConfigurationTests {
 					"kafka.worker.workers.counter.reader.partitions=0")
 			.run((context) -> assertThat(StartupFailures.configurationFailure(context).getMessage())
 				.contains("'counter'", "TableRow"));
+	}
+
+	@Test
+	void theAnnotationsReaderAppliesAndPropertiesWin() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaWorkerAutoConfiguration.class))
+			.withUserConfiguration(AnnotatedReaderConfiguration.class)
+			.withPropertyValues("spring.kafka.bootstrap-servers=localhost:1",
+					"kafka.worker.defaults.auto-startup=false", "kafka.worker.workers.replay.reader.stop-at=NEVER")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				ReaderSettings reader = ((Worker) context.getBean(WorkerRegistry.class).find("replay")).settings()
+					.reader();
+				assertThat(reader).isNotNull();
+				assertThat(reader.start()).isEqualTo(ReadFrom.TIMESTAMP);
+				assertThat(reader.startTimestamp()).isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
+				assertThat(reader.partitions()).containsExactly(0, 2);
+				assertThat(reader.stopAtEnd()).as("the property's NEVER over the annotation's end").isFalse();
+			});
+	}
+
+	@Test
+	void thePropertiesCanTurnTheAnnotationsReaderOff() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaWorkerAutoConfiguration.class))
+			.withUserConfiguration(AnnotatedReaderConfiguration.class)
+			.withPropertyValues("spring.kafka.bootstrap-servers=localhost:1",
+					"kafka.worker.defaults.auto-startup=false", "kafka.worker.workers.replay.reader.enabled=false")
+			.run((context) -> assertThat(
+					((Worker) context.getBean(WorkerRegistry.class).find("replay")).settings().reader())
+				.isNull());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class AnnotatedReaderConfiguration {
+
+		@Bean
+		Replay replay() {
+			return new Replay();
+		}
+
+	}
+
+	public static class Replay {
+
+		@KafkaBatchWorker(id = "replay", topics = "orders", mode = Mode.KEY,
+				reader = @Reader(start = ReadFrom.TIMESTAMP, startTimestamp = "2026-12-01T00:00:00Z",
+						partitions = { 0, 2 }, stopAtEnd = true))
+		public void handle(ConsumerRecord<String, String> order) {
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
