@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 import io.kafkaworker.event.ReaderFinishedEvent.ReadPartition;
 import io.kafkaworker.event.Resolution;
@@ -110,6 +111,14 @@ final class ReaderReads implements CommitProtocol {
 		}
 		if (done) {
 			this.reached = true;
+			// The read model observes positions every half second: give it the last ones,
+			// which the reader stops at.
+			for (PartitionOffsets partition : assigned) {
+				TopicPartition topicPartition = partition.topicPartition();
+				long position = this.consumer.position(topicPartition);
+				OptionalLong lag = this.consumer.currentLag(topicPartition);
+				partition.observe(position, lag.isPresent() ? position + lag.getAsLong() : -1);
+			}
 			Map<TopicPartition, ReadPartition> read = new LinkedHashMap<>();
 			this.starts.forEach((partition, start) -> read.put(partition, new ReadPartition(start,
 					this.ends.getOrDefault(partition, start), this.dispatched.getOrDefault(partition, 0L))));
