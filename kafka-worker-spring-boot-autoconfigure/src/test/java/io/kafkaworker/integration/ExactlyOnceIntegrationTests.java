@@ -241,9 +241,7 @@ class ExactlyOnceIntegrationTests {
 					assertThat(worker.waitFor(20, TimeUnit.SECONDS)).isTrue();
 				}
 				else {
-					await().atMost(Duration.ofSeconds(120))
-						.untilAsserted(() -> assertThat(Broker.committedOffsets(topic, topic))
-							.isEqualTo(Broker.endOffsets(topic)));
+					Broker.awaitAllCommitted(topic, topic, Duration.ofSeconds(120));
 				}
 			}
 			finally {
@@ -326,9 +324,7 @@ class ExactlyOnceIntegrationTests {
 	}
 
 	private static void awaitAllCommitted(String topic) {
-		Map<TopicPartition, Long> ends = Broker.endOffsets(topic);
-		await().atMost(Duration.ofSeconds(60))
-			.untilAsserted(() -> assertThat(Broker.committedOffsets(topic, topic)).isEqualTo(ends));
+		Broker.awaitAllCommitted(topic, topic, Duration.ofSeconds(60));
 	}
 
 	private static void awaitCommittedAtLeast(String topic, long records) {

@@ -183,9 +183,7 @@ class GroupTableIntegrationTests {
 					assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();
 				}
 				else {
-					await().atMost(Duration.ofSeconds(120))
-						.untilAsserted(() -> assertThat(Broker.committedOffsets(topic, topic))
-							.isEqualTo(Broker.endOffsets(topic)));
+					Broker.awaitAllCommitted(topic, topic, Duration.ofSeconds(120));
 				}
 			}
 			finally {
@@ -385,9 +383,7 @@ class GroupTableIntegrationTests {
 	}
 
 	private static void awaitAllCommitted(String topic) {
-		Map<TopicPartition, Long> ends = Broker.endOffsets(topic);
-		await().atMost(Duration.ofSeconds(60))
-			.untilAsserted(() -> assertThat(Broker.committedOffsets(topic, topic)).isEqualTo(ends));
+		Broker.awaitAllCommitted(topic, topic, Duration.ofSeconds(60));
 	}
 
 	// The table as a read_committed reader folds it: each key's last value.

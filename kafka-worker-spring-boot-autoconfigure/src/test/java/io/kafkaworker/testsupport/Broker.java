@@ -27,6 +27,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 /**
  * One real KRaft broker (Apache Kafka's own server, in-process) shared by every
  * integration test of a test JVM. Tests isolate themselves with fresh topic and group
@@ -171,6 +174,18 @@ public final class Broker {
 		catch (InterruptedException | ExecutionException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/**
+	 * Wait until a group has committed every partition of a topic up to its end offset as
+	 * it is when the wait starts.
+	 * @param groupId the group
+	 * @param topic the topic
+	 * @param atMost the longest wait
+	 */
+	public static void awaitAllCommitted(String groupId, String topic, Duration atMost) {
+		Map<TopicPartition, Long> ends = endOffsets(topic);
+		await().atMost(atMost).untilAsserted(() -> assertThat(committedOffsets(groupId, topic)).isEqualTo(ends));
 	}
 
 	/**
