@@ -3,6 +3,7 @@ package io.kafkaworker.autoconfigure;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -18,6 +19,7 @@ import io.kafkaworker.runtime.WorkerView;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.format.annotation.DurationFormat;
@@ -69,6 +71,7 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 			Properties consumerProperties = this.deserializers.overrides();
 			consumerProperties.putAll(this.resolver.consumerProperties(settings, method));
 			checkPollInterval(settings, method, consumerProperties);
+			defaultToCooperativeRebalancing(settings, method, consumerProperties);
 			WorkerMethod previous = byId.putIfAbsent(settings.id(), method);
 			if (previous != null) {
 				throw new KafkaWorkerConfigurationException(
@@ -85,6 +88,31 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 		}
 		warnAboutUnknownWorkers(byId.keySet());
 		warnAboutAutoCommit(byId.keySet());
+	}
+
+	// Kafka's default assignors start with the eager RangeAssignor: every rebalance
+	// revokes every partition of every member, and each member's buffered records are
+	// fetched again by the next owner. The cooperative sticky assignor moves only the
+	// partitions that change owner. Left alone when the application chose an assignor or
+	// the consumer protocol (KIP-848, cooperative by design and configured without
+	// assignors), for readers (no group), and for group-table workers of several topics,
+	// whose tables need RangeAssignor's co-partitioned assignment.
+	private void defaultToCooperativeRebalancing(WorkerSettings settings, WorkerMethod method,
+			Properties consumerProperties) {
+		if (settings.reader() != null || (method.hasTableRow() && settings.topics().size() > 1)) {
+			return;
+		}
+		ConsumerFactory<?, ?> consumerFactory = this.containerFactory.getConsumerFactory();
+		Map<String, Object> configured = (consumerFactory != null) ? consumerFactory.getConfigurationProperties()
+				: Map.of();
+		for (String name : List.of(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+				ConsumerConfig.GROUP_PROTOCOL_CONFIG)) {
+			if (consumerProperties.containsKey(name) || configured.containsKey(name)) {
+				return;
+			}
+		}
+		consumerProperties.setProperty(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+				CooperativeStickyAssignor.class.getName());
 	}
 
 	// A revocation blocks the consumer thread inside poll() for up to the revoke timeout

@@ -730,6 +730,15 @@ public class KafkaWorkerProperties {
 		private @Nullable Duration commitTimeout = Duration.ofSeconds(10);
 
 		/**
+		 * Most characters of the commit metadata that lists the records complete above
+		 * each committed offset, which a restarted worker or a partition's next owner
+		 * skips instead of handling again. Records that do not fit are committed without
+		 * it (handled again after a crash), with a warning. Brokers refuse metadata
+		 * longer than their offset.metadata.max.bytes (4096 by default). 0 turns it off.
+		 */
+		private @Nullable DataSize commitMetadataLimit = DataSize.ofBytes(4096);
+
+		/**
 		 * Longest time a partition revocation waits for the partition's in-flight records
 		 * before committing and letting the partition go. Records still running then are
 		 * redelivered to the partition's next owner.
@@ -763,6 +772,7 @@ public class KafkaWorkerProperties {
 			this.maxBufferedBytes = null;
 			this.commitInterval = null;
 			this.commitTimeout = null;
+			this.commitMetadataLimit = null;
 			this.revokeTimeout = null;
 			this.onFailure = null;
 			this.exactlyOnce.setStore(null);
@@ -841,6 +851,14 @@ public class KafkaWorkerProperties {
 
 		public void setMaxBufferedBytes(@Nullable DataSize maxBufferedBytes) {
 			this.maxBufferedBytes = maxBufferedBytes;
+		}
+
+		public @Nullable DataSize getCommitMetadataLimit() {
+			return this.commitMetadataLimit;
+		}
+
+		public void setCommitMetadataLimit(@Nullable DataSize commitMetadataLimit) {
+			this.commitMetadataLimit = commitMetadataLimit;
 		}
 
 		public @Nullable Duration getCommitInterval() {

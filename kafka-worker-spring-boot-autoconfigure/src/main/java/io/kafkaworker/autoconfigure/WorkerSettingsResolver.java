@@ -117,6 +117,11 @@ final class WorkerSettingsResolver {
 		Duration commitTimeout = sources
 			.choose("commit-timeout", worker.getCommitTimeout(), defaults.getCommitTimeout())
 			.require((value) -> !value.isNegative() && !value.isZero(), "a positive duration");
+		int commitMetadataLimit = (int) sources
+			.choose("commit-metadata-limit", worker.getCommitMetadataLimit(), defaults.getCommitMetadataLimit())
+			.require((value) -> !value.isNegative() && value.toBytes() <= Integer.MAX_VALUE,
+					"a size of zero (no metadata) or more")
+			.toBytes();
 		Duration revokeTimeout = sources
 			.choose("revoke-timeout", worker.getRevokeTimeout(), defaults.getRevokeTimeout())
 			.require((value) -> !value.isNegative(), "a duration of zero or more");
@@ -136,8 +141,8 @@ final class WorkerSettingsResolver {
 		// concurrency.
 		consumers = (reader != null) ? 1 : consumers;
 		return new WorkerSettings(id, topics, groupId, mode, delivery, concurrency, consumers, batchSize, autoStartup,
-				maxBufferedRecords, maxBufferedBytes, commitInterval, commitTimeout, revokeTimeout, failure, store,
-				reader);
+				maxBufferedRecords, maxBufferedBytes, commitInterval, commitTimeout, commitMetadataLimit, revokeTimeout,
+				failure, store, reader);
 	}
 
 	// A worker on a named cluster consumes there; what it produces or looks up (dead

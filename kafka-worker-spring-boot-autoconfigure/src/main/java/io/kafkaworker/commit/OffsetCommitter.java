@@ -3,10 +3,13 @@ package io.kafkaworker.commit;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
+import io.kafkaworker.offset.CompletedOffsets;
 import io.kafkaworker.offset.PartitionOffsets;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -15,6 +18,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.OffsetMetadataTooLarge;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jspecify.annotations.Nullable;
 
@@ -50,8 +54,20 @@ public final class OffsetCommitter {
 
 	private final CommitListener listener;
 
+	/**
+	 * Most characters of the metadata that lists the records complete above each
+	 * committed offset; 0 when no metadata is written or read.
+	 */
+	private int metadataLimit;
+
 	/** The last offset committed per partition; written by the consumer thread only. */
 	private final Map<TopicPartition, Long> lastCommitted = new ConcurrentHashMap<>();
+
+	/** The metadata committed with it, empty if none; consumer thread only. */
+	private final Map<TopicPartition, String> lastMetadata = new HashMap<>();
+
+	/** Partitions whose completed records did not fit the metadata limit; warned once. */
+	private final Set<TopicPartition> overLimit = new HashSet<>();
 
 	private long lastAttemptNanos;
 
@@ -65,7 +81,24 @@ public final class OffsetCommitter {
 	 */
 	public OffsetCommitter(String workerId, Duration interval, Duration timeout, LongSupplier nanoClock,
 			CommitListener listener) {
+		this(workerId, interval, timeout, 0, nanoClock, listener);
+	}
+
+	/**
+	 * Create a committer for one consumer that commits, with each offset, which records
+	 * above it are complete already, and skips them after a rebalance or restart.
+	 * @param workerId the worker, for log messages
+	 * @param interval the time between periodic commits
+	 * @param timeout the longest time one commit may block the consumer thread
+	 * @param metadataLimit the most characters of metadata per partition (the broker
+	 * refuses more than its {@code offset.metadata.max.bytes}); 0 for none
+	 * @param nanoClock the source of {@link System#nanoTime()}-like readings
+	 * @param listener told about each commit attempt
+	 */
+	public OffsetCommitter(String workerId, Duration interval, Duration timeout, int metadataLimit,
+			LongSupplier nanoClock, CommitListener listener) {
 		this.workerId = workerId;
+		this.metadataLimit = metadataLimit;
 		this.intervalNanos = interval.toNanos();
 		this.timeout = timeout;
 		this.nanoClock = nanoClock;
@@ -97,11 +130,55 @@ public final class OffsetCommitter {
 		for (PartitionOffsets partition : partitions) {
 			long offset = committableOffset(consumer, partition);
 			TopicPartition topicPartition = partition.topicPartition();
-			if (offset > this.lastCommitted.getOrDefault(topicPartition, -1L)) {
-				offsets.put(topicPartition, new OffsetAndMetadata(offset));
+			long last = this.lastCommitted.getOrDefault(topicPartition, -1L);
+			if (offset < last) {
+				continue;
+			}
+			String metadata = metadata(partition, offset);
+			// The same offset is committed again when more records above it completed:
+			// what a restart would handle twice stays within one commit interval.
+			if (offset > last || !metadata.equals(this.lastMetadata.getOrDefault(topicPartition, ""))) {
+				offsets.put(topicPartition, new OffsetAndMetadata(offset, metadata));
 			}
 		}
 		return commit(consumer, offsets);
+	}
+
+	/**
+	 * Read which records above the committed offsets of newly assigned partitions an
+	 * earlier owner completed, from the commits' metadata, so that they are not handled
+	 * again. Does nothing when this committer writes no metadata.
+	 * @param consumer the consumer the partitions were assigned to
+	 * @param partitions the partitions' progress, before any of their records arrived
+	 */
+	public void resume(Consumer<?, ?> consumer, Collection<PartitionOffsets> partitions) {
+		if (this.metadataLimit == 0 || partitions.isEmpty()) {
+			return;
+		}
+		Set<TopicPartition> topicPartitions = new HashSet<>();
+		partitions.forEach((partition) -> topicPartitions.add(partition.topicPartition()));
+		Map<TopicPartition, OffsetAndMetadata> committed;
+		try {
+			committed = consumer.committed(topicPartitions, this.timeout);
+		}
+		catch (KafkaException ex) {
+			logger.warn("Worker '" + this.workerId + "' could not read the committed offsets of " + topicPartitions
+					+ "; records completed above them before are handled again: " + ex);
+			return;
+		}
+		for (PartitionOffsets partition : partitions) {
+			OffsetAndMetadata offset = committed.get(partition.topicPartition());
+			if (offset == null) {
+				continue;
+			}
+			CompletedOffsets handled = CompletedOffsets.decode(offset.offset(), offset.metadata());
+			if (!handled.isEmpty()) {
+				partition.skipHandled(handled);
+				logger.info("Worker '" + this.workerId + "' resumes " + partition.topicPartition() + " at offset "
+						+ offset.offset() + " and skips the records up to offset " + handled.highest()
+						+ " that were complete when it was committed (" + handled.span() + " offsets)");
+			}
+		}
 	}
 
 	/**
@@ -117,7 +194,10 @@ public final class OffsetCommitter {
 		long start = this.nanoClock.getAsLong();
 		try {
 			commitSync(consumer, offsets);
-			offsets.forEach((partition, offset) -> this.lastCommitted.put(partition, offset.offset()));
+			offsets.forEach((partition, offset) -> {
+				this.lastCommitted.put(partition, offset.offset());
+				this.lastMetadata.put(partition, offset.metadata());
+			});
 			this.listener.committed(offsets, Duration.ofNanos(this.nanoClock.getAsLong() - start), null);
 			if (logger.isDebugEnabled()) {
 				logger.debug("Worker '" + this.workerId + "' committed " + offsets);
@@ -128,12 +208,31 @@ public final class OffsetCommitter {
 			this.listener.committed(offsets, Duration.ofNanos(this.nanoClock.getAsLong() - start), ex);
 			throw ex;
 		}
-		catch (KafkaException ex) {
-			this.listener.committed(offsets, Duration.ofNanos(this.nanoClock.getAsLong() - start), ex);
-			logger.warn("Worker '" + this.workerId + "' could not commit " + offsets
-					+ "; records after the last commit are committed later or redelivered: " + ex);
-			return false;
+		catch (OffsetMetadataTooLarge ex) {
+			if (this.metadataLimit == 0) {
+				return failed(offsets, start, ex);
+			}
+			// The broker allows less than kafka.worker's limit: commit offsets alone from
+			// now on, as before this feature, rather than fail every commit.
+			logger.warn("Worker '" + this.workerId + "': the broker refused commit metadata of up to "
+					+ this.metadataLimit + " characters (its offset.metadata.max.bytes is lower); committing offsets "
+					+ "without the records complete above them from now on. Lower "
+					+ "kafka.worker.defaults.commit-metadata-limit to keep them");
+			this.metadataLimit = 0;
+			Map<TopicPartition, OffsetAndMetadata> plain = new HashMap<>();
+			offsets.forEach((partition, offset) -> plain.put(partition, new OffsetAndMetadata(offset.offset())));
+			return commit(consumer, plain);
 		}
+		catch (KafkaException ex) {
+			return failed(offsets, start, ex);
+		}
+	}
+
+	private boolean failed(Map<TopicPartition, OffsetAndMetadata> offsets, long start, KafkaException ex) {
+		this.listener.committed(offsets, Duration.ofNanos(this.nanoClock.getAsLong() - start), ex);
+		logger.warn("Worker '" + this.workerId + "' could not commit " + offsets
+				+ "; records after the last commit are committed later or redelivered: " + ex);
+		return false;
 	}
 
 	/**
@@ -158,6 +257,8 @@ public final class OffsetCommitter {
 	 */
 	public void forget(TopicPartition partition) {
 		this.lastCommitted.remove(partition);
+		this.lastMetadata.remove(partition);
+		this.overLimit.remove(partition);
 	}
 
 	/**
@@ -187,6 +288,30 @@ public final class OffsetCommitter {
 				}
 			}
 		}
+	}
+
+	// The records complete above the offset, as metadata; empty when there are none, or
+	// when they do not fit the limit (then the offset is committed alone, as it would be
+	// without this feature, and a restart handles them again).
+	private String metadata(PartitionOffsets partition, long offset) {
+		if (this.metadataLimit == 0) {
+			return "";
+		}
+		CompletedOffsets completed = partition.completedAbove();
+		if (completed.isEmpty() || completed.base() != offset) {
+			return "";
+		}
+		String metadata = completed.encode(this.metadataLimit);
+		if (metadata == null) {
+			if (this.overLimit.add(partition.topicPartition())) {
+				logger.warn("Worker '" + this.workerId + "' commits " + partition.topicPartition() + " at offset "
+						+ offset + " without the " + completed.span() + " offsets complete above it: they do not "
+						+ "fit in " + this.metadataLimit + " characters of commit metadata "
+						+ "(kafka.worker.defaults.commit-metadata-limit), so a restart handles them again");
+			}
+			return "";
+		}
+		return metadata;
 	}
 
 	// The committable offset, moved up to the consumer's position when no received record

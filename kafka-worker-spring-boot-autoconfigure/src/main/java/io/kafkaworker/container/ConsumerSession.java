@@ -231,13 +231,15 @@ final class ConsumerSession {
 	 */
 	void assigned(Collection<TopicPartition> assigned) {
 		this.commits.assigned(assigned);
+		List<PartitionOffsets> tracked = new ArrayList<>(assigned.size());
 		for (TopicPartition topicPartition : assigned) {
 			PartitionOffsets previous = this.partitions.get(topicPartition);
 			if (previous != null) {
 				release(List.of(topicPartition), false);
 			}
-			track(topicPartition);
+			tracked.add(track(topicPartition));
 		}
+		this.commits.resumed(tracked);
 		// Before the poll returns the partitions' first records. Partitions whose state
 		// could not be built stay paused: none of their records runs without it.
 		try {

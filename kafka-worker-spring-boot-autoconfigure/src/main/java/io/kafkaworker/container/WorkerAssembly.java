@@ -162,8 +162,8 @@ final class WorkerAssembly {
 	// to the invocation decorator (the database inbox prunes what the commit passed).
 	private OffsetCommitter committer() {
 		String id = this.settings.id();
-		return new OffsetCommitter(id, this.settings.commitInterval(), this.settings.commitTimeout(), System::nanoTime,
-				(offsets, duration, failure) -> {
+		return new OffsetCommitter(id, this.settings.commitInterval(), this.settings.commitTimeout(),
+				this.settings.commitMetadataLimit(), System::nanoTime, (offsets, duration, failure) -> {
 					this.services.observer().committed(id, failure == null, duration);
 					if (failure == null) {
 						this.decorator.committed(this.settings.groupId(), offsets);

@@ -26,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  * @param maxBufferedBytes the most estimated memory the held records may take
  * @param commitInterval the time between periodic commits
  * @param commitTimeout the longest time one commit may block a consumer thread
+ * @param commitMetadataLimit the most characters of commit metadata listing the records
+ * complete above each committed offset; 0 for none
  * @param revokeTimeout the longest time a revocation waits for in-flight records
  * @param failure what happens when the handler fails
  * @param exactlyOnceStore where exactly-once delivery keeps its proof (only used with
@@ -35,8 +37,9 @@ import org.jspecify.annotations.Nullable;
  */
 public record WorkerSettings(String id, List<String> topics, String groupId, Mode mode, Delivery delivery,
 		int concurrency, int consumers, int batchSize, boolean autoStartup, int maxBufferedRecords,
-		long maxBufferedBytes, Duration commitInterval, Duration commitTimeout, Duration revokeTimeout,
-		FailureSettings failure, ExactlyOnceStore exactlyOnceStore, @Nullable ReaderSettings reader) {
+		long maxBufferedBytes, Duration commitInterval, Duration commitTimeout, int commitMetadataLimit,
+		Duration revokeTimeout, FailureSettings failure, ExactlyOnceStore exactlyOnceStore,
+		@Nullable ReaderSettings reader) {
 
 	/**
 	 * Create settings, checking the invariants that the resolver guarantees.

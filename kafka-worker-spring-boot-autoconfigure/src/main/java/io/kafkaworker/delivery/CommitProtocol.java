@@ -17,9 +17,10 @@ import org.apache.kafka.common.TopicPartition;
  * <p>
  * The session's cycle: {@link #admit} a poll, {@link #cut} each partition's records,
  * {@link #dispatching} each partition, dispatch, {@link #afterDispatch}; before every
- * poll {@link #beforePoll}. Partitions come with {@link #assigned}; before a revocation
- * or a seek moves positions the session calls {@link #settle}, and when it lets
- * partitions go {@link #released} then {@link #forget} for each.
+ * poll {@link #beforePoll}. Partitions come with {@link #assigned}, then {@link #resumed}
+ * once tracked; before a revocation or a seek moves positions the session calls
+ * {@link #settle}, and when it lets partitions go {@link #released} then {@link #forget}
+ * for each.
  */
 public interface CommitProtocol {
 
@@ -76,6 +77,15 @@ public interface CommitProtocol {
 	 * @param partitions the partitions
 	 */
 	default void assigned(Collection<TopicPartition> partitions) {
+	}
+
+	/**
+	 * Hear that newly assigned partitions are tracked, before their first records arrive:
+	 * a protocol that commits which records above each offset are complete tells their
+	 * progress to skip those.
+	 * @param partitions the new partitions' progress
+	 */
+	default void resumed(Collection<PartitionOffsets> partitions) {
 	}
 
 	/**

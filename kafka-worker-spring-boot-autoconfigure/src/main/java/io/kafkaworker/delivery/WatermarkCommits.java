@@ -20,6 +20,8 @@ import org.springframework.format.datetime.standard.DurationFormatterUtils;
  * Watermark commits of one consumer: each partition's committable offset (the lowest
  * received offset not complete) is committed every commit interval, and when partitions
  * are revoked after their in-flight records finished (bounded by the revoke timeout).
+ * Each commit lists, in its metadata, the records complete above the offset; a partition
+ * assigned again skips them (see {@link io.kafkaworker.offset.CompletedOffsets}).
  */
 final class WatermarkCommits implements CommitProtocol {
 
@@ -53,6 +55,11 @@ final class WatermarkCommits implements CommitProtocol {
 	@Override
 	public boolean commitNow(Collection<PartitionOffsets> assigned) {
 		return this.committer.commitNow(this.consumer, assigned);
+	}
+
+	@Override
+	public void resumed(Collection<PartitionOffsets> partitions) {
+		this.committer.resume(this.consumer, partitions);
 	}
 
 	@Override

@@ -41,10 +41,12 @@ public record WorkItem(ConsumerRecord<Object, Object> record, PartitionOffsets p
 
 	/**
 	 * Receive a partition's records from one poll: track them in the partition's
-	 * progress, in offset order, and wrap each with its sequence number.
+	 * progress, in offset order, and wrap each with its sequence number. Records that the
+	 * partition's earlier owner handled (see {@link PartitionOffsets#skipHandled}) are
+	 * tracked as complete and left out.
 	 * @param partition the partition's progress
 	 * @param records the records, in offset order
-	 * @return the work items, in the same order
+	 * @return the work items of the records to handle, in the same order
 	 */
 	public static List<WorkItem> receive(PartitionOffsets partition, List<ConsumerRecord<Object, Object>> records) {
 		int count = records.size();
@@ -55,10 +57,14 @@ public record WorkItem(ConsumerRecord<Object, Object> record, PartitionOffsets p
 			offsets[i] = record.offset();
 			bytes[i] = estimateBytes(record);
 		}
+		boolean skipsHandled = partition.skipsHandled();
 		long sequence = partition.receive(offsets, bytes, count);
 		List<WorkItem> items = new ArrayList<>(count);
 		for (int i = 0; i < count; i++) {
-			items.add(new WorkItem(records.get(i), partition, sequence + i));
+			// A record an earlier owner handled is complete on receipt and runs no more.
+			if (!skipsHandled || !partition.isComplete(sequence + i)) {
+				items.add(new WorkItem(records.get(i), partition, sequence + i));
+			}
 		}
 		return items;
 	}

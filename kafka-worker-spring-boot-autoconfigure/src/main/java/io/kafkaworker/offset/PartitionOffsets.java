@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Progress of one assigned partition: which fetched records are unfinished, how many are
@@ -71,6 +72,15 @@ public final class PartitionOffsets {
 
 	private boolean revoked;
 
+	/**
+	 * Records that an earlier owner completed above the committed offset, read from the
+	 * commit's metadata; complete on receipt. Null once the partition passed them.
+	 */
+	private @Nullable CompletedOffsets handledBefore;
+
+	/** Records received complete because an earlier owner had handled them. */
+	private long skippedHandled;
+
 	// The consumer's view of the partition, refreshed by the consumer thread for the read
 	// model only; never used for commits.
 	private volatile long firstPosition = -1;
@@ -121,20 +131,110 @@ public final class PartitionOffsets {
 			previous = offsets[i];
 		}
 		long first = this.headSequence + this.size;
+		CompletedOffsets handled = this.handledBefore;
 		for (int i = 0; i < count; i++) {
 			if (this.size == this.offsets.length) {
 				grow();
 			}
 			int slot = slot(this.size);
 			this.offsets[slot] = offsets[i];
-			this.complete[slot] = false;
-			this.bytes[slot] = estimatedBytes[i];
-			this.outstandingBytes += estimatedBytes[i];
 			this.size++;
+			if (handled != null && handled.contains(offsets[i])) {
+				this.complete[slot] = true;
+				this.bytes[slot] = 0;
+				this.lastCompletedOffset = Math.max(this.lastCompletedOffset, offsets[i]);
+				this.skippedHandled++;
+			}
+			else {
+				this.complete[slot] = false;
+				this.bytes[slot] = estimatedBytes[i];
+				this.outstandingBytes += estimatedBytes[i];
+				this.outstanding++;
+			}
 		}
-		this.outstanding += count;
 		this.lastReceivedOffset = previous;
+		if (handled != null) {
+			advanceHead();
+			if (previous >= handled.highest()) {
+				this.handledBefore = null;
+			}
+		}
 		return first;
+	}
+
+	/**
+	 * Take the records an earlier owner completed above the committed offset: they are
+	 * complete as soon as they are received, and are not handled again. Call before the
+	 * partition's first records are received.
+	 * @param handled the records, as read from the commit's metadata
+	 */
+	public synchronized void skipHandled(CompletedOffsets handled) {
+		this.handledBefore = handled.isEmpty() ? null : handled;
+	}
+
+	/**
+	 * Return whether records received from now on may be complete on receipt, because an
+	 * earlier owner handled them.
+	 * @return true until the partition received every record the earlier owner handled
+	 */
+	public synchronized boolean skipsHandled() {
+		return this.handledBefore != null;
+	}
+
+	/**
+	 * Return whether a received record is complete.
+	 * @param sequence the record's sequence number
+	 * @return true if it is complete (or was passed by the watermark)
+	 */
+	public synchronized boolean isComplete(long sequence) {
+		long distance = sequence - this.headSequence;
+		if (distance < 0) {
+			return true;
+		}
+		return distance < this.size && this.complete[slot((int) distance)];
+	}
+
+	/**
+	 * Return how many records were complete on receipt because an earlier owner handled
+	 * them.
+	 * @return the number of records skipped
+	 */
+	public synchronized long skippedHandled() {
+		return this.skippedHandled;
+	}
+
+	/**
+	 * Return the records above the committable offset that are complete, to be committed
+	 * with it.
+	 * @return the records, or {@link CompletedOffsets#NONE} when none is complete above
+	 * an unfinished record
+	 */
+	public synchronized CompletedOffsets completedAbove() {
+		if (this.size == 0 || this.lastCompletedOffset <= this.offsets[this.head]) {
+			return CompletedOffsets.NONE;
+		}
+		long[] bounds = new long[8];
+		int count = 0;
+		boolean open = false;
+		for (int i = 1; i < this.size; i++) {
+			int slot = slot(i);
+			if (this.complete[slot] != open) {
+				if (count == bounds.length) {
+					bounds = Arrays.copyOf(bounds, count * 2);
+				}
+				// A run of complete records ends where the next unfinished one is; the
+				// offsets between them are not in the log.
+				bounds[count++] = this.offsets[slot];
+				open = !open;
+			}
+		}
+		if (open) {
+			if (count == bounds.length) {
+				bounds = Arrays.copyOf(bounds, count + 1);
+			}
+			bounds[count++] = this.lastReceivedOffset + 1;
+		}
+		return CompletedOffsets.of(this.offsets[this.head], bounds, count);
 	}
 
 	/**
@@ -156,15 +256,19 @@ public final class PartitionOffsets {
 		this.lastCompletedOffset = Math.max(this.lastCompletedOffset, this.offsets[slot]);
 		this.outstanding--;
 		this.outstandingBytes -= this.bytes[slot];
+		advanceHead();
+		if (this.outstanding == 0) {
+			notifyAll();
+		}
+		return true;
+	}
+
+	private void advanceHead() {
 		while (this.size > 0 && this.complete[this.head]) {
 			this.head = (this.head + 1) % this.offsets.length;
 			this.size--;
 			this.headSequence++;
 		}
-		if (this.outstanding == 0) {
-			notifyAll();
-		}
-		return true;
 	}
 
 	/**

@@ -253,6 +253,46 @@ class KafkaWorkerAutoConfigurationTests {
 	}
 
 	@Test
+	void workersShouldRebalanceCooperativelyUnlessTheApplicationChoseHowTheGroupAssigns() {
+		String strategy = "partition.assignment.strategy";
+		String cooperative = "org.apache.kafka.clients.consumer.CooperativeStickyAssignor";
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.run((context) -> assertThat(
+					container(context, "orders").getContainerProperties().getKafkaConsumerProperties())
+				.containsEntry(strategy, cooperative));
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.withPropertyValues(
+					"spring.kafka.consumer.properties." + strategy + "=org.apache.kafka.clients.consumer.RangeAssignor")
+			.run((context) -> assertThat(
+					container(context, "orders").getContainerProperties().getKafkaConsumerProperties())
+				.doesNotContainKey(strategy));
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.withPropertyValues("kafka.worker.workers.orders.consumer-properties." + strategy
+					+ "=org.apache.kafka.clients.consumer.StickyAssignor")
+			.run((context) -> assertThat(
+					container(context, "orders").getContainerProperties().getKafkaConsumerProperties())
+				.containsEntry(strategy, "org.apache.kafka.clients.consumer.StickyAssignor"));
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.withPropertyValues("spring.kafka.consumer.properties.group.protocol=consumer")
+			.run((context) -> assertThat(
+					container(context, "orders").getContainerProperties().getKafkaConsumerProperties())
+				.doesNotContainKey(strategy));
+	}
+
+	@Test
+	void commitMetadataLimitShouldDefaultToTheBrokersDefaultAndMayBeTurnedOff() {
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.run((context) -> assertThat(settings(context, "orders").commitMetadataLimit()).isEqualTo(4096));
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.withPropertyValues("kafka.worker.workers.orders.commit-metadata-limit=0")
+			.run((context) -> assertThat(settings(context, "orders").commitMetadataLimit()).isZero());
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.withPropertyValues("kafka.worker.defaults.commit-metadata-limit=-1B")
+			.run((context) -> assertThat(failure(context).getMessage())
+				.contains("kafka.worker.defaults.commit-metadata-limit"));
+	}
+
+	@Test
 	void startupWhenConsumerPropertiesSetTheGroupShouldFailNamingTheProperty() {
 		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
 			.withPropertyValues("kafka.worker.workers.orders.consumer-properties.group.id=other")

@@ -8,13 +8,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
 
+import io.kafkaworker.offset.CompletedOffsets;
 import io.kafkaworker.offset.PartitionOffsets;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.OffsetMetadataTooLarge;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -316,6 +319,102 @@ class OffsetCommitterTests {
 		assertThat(this.committer.lastCommitted(P0)).isEqualTo(-1);
 		this.committer.commitNow(this.consumer, List.of(this.p0));
 		assertThat(this.consumer.commits).containsExactly(Map.of(P0, offset(3)), Map.of(P0, offset(3)));
+	}
+
+	@Test
+	void commitsTheRecordsCompleteAboveTheOffsetAsMetadataAndAgainWhenMoreComplete() {
+		OffsetCommitter withMetadata = metadataCommitter(4096);
+		long first = this.p0.receive(new long[] { 0, 1, 2, 3, 4 }, new int[5], 5);
+		this.p0.complete(first + 1);
+		assertThat(withMetadata.commitNow(this.consumer, List.of(this.p0))).isTrue();
+		OffsetAndMetadata committed = this.consumer.commits.get(0).get(P0);
+		assertThat(committed.offset()).isZero();
+		assertThat(CompletedOffsets.decode(0, committed.metadata()))
+			.isEqualTo(CompletedOffsets.of(0, new long[] { 1, 2 }, 2));
+		// Nothing new: no commit.
+		assertThat(withMetadata.commitNow(this.consumer, List.of(this.p0))).isTrue();
+		assertThat(this.consumer.commits).hasSize(1);
+		// More complete above the same offset: the same offset again, with them.
+		this.p0.complete(first + 3);
+		assertThat(withMetadata.commitNow(this.consumer, List.of(this.p0))).isTrue();
+		assertThat(this.consumer.commits).hasSize(2);
+		assertThat(CompletedOffsets.decode(0, this.consumer.commits.get(1).get(P0).metadata()))
+			.isEqualTo(CompletedOffsets.of(0, new long[] { 1, 2, 3, 4 }, 4));
+		this.p0.complete(first);
+		this.p0.complete(first + 2);
+		this.p0.complete(first + 4);
+		assertThat(withMetadata.commitNow(this.consumer, List.of(this.p0))).isTrue();
+		assertThat(this.consumer.commits.get(2)).isEqualTo(Map.of(P0, new OffsetAndMetadata(5, "")));
+	}
+
+	@Test
+	void withoutALimitNoMetadataIsWrittenOrRead() {
+		long first = this.p0.receive(new long[] { 0, 1 }, new int[2], 2);
+		this.p0.complete(first + 1);
+		assertThat(this.committer.commitNow(this.consumer, List.of(this.p0))).isTrue();
+		assertThat(this.consumer.commits).containsExactly(Map.of(P0, new OffsetAndMetadata(0, "")));
+		this.consumer.commitSync(
+				Map.of(P0, new OffsetAndMetadata(0, CompletedOffsets.of(0, new long[] { 1, 2 }, 2).encode(100))));
+		PartitionOffsets next = new PartitionOffsets(P0);
+		this.committer.resume(this.consumer, List.of(next));
+		assertThat(next.skipsHandled()).isFalse();
+	}
+
+	@Test
+	void metadataOverTheLimitIsLeftOutAndTheOffsetStillCommitted() {
+		OffsetCommitter withMetadata = metadataCommitter(12);
+		long[] received = new long[200];
+		for (int i = 0; i < received.length; i++) {
+			received[i] = i * 3L;
+		}
+		long first = this.p0.receive(received, new int[received.length], received.length);
+		for (int i = 1; i < received.length; i += 2) {
+			this.p0.complete(first + i);
+		}
+		assertThat(withMetadata.commitNow(this.consumer, List.of(this.p0))).isTrue();
+		assertThat(this.consumer.commits).containsExactly(Map.of(P0, new OffsetAndMetadata(0, "")));
+	}
+
+	@Test
+	void aBrokerThatRefusesTheMetadataGetsTheOffsetAloneFromThenOn() {
+		OffsetCommitter withMetadata = metadataCommitter(4096);
+		long first = this.p0.receive(new long[] { 0, 1, 2 }, new int[3], 3);
+		this.p0.complete(first + 1);
+		this.consumer.failures.add(new OffsetMetadataTooLarge("metadata too large"));
+		assertThat(withMetadata.commitNow(this.consumer, List.of(this.p0))).isTrue();
+		assertThat(this.consumer.commits).hasSize(2);
+		assertThat(this.consumer.commits.get(0).get(P0).metadata()).isNotEmpty();
+		assertThat(this.consumer.commits.get(1)).isEqualTo(Map.of(P0, new OffsetAndMetadata(0, "")));
+		assertThat(committed(P0)).isZero();
+		this.p0.complete(first + 2);
+		this.p0.complete(first);
+		assertThat(withMetadata.commitNow(this.consumer, List.of(this.p0))).isTrue();
+		assertThat(this.consumer.commits).last().isEqualTo(Map.of(P0, new OffsetAndMetadata(3, "")));
+	}
+
+	@Test
+	void resumeTellsANewAssignmentWhichRecordsWereHandledAboveTheCommittedOffset() {
+		OffsetCommitter withMetadata = metadataCommitter(4096);
+		long first = this.p0.receive(new long[] { 10, 11, 12, 13 }, new int[4], 4);
+		this.p0.complete(first + 1);
+		this.p0.complete(first + 3);
+		assertThat(withMetadata.commitNow(this.consumer, List.of(this.p0))).isTrue();
+		// The next owner: 10 and 12 run again, 11 and 13 do not.
+		PartitionOffsets next = new PartitionOffsets(P0);
+		PartitionOffsets untouched = new PartitionOffsets(P1);
+		metadataCommitter(4096).resume(this.consumer, List.of(next, untouched));
+		assertThat(untouched.skipsHandled()).isFalse();
+		long again = next.receive(new long[] { 10, 11, 12, 13, 14 }, new int[5], 5);
+		assertThat(LongStream.range(again, again + 5)
+			.filter(next::isComplete)
+			.map((sequence) -> sequence - again + 10)
+			.boxed()
+			.toList()).containsExactly(11L, 13L);
+	}
+
+	private OffsetCommitter metadataCommitter(int limit) {
+		return new OffsetCommitter("orders-worker", INTERVAL, TIMEOUT, limit, this.clock::get,
+				(offsets, duration, failure) -> this.attempts.add(new Attempt(Map.copyOf(offsets), duration, failure)));
 	}
 
 	private @Nullable Long committed(TopicPartition partition) {

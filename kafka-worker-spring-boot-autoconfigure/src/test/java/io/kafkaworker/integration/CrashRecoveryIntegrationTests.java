@@ -13,12 +13,15 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.kafkaworker.annotation.Mode;
+import io.kafkaworker.offset.CompletedOffsets;
 import io.kafkaworker.testsupport.Broker;
+import io.kafkaworker.testsupport.CommandLineArguments;
 import io.kafkaworker.testsupport.CommitLog;
 import io.kafkaworker.testsupport.HandledLog;
 import io.kafkaworker.testsupport.Seed;
 import io.kafkaworker.testsupport.WorkerProcess;
 import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -56,6 +59,7 @@ class CrashRecoveryIntegrationTests {
 		Map<TopicPartition, Long> endOffsets = Broker.endOffsets(topic);
 		Set<String> handled = new HashSet<>();
 		Map<TopicPartition, Long> committedAtStart = Map.of();
+		Map<Integer, CompletedOffsets> listedComplete = Map.of();
 		for (int run = 1; run <= KILLS + 1; run++) {
 			Path log = this.directory.resolve("run-" + run + ".log");
 			Process worker = startWorker(topic, mode, "AT_LEAST_ONCE", log, run, seed);
@@ -83,13 +87,15 @@ class CrashRecoveryIntegrationTests {
 			}
 			List<HandledLog.Entry> entries = HandledLog.read(log);
 			String context = "run " + run + " of " + mode + " (" + seed + ", worker output in " + this.directory + ")";
-			assertNoCommitPassedAnUnfinishedRecord(HandledLog.timeline(log), committedAtStart, context);
+			assertNoCommitPassedAnUnfinishedRecord(HandledLog.timeline(log), committedAtStart, handled, context);
 			assertResumedAtCommittedOffset(entries, committedAtStart, context);
+			assertNothingListedCompleteRanAgain(entries, listedComplete, context);
 			assertLaneOrder(entries, mode, context);
 			handled.addAll(keys(entries));
 			Map<TopicPartition, Long> committed = Broker.committedOffsets(topic, topic);
 			assertEveryCommittedRecordWasHandled(committed, handled, context);
 			committedAtStart = committed;
+			listedComplete = lastCommits(HandledLog.timeline(log));
 		}
 		assertThat(handled).as("records handled across all runs").hasSize(RECORDS);
 	}
@@ -153,6 +159,116 @@ class CrashRecoveryIntegrationTests {
 			.isGreaterThan(RECORDS / 2);
 	}
 
+	/**
+	 * One record never finishes (its key's lane holds it) while thousands complete above
+	 * it, so the committed offset stays at that record. After a kill, the restarted
+	 * worker handles again only what finished after the last commit: the commit's
+	 * metadata lists the rest as complete. Without it, every record above the stuck one
+	 * runs twice.
+	 */
+	@Test
+	void aRestartHandlesAgainOnlyWhatFinishedAfterTheLastCommitWhateverTheBacklog() throws Exception {
+		String topic = Broker.uniqueName("crash-backlog");
+		Broker.createTopic(topic, 1);
+		Seed seed = Seed.create();
+		Random random = seed.random();
+		int records = 6_000;
+		Broker.produce(topic, records,
+				(i) -> new String[] { (i == 0) ? "stuck" : "key-" + random.nextInt(KEYS), Integer.toString(i) });
+		Path firstLog = this.directory.resolve("run-1.log");
+		Process worker = startWorker(topic, Mode.KEY, "AT_LEAST_ONCE", firstLog, 1, seed, "--test.stuck-key=stuck");
+		try {
+			seed.await("3,000 records handled", Duration.ofSeconds(60))
+				.until(() -> HandledLog.count(firstLog) >= 3_000);
+			int seen = HandledLog.timeline(firstLog).size();
+			seed.await("two commits after them", Duration.ofSeconds(30)).until(() -> {
+				List<HandledLog.Event> timeline = HandledLog.timeline(firstLog);
+				return timeline.subList(seen, timeline.size())
+					.stream()
+					.filter((event) -> event.kind() == HandledLog.Kind.COMMIT)
+					.count() >= 2;
+			});
+		}
+		finally {
+			worker.destroyForcibly();
+			assertThat(worker.waitFor(20, TimeUnit.SECONDS)).as("killed worker exited (%s)", seed).isTrue();
+		}
+		List<HandledLog.Event> firstTimeline = HandledLog.timeline(firstLog);
+		// A commit line is written once the broker took the commit, whose metadata was
+		// made when it started: what finished before the line of the commit before the
+		// last one was surely listed by the last one.
+		Set<Long> finishedBeforeLastCommit = new HashSet<>();
+		Set<Long> finishedBeforePreviousCommit = new HashSet<>();
+		Set<Long> finished = new HashSet<>();
+		for (HandledLog.Event event : firstTimeline) {
+			if (event.kind() == HandledLog.Kind.FINISH) {
+				finished.add(event.offset());
+			}
+			else if (event.kind() == HandledLog.Kind.COMMIT) {
+				finishedBeforePreviousCommit = new HashSet<>(finishedBeforeLastCommit);
+				finishedBeforeLastCommit.addAll(finished);
+			}
+		}
+		String context = "backlog above a stuck record (" + seed + ", worker output in " + this.directory + ")";
+		assertThat(Broker.committedOffsets(topic, topic)).as(context)
+			.isEqualTo(Map.of(new TopicPartition(topic, 0), 0L));
+		assertThat(finishedBeforePreviousCommit).as(context).hasSizeGreaterThanOrEqualTo(3_000);
+
+		Path secondLog = this.directory.resolve("run-2.log");
+		Process restarted = startWorker(topic, Mode.KEY, "AT_LEAST_ONCE", secondLog, 2, seed);
+		try {
+			seed.await("every record handled", Duration.ofSeconds(90))
+				.until(() -> union(new HashSet<>(keys(HandledLog.read(firstLog))), HandledLog.read(secondLog))
+					.size() == records);
+			Map<TopicPartition, Long> endOffsets = Broker.endOffsets(topic);
+			seed.await("the committed offsets reaching the log end", Duration.ofSeconds(20))
+				.untilAsserted(() -> assertThat(Broker.committedOffsets(topic, topic)).isEqualTo(endOffsets));
+		}
+		finally {
+			restarted.destroyForcibly();
+			restarted.waitFor(20, TimeUnit.SECONDS);
+		}
+		List<Long> handledAgain = HandledLog.read(secondLog)
+			.stream()
+			.map(HandledLog.Entry::offset)
+			.filter(finished::contains)
+			.toList();
+		System.out.println("Restart above a stuck record (" + seed + "): " + finishedBeforePreviousCommit.size()
+				+ " records finished before the commit before the last one, "
+				+ (finished.size() - finishedBeforePreviousCommit.size()) + " after it; " + handledAgain.size()
+				+ " handled again");
+		assertThat(handledAgain)
+			.as("%s: records handled again that finished before the commit before the last one", context)
+			.noneMatch(finishedBeforePreviousCommit::contains);
+	}
+
+	// The records the last commit of each partition listed as complete above its offset.
+	private static Map<Integer, CompletedOffsets> lastCommits(List<HandledLog.Event> timeline) {
+		Map<Integer, CompletedOffsets> last = new HashMap<>();
+		for (HandledLog.Event event : timeline) {
+			if (event.kind() == HandledLog.Kind.COMMIT) {
+				last.put(event.partition(), CompletedOffsets.decode(event.offset(), event.metadata()));
+			}
+		}
+		return last;
+	}
+
+	/**
+	 * A restarted worker skips what the last commit listed as complete above its offset.
+	 * (A commit the broker took after the log's last one lists a superset of what is
+	 * still above its offset.)
+	 */
+	private static void assertNothingListedCompleteRanAgain(List<HandledLog.Entry> entries,
+			Map<Integer, CompletedOffsets> listedComplete, String context) {
+		for (HandledLog.Entry entry : entries) {
+			CompletedOffsets listed = listedComplete.getOrDefault(entry.partition(), CompletedOffsets.NONE);
+			assertThat(listed.contains(entry.offset()))
+				.as("%s: offset %d of partition %d ran again though the last commit listed it as complete (%s)",
+						context, entry.offset(), entry.partition(), listed)
+				.isFalse();
+		}
+	}
+
 	private static boolean hasCommit(Path log) {
 		return HandledLog.timeline(log).stream().anyMatch((event) -> event.kind() == HandledLog.Kind.COMMIT);
 	}
@@ -184,8 +300,15 @@ class CrashRecoveryIntegrationTests {
 	 * record finished before or after the commit that passed it.
 	 */
 	private static void assertNoCommitPassedAnUnfinishedRecord(List<HandledLog.Event> timeline,
-			Map<TopicPartition, Long> committedAtStart, String context) {
+			Map<TopicPartition, Long> committedAtStart, Set<String> handledBefore, String context) {
+		// Records finished in earlier runs count as finished: a run skips those that the
+		// last commit listed as complete.
 		Map<Integer, Set<Long>> finished = new HashMap<>();
+		for (String record : handledBefore) {
+			String[] parts = record.split("@");
+			finished.computeIfAbsent(Integer.parseInt(parts[0]), (key) -> new HashSet<>())
+				.add(Long.parseLong(parts[1]));
+		}
 		Map<Integer, Set<Long>> running = new HashMap<>();
 		Map<Integer, Long> watermark = new HashMap<>();
 		committedAtStart.forEach((partition, offset) -> watermark.put(partition.partition(), offset));
@@ -207,6 +330,19 @@ class CrashRecoveryIntegrationTests {
 						lowestUnfinished++;
 					}
 					watermark.put(partition, lowestUnfinished);
+					// The records the commit's metadata lists as complete, which a
+					// restart
+					// skips, must have finished.
+					CompletedOffsets claimed = CompletedOffsets.decode(event.offset(), event.metadata());
+					for (long above = event.offset() + 1; above <= claimed.highest(); above++) {
+						if (claimed.contains(above)) {
+							assertThat(done)
+								.as("%s: commit %d of partition %d at offset %d lists offset %d as complete, %s",
+										context, commits, partition, event.offset(), above,
+										started.contains(above) ? "started and not finished" : "not finished")
+								.contains(above);
+						}
+					}
 					assertThat(event.offset())
 						.as("%s: commit %d of partition %d at offset %d passed offset %d, %s", context, commits,
 								partition, event.offset(), lowestUnfinished, started.contains(lowestUnfinished)
@@ -278,17 +414,18 @@ class CrashRecoveryIntegrationTests {
 		return keys;
 	}
 
-	private Process startWorker(String topic, Mode mode, String delivery, Path log, int run, Seed seed)
+	private Process startWorker(String topic, Mode mode, String delivery, Path log, int run, Seed seed, String... extra)
 			throws IOException {
 		return WorkerProcess.start(CrashableWorkerApplication.class, this.directory.resolve("run-" + run + ".out"),
-				"--test.topic=" + topic, "--test.log=" + log, "--test.max-delay-micros=3000",
-				"--test.seed=" + seed.value(),
-				"--spring.kafka.consumer.properties.interceptor.classes=" + CommitLog.class.getName(),
-				"--spring.kafka.consumer.properties." + CommitLog.PATH + "=" + log,
-				"--kafka.worker.workers.crashable.mode=" + mode,
-				"--kafka.worker.workers.crashable.delivery=" + delivery,
-				"--kafka.worker.workers.crashable.concurrency=12", "--kafka.worker.workers.crashable.group-id=" + topic,
-				"--kafka.worker.workers.crashable.commit-interval=200ms");
+				CommandLineArguments.merge(List.of("--test.topic=" + topic, "--test.log=" + log,
+						"--test.max-delay-micros=3000", "--test.seed=" + seed.value(),
+						"--spring.kafka.consumer.properties.interceptor.classes=" + CommitLog.class.getName(),
+						"--spring.kafka.consumer.properties." + CommitLog.PATH + "=" + log,
+						"--kafka.worker.workers.crashable.mode=" + mode,
+						"--kafka.worker.workers.crashable.delivery=" + delivery,
+						"--kafka.worker.workers.crashable.concurrency=12",
+						"--kafka.worker.workers.crashable.group-id=" + topic,
+						"--kafka.worker.workers.crashable.commit-interval=200ms"), extra));
 	}
 
 }

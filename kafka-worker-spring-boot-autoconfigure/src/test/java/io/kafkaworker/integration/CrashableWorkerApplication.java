@@ -1,6 +1,7 @@
 package io.kafkaworker.integration;
 
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import io.kafkaworker.annotation.KafkaBatchWorker;
@@ -20,8 +21,9 @@ import org.springframework.context.annotation.Bean;
  * handler notes the record's start in a {@link HandledLog}, waits a time drawn from the
  * test's seed and the record (up to 30ms for a few records, so that a running record
  * often outlasts a commit), then appends the record before returning, so the log holds
- * every record whose handler started and finished, in order (the test may add the
- * consumer's commits to the same log with {@link io.kafkaworker.testsupport.CommitLog}).
+ * every record whose handler started and finished, in order; records of the key
+ * {@code test.stuck-key} never finish (the test may add the consumer's commits to the
+ * same log with {@link io.kafkaworker.testsupport.CommitLog}).
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -34,8 +36,8 @@ public class CrashableWorkerApplication {
 
 	@Bean
 	LoggingWorker loggingWorker(HandledLog log, @Value("${test.max-delay-micros}") long maxDelayMicros,
-			@Value("${test.seed}") long seed) {
-		return new LoggingWorker(log, maxDelayMicros, Seed.of(seed));
+			@Value("${test.seed}") long seed, @Value("${test.stuck-key:}") String stuckKey) {
+		return new LoggingWorker(log, maxDelayMicros, Seed.of(seed), stuckKey);
 	}
 
 	/**
@@ -63,8 +65,11 @@ public class CrashableWorkerApplication {
 
 		private final Seed slow;
 
-		LoggingWorker(HandledLog log, long maxDelayMicros, Seed seed) {
+		private final String stuckKey;
+
+		LoggingWorker(HandledLog log, long maxDelayMicros, Seed seed, String stuckKey) {
 			this.log = log;
+			this.stuckKey = stuckKey;
 			this.maxDelayMicros = maxDelayMicros;
 			this.seed = seed;
 			this.slow = seed.derive(1);
@@ -77,6 +82,11 @@ public class CrashableWorkerApplication {
 		@KafkaBatchWorker(id = "crashable", topics = "${test.topic}")
 		public void handle(ConsumerRecord<String, String> record) {
 			this.log.started(record.partition(), record.offset());
+			if (record.key().equals(this.stuckKey)) {
+				// Holds its lane (and the partition's committed offset) until the JVM is
+				// killed.
+				LockSupport.parkNanos(TimeUnit.MINUTES.toNanos(5));
+			}
 			// mostly short, with a few slow records that outlast a commit's round trip
 			LockSupport.parkNanos(this.seed.delayNanos(record.partition(), record.offset(), this.maxDelayMicros, 100)
 					+ this.slow.delayNanos(record.partition(), record.offset(), SLOW_MICROS, SLOW_PERCENT));

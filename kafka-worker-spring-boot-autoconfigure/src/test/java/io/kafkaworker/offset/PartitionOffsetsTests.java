@@ -544,6 +544,65 @@ class PartitionOffsetsTests {
 		assertThat(maxOutstanding).as("seed %d: the run made the ring grow", seed).isGreaterThan(64);
 	}
 
+	@Test
+	void completedAboveListsTheCompleteRecordsAboveTheOldestIncompleteOne() {
+		long[] received = { 10, 11, 12, 15, 16, 20, 21 };
+		long first = this.offsets.receive(received, new int[received.length], received.length);
+		assertThat(this.offsets.completedAbove()).isSameAs(CompletedOffsets.NONE);
+		this.offsets.complete(first + 1); // 11
+		this.offsets.complete(first + 3); // 15
+		this.offsets.complete(first + 4); // 16
+		this.offsets.complete(first + 6); // 21
+		CompletedOffsets above = this.offsets.completedAbove();
+		assertThat(above.base()).isEqualTo(10).isEqualTo(this.offsets.committableOffset());
+		// 13 and 14 are not in the log: they belong to the run after 12, ended by 15
+		assertThat(LongStream.rangeClosed(10, 22).filter(above::contains).boxed().toList()).containsExactly(11L, 15L,
+				16L, 17L, 18L, 19L, 21L);
+		this.offsets.complete(first);
+		this.offsets.complete(first + 2);
+		assertThat(this.offsets.completedAbove()).isEqualTo(CompletedOffsets.of(20, new long[] { 21, 22 }, 2));
+		this.offsets.complete(first + 5);
+		assertThat(this.offsets.completedAbove()).isSameAs(CompletedOffsets.NONE);
+	}
+
+	@Test
+	void recordsHandledBeforeAreCompleteOnReceiptAndTheWatermarkPassesThem() {
+		this.offsets.skipHandled(CompletedOffsets.of(100, new long[] { 101, 103, 105, 106 }, 4));
+		assertThat(this.offsets.skipsHandled()).isTrue();
+		long[] received = { 100, 101, 102, 103, 104 };
+		long first = this.offsets.receive(received, new int[] { 5, 5, 5, 5, 5 }, received.length);
+		assertThat(this.offsets.isComplete(first)).isFalse();
+		assertThat(this.offsets.isComplete(first + 1)).isTrue();
+		assertThat(this.offsets.isComplete(first + 2)).isTrue();
+		assertThat(this.offsets.isComplete(first + 3)).isFalse();
+		assertThat(this.offsets.outstanding()).isEqualTo(3);
+		assertThat(this.offsets.outstandingBytes()).isEqualTo(15);
+		assertThat(this.offsets.skippedHandled()).isEqualTo(2);
+		assertThat(this.offsets.committableOffset()).isEqualTo(100);
+		assertThat(this.offsets.completedAbove()).isEqualTo(CompletedOffsets.of(100, new long[] { 101, 103 }, 2));
+		this.offsets.complete(first);
+		assertThat(this.offsets.committableOffset()).isEqualTo(103);
+		this.offsets.complete(first + 3);
+		this.offsets.complete(first + 4);
+		// 105 is the last handled before: received complete, the watermark moves past it
+		assertThat(this.offsets.skipsHandled()).isTrue();
+		long next = this.offsets.receive(new long[] { 105, 106 }, new int[2], 2);
+		assertThat(this.offsets.skipsHandled()).isFalse();
+		assertThat(this.offsets.isComplete(next)).isTrue();
+		assertThat(this.offsets.isComplete(next + 1)).isFalse();
+		assertThat(this.offsets.committableOffset()).isEqualTo(106);
+	}
+
+	@Test
+	void aPollOfOnlyRecordsHandledBeforeMovesTheWatermarkPastThem() {
+		this.offsets.skipHandled(CompletedOffsets.of(7, new long[] { 8, 10 }, 2));
+		long first = this.offsets.receive(new long[] { 8, 9 }, new int[2], 2);
+		assertThat(this.offsets.isComplete(first)).isTrue();
+		assertThat(this.offsets.isComplete(first + 1)).isTrue();
+		assertThat(this.offsets.outstanding()).isZero();
+		assertThat(this.offsets.committableOffset()).isEqualTo(10);
+	}
+
 	static Stream<Long> seeds() {
 		return Stream.of(1L, 42L, 20_250_601L, System.nanoTime());
 	}

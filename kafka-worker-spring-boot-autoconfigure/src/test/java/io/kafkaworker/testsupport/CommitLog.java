@@ -38,9 +38,13 @@ public class CommitLog implements ConsumerInterceptor<Object, Object> {
 	@Override
 	public void onCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {
 		Map<Integer, Long> committed = new TreeMap<>();
-		offsets.forEach((partition, offset) -> committed.put(partition.partition(), offset.offset()));
+		Map<Integer, String> metadata = new TreeMap<>();
+		offsets.forEach((partition, offset) -> {
+			committed.put(partition.partition(), offset.offset());
+			metadata.put(partition.partition(), offset.metadata());
+		});
 		if (this.log != null) {
-			this.log.committed(committed);
+			this.log.committed(committed, metadata);
 		}
 	}
 

@@ -168,7 +168,10 @@ public final class ContractRecorder {
 		}
 		this.handovers.incrementAndGet();
 		long lowestIncomplete = start;
-		while (completed.contains(lowestIncomplete)) {
+		// A record an earlier tenure completed above its commit was listed in the
+		// commit's metadata and skipped by this one (or handled again: a duplicate).
+		while (completed.contains(lowestIncomplete)
+				|| this.handled.containsKey(key(partition.topic(), partition.partition(), lowestIncomplete))) {
 			lowestIncomplete++;
 		}
 		long watermark = lowestIncomplete;

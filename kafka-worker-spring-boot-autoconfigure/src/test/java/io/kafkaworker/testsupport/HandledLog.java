@@ -19,9 +19,10 @@ import java.util.Map;
  * <p>
  * The log may also hold when a handler started a record ({@code start,partition,offset})
  * and the offsets the worker's consumer committed ({@code commit,partition,offset}, by
- * {@link CommitLog}). Every line is one {@code write} to a file opened for appending, so
- * the order of the lines is the order in which they happened, across threads: a commit
- * line follows the finish line of every record its commit could rely on.
+ * {@link CommitLog}, with the commit's metadata after a fourth comma). Every line is one
+ * {@code write} to a file opened for appending, so the order of the lines is the order in
+ * which they happened, across threads: a commit line follows the finish line of every
+ * record its commit could rely on.
  */
 public final class HandledLog implements AutoCloseable {
 
@@ -69,8 +70,18 @@ public final class HandledLog implements AutoCloseable {
 	 * @param offsets the offset committed for each partition
 	 */
 	public void committed(Map<Integer, Long> offsets) {
+		committed(offsets, Map.of());
+	}
+
+	/**
+	 * Note offsets that a commit stored, with their metadata, all in one write.
+	 * @param offsets the offset committed for each partition
+	 * @param metadata the metadata committed with each offset, if any
+	 */
+	public void committed(Map<Integer, Long> offsets, Map<Integer, String> metadata) {
 		StringBuilder lines = new StringBuilder();
-		offsets.forEach((partition, offset) -> lines.append(COMMIT + "," + partition + "," + offset + "\n"));
+		offsets.forEach((partition, offset) -> lines
+			.append(COMMIT + "," + partition + "," + offset + "," + metadata.getOrDefault(partition, "") + "\n"));
 		write(lines.toString());
 	}
 
@@ -112,13 +123,14 @@ public final class HandledLog implements AutoCloseable {
 	public static List<Event> timeline(Path path) {
 		List<Event> events = new ArrayList<>();
 		for (String line : lines(path)) {
-			String[] fields = line.split(",", 3);
+			String[] fields = line.split(",", 4);
 			if (isHandled(line)) {
-				events.add(new Event(Kind.FINISH, Integer.parseInt(fields[0]), Long.parseLong(fields[1])));
+				events.add(new Event(Kind.FINISH, Integer.parseInt(fields[0]), Long.parseLong(fields[1]), ""));
 			}
 			else {
 				Kind kind = fields[0].equals(START) ? Kind.START : Kind.COMMIT;
-				events.add(new Event(kind, Integer.parseInt(fields[1]), Long.parseLong(fields[2])));
+				events.add(new Event(kind, Integer.parseInt(fields[1]), Long.parseLong(fields[2]),
+						(fields.length > 3) ? fields[3] : ""));
 			}
 		}
 		return events;
@@ -203,8 +215,9 @@ public final class HandledLog implements AutoCloseable {
 	 * @param kind what happened
 	 * @param partition the partition
 	 * @param offset the record's offset, or the committed offset
+	 * @param metadata the metadata committed with the offset, empty if none
 	 */
-	public record Event(Kind kind, int partition, long offset) {
+	public record Event(Kind kind, int partition, long offset, String metadata) {
 
 	}
 
