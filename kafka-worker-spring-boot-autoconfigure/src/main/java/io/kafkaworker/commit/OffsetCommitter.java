@@ -19,6 +19,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.OffsetMetadataTooLarge;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jspecify.annotations.Nullable;
 
@@ -70,6 +71,8 @@ public final class OffsetCommitter {
 	private final Set<TopicPartition> overLimit = new HashSet<>();
 
 	private long lastAttemptNanos;
+
+	private boolean failedForRebalance;
 
 	/**
 	 * Create a committer for one consumer.
@@ -194,6 +197,7 @@ public final class OffsetCommitter {
 		long start = this.nanoClock.getAsLong();
 		try {
 			commitSync(consumer, offsets);
+			this.failedForRebalance = false;
 			offsets.forEach((partition, offset) -> {
 				this.lastCommitted.put(partition, offset.offset());
 				this.lastMetadata.put(partition, offset.metadata());
@@ -229,6 +233,7 @@ public final class OffsetCommitter {
 	}
 
 	private boolean failed(Map<TopicPartition, OffsetAndMetadata> offsets, long start, KafkaException ex) {
+		this.failedForRebalance = ex instanceof RebalanceInProgressException;
 		this.listener.committed(offsets, Duration.ofNanos(this.nanoClock.getAsLong() - start), ex);
 		logger.warn("Worker '" + this.workerId + "' could not commit " + offsets
 				+ "; records after the last commit are committed later or redelivered: " + ex);
@@ -249,6 +254,16 @@ public final class OffsetCommitter {
 			offsets.forEach((partition, offset) -> this.lastCommitted.put(partition, offset.offset()));
 		}
 		this.listener.committed(offsets, duration, failure);
+	}
+
+	/**
+	 * Return whether the last commit failed because the consumer's group is rebalancing:
+	 * the classic protocol refuses commits until the consumer rejoined in its next poll,
+	 * after which the same commit goes through.
+	 * @return true if the last attempt failed with a {@link RebalanceInProgressException}
+	 */
+	public boolean failedForRebalance() {
+		return this.failedForRebalance;
 	}
 
 	/**

@@ -35,6 +35,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 
 /**
  * The engine's side of one Kafka consumer: the progress of the partitions assigned to it
@@ -178,6 +179,10 @@ final class ConsumerSession {
 
 	private Map<TopicPartition, Long> commitEverything() {
 		if (!this.commits.commitNow(this.partitions.values())) {
+			if (this.commits.failedForRebalance()) {
+				throw new RebalanceInProgressException(
+						"the group is rebalancing; the commit can go through after " + "the consumer's next poll");
+			}
 			throw new IllegalStateException("the broker did not accept the commit");
 		}
 		Map<TopicPartition, Long> committed = new HashMap<>();

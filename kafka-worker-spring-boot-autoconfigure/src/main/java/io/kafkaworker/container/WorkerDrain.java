@@ -1,12 +1,9 @@
 package io.kafkaworker.container;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +15,7 @@ import io.kafkaworker.offset.PartitionOffsets;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 
 import org.springframework.kafka.listener.MessageListenerContainer;
 
@@ -39,6 +37,12 @@ final class WorkerDrain {
 	private static final Log logger = LogFactory.getLog(WorkerDrain.class);
 
 	private static final Duration PAUSE_WAIT = Duration.ofSeconds(5);
+
+	// Between attempts of a commit that a rebalance refused: the request runs before the
+	// consumer's next poll anyway; the pause only keeps a long rebalance from spinning.
+	private static final Duration REBALANCE_WAIT = Duration.ofMillis(50);
+
+	private static final int MAX_REBALANCE_ATTEMPTS = 200;
 
 	private static final Object HOLD_ALL = new Object();
 
@@ -130,23 +134,41 @@ final class WorkerDrain {
 	}
 
 	private Map<TopicPartition, Long> commit() throws InterruptedException {
-		List<CompletableFuture<Map<TopicPartition, Long>>> commits = new ArrayList<>();
-		for (ConsumerSession session : this.worker.sessions()) {
-			commits.add(session.commitNow());
-		}
 		Map<TopicPartition, Long> committed = new TreeMap<>((a, b) -> (a.topic().equals(b.topic()))
 				? Integer.compare(a.partition(), b.partition()) : a.topic().compareTo(b.topic()));
-		for (CompletableFuture<Map<TopicPartition, Long>> commit : commits) {
-			try {
-				committed.putAll(commit.get(remaining().toNanos(), TimeUnit.NANOSECONDS));
-			}
-			catch (ExecutionException | TimeoutException ex) {
-				logger.warn("Worker '" + this.worker.id() + "' could not commit before leaving its group ("
-						+ ((ex instanceof ExecutionException) ? ex.getCause() : "timed out")
-						+ "); its consumers commit again as they close");
-			}
+		for (ConsumerSession session : this.worker.sessions()) {
+			commit(session, committed);
 		}
 		return committed;
+	}
+
+	// Instances stopping together make their group rebalance, and the classic protocol
+	// refuses commits until the consumer rejoined in its next poll (the paused container
+	// keeps polling). A consumer closing during a rebalance loses its partitions without
+	// committing, so the drain tries again after each poll while time remains: otherwise
+	// every record finished since the last periodic commit would run again.
+	private void commit(ConsumerSession session, Map<TopicPartition, Long> committed) throws InterruptedException {
+		for (int attempt = 1;; attempt++) {
+			try {
+				committed.putAll(session.commitNow().get(remaining().toNanos(), TimeUnit.NANOSECONDS));
+				return;
+			}
+			catch (ExecutionException ex) {
+				if (ex.getCause() instanceof RebalanceInProgressException && remaining().compareTo(REBALANCE_WAIT) > 0
+						&& attempt < MAX_REBALANCE_ATTEMPTS) {
+					Thread.sleep(REBALANCE_WAIT.toMillis());
+					continue;
+				}
+				logger.warn("Worker '" + this.worker.id() + "' could not commit before leaving its group ("
+						+ ex.getCause() + "); its consumers commit again as they close");
+				return;
+			}
+			catch (TimeoutException ex) {
+				logger.warn("Worker '" + this.worker.id() + "' could not commit before leaving its group (timed out); "
+						+ "its consumers commit again as they close");
+				return;
+			}
+		}
 	}
 
 	// A consumer pauses before its next poll, within the poll timeout; one without

@@ -73,6 +73,15 @@ public interface CommitProtocol {
 	boolean commitNow(Collection<PartitionOffsets> assigned);
 
 	/**
+	 * Return whether the last commit failed only because the group is rebalancing, so
+	 * that the same commit succeeds after the next poll.
+	 * @return true if it is worth trying again after a poll
+	 */
+	default boolean failedForRebalance() {
+		return false;
+	}
+
+	/**
 	 * Hear that partitions were assigned, before their committed offsets are fetched.
 	 * @param partitions the partitions
 	 */

@@ -58,6 +58,11 @@ final class WatermarkCommits implements CommitProtocol {
 	}
 
 	@Override
+	public boolean failedForRebalance() {
+		return this.committer.failedForRebalance();
+	}
+
+	@Override
 	public void resumed(Collection<PartitionOffsets> partitions) {
 		this.committer.resume(this.consumer, partitions);
 	}

@@ -55,6 +55,12 @@ public final class KafkaTransaction implements AutoCloseable {
 	// Guarded by the gate.
 	private boolean open;
 
+	// Which transaction is open, counted from 1; guarded by the gate. A handler call
+	// belongs to the transaction open when it started (TransactionBinding), and may send
+	// only while that one is: a call still running when its transaction aborted would
+	// otherwise send into the next one, which also runs its record again.
+	private long epoch;
+
 	// What to undo if the open transaction does not commit (local state that its sends
 	// changed), in the order registered; guarded by itself.
 	private final Deque<Runnable> rollbacks = new ArrayDeque<>();
@@ -95,6 +101,7 @@ public final class KafkaTransaction implements AutoCloseable {
 		this.gate.writeLock().lock();
 		try {
 			this.open = true;
+			this.epoch++;
 		}
 		finally {
 			this.gate.writeLock().unlock();
@@ -140,17 +147,34 @@ public final class KafkaTransaction implements AutoCloseable {
 	}
 
 	/**
-	 * Send a record in the open transaction. Any thread.
+	 * Return which transaction is open, or was open last.
+	 * @return the number of transactions begun so far
+	 */
+	public long epoch() {
+		this.gate.readLock().lock();
+		try {
+			return this.epoch;
+		}
+		finally {
+			this.gate.readLock().unlock();
+		}
+	}
+
+	/**
+	 * Send a record in the open transaction. Any thread. From a handler call (the
+	 * transaction bound to the thread), only while the transaction that was open when the
+	 * call started is.
 	 * @param record the record
 	 * @return completes when the broker acknowledged the write
-	 * @throws IllegalStateException if no transaction is open
+	 * @throws IllegalStateException if no transaction is open, or the call's has ended
 	 */
 	@SuppressWarnings("unchecked")
 	public CompletableFuture<RecordMetadata> send(ProducerRecord<?, ?> record) {
+		long callEpoch = TransactionBinding.epochOf(this);
 		this.gate.readLock().lock();
 		try {
 			Producer<Object, Object> current = this.producer;
-			if (!this.open || current == null) {
+			if (!this.open || current == null || (callEpoch >= 0 && callEpoch != this.epoch)) {
 				throw new IllegalStateException("The transaction of the records being handled has ended (aborted "
 						+ "after a failure or a rebalance); this record is not sent, and the handler runs again");
 			}

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TransactionBinding {
 
-	private static final ThreadLocal<@Nullable KafkaTransaction> CURRENT = new ThreadLocal<>();
+	private static final ThreadLocal<@Nullable Bound> CURRENT = new ThreadLocal<>();
 
 	private TransactionBinding() {
 	}
@@ -20,8 +20,8 @@ public final class TransactionBinding {
 	 * @return the binding to close after the handler call
 	 */
 	public static Scope bind(KafkaTransaction transaction) {
-		KafkaTransaction previous = CURRENT.get();
-		CURRENT.set(transaction);
+		Bound previous = CURRENT.get();
+		CURRENT.set(new Bound(transaction, transaction.epoch()));
 		return () -> {
 			if (previous != null) {
 				CURRENT.set(previous);
@@ -37,7 +37,23 @@ public final class TransactionBinding {
 	 * @return the transaction, or null outside a transactional handler call
 	 */
 	public static @Nullable KafkaTransaction current() {
-		return CURRENT.get();
+		Bound bound = CURRENT.get();
+		return (bound != null) ? bound.transaction : null;
+	}
+
+	/**
+	 * Return which of a transaction's transactions the handler call on the current thread
+	 * belongs to: the one open when the call started.
+	 * @param transaction the transaction
+	 * @return its epoch when it was bound, or -1 if the thread is not bound to it
+	 */
+	static long epochOf(KafkaTransaction transaction) {
+		Bound bound = CURRENT.get();
+		return (bound != null && bound.transaction == transaction) ? bound.epoch : -1;
+	}
+
+	private record Bound(KafkaTransaction transaction, long epoch) {
+
 	}
 
 	/**

@@ -393,6 +393,22 @@ class OffsetCommitterTests {
 	}
 
 	@Test
+	void aCommitRefusedForARebalanceSaysSoUntilACommitSucceeds() {
+		receiveAndComplete(this.p0, 0, 2);
+		this.consumer.failures.add(new RebalanceInProgressException("rebalancing"));
+		assertThat(this.committer.commitNow(this.consumer, List.of(this.p0))).isFalse();
+		assertThat(this.committer.failedForRebalance()).isTrue();
+		this.consumer.failures.add(new CommitFailedException("kicked out"));
+		assertThat(this.committer.commitNow(this.consumer, List.of(this.p0))).isFalse();
+		assertThat(this.committer.failedForRebalance()).isFalse();
+		this.consumer.failures.add(new RebalanceInProgressException("rebalancing"));
+		assertThat(this.committer.commitNow(this.consumer, List.of(this.p0))).isFalse();
+		assertThat(this.committer.commitNow(this.consumer, List.of(this.p0))).isTrue();
+		assertThat(this.committer.failedForRebalance()).isFalse();
+		assertThat(committed(P0)).isEqualTo(2);
+	}
+
+	@Test
 	void resumeTellsANewAssignmentWhichRecordsWereHandledAboveTheCommittedOffset() {
 		OffsetCommitter withMetadata = metadataCommitter(4096);
 		long first = this.p0.receive(new long[] { 10, 11, 12, 13 }, new int[4], 4);

@@ -20,6 +20,7 @@ import io.kafkaworker.runtime.WorkerRegistry;
 import io.kafkaworker.runtime.WorkerSnapshot;
 import io.kafkaworker.testsupport.Broker;
 import io.kafkaworker.testsupport.CommandLineArguments;
+import io.kafkaworker.testsupport.Hold;
 import io.kafkaworker.testsupport.Seed;
 import io.kafkaworker.testsupport.WorkerProcess;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -168,6 +169,42 @@ class ExactlyOnceIntegrationTests {
 		}
 	}
 
+	/**
+	 * A call still running when its transaction aborts must not send into the next one:
+	 * its record runs again there, and both sends would commit. Found by the chaos suite
+	 * (a slow record and a failing one in one transaction).
+	 */
+	@Test
+	void aCallThatOutlivesItsAbortedTransactionCannotSendIntoTheNextOne() {
+		String topic = topics(1);
+		try (KafkaProducer<String, String> producer = Broker.producer()) {
+			producer.send(new ProducerRecord<>(topic, 0, "k0", "ok:0"));
+			producer.send(new ProducerRecord<>(topic, 0, "k1", "held:1"));
+			producer.send(new ProducerRecord<>(topic, 0, "k2", "flaky1:2"));
+			for (int i = 3; i < 10; i++) {
+				producer.send(new ProducerRecord<>(topic, 0, "k" + (i % 3), "ok:" + i));
+			}
+			producer.flush();
+		}
+		try (Hold hold = new Hold(0, 1);
+				ConfigurableApplicationContext context = new SpringApplicationBuilder(
+						TransactionalWorkerApplication.class)
+					.web(WebApplicationType.NONE)
+					.initializers((initializing) -> initializing.getBeanFactory().registerSingleton("hold", hold))
+					.run(arguments(topic, "KEY", "a-"))) {
+			TransactionalWorkerApplication.TransactionalWorker worker = context
+				.getBean(TransactionalWorkerApplication.TransactionalWorker.class);
+			// The held record's first call is running when flaky1:2 fails and aborts the
+			// transaction; the next transaction runs flaky1:2 again.
+			await().atMost(Duration.ofSeconds(30)).until(() -> hold.reached() && worker.attempts(0, 2) >= 2);
+			hold.release();
+			awaitAllCommitted(topic);
+			assertExactlyOnce(read(topic + ".out", "read_committed"), inputs(topic), "held across an abort");
+			assertThat(worker.attempts(0, 1)).isEqualTo(2);
+			assertThat(hold.violations()).isEmpty();
+		}
+	}
+
 	@Test
 	void aDeadLetterIsSentInsideTheTransactionThatCommitsPastTheRecord() {
 		String topic = topics(3);
@@ -291,19 +328,21 @@ class ExactlyOnceIntegrationTests {
 	}
 
 	private ConfigurableApplicationContext start(String topic, String mode, String prefix, String... extra) {
-		String[] arguments = CommandLineArguments
-			.merge(List.of("--spring.kafka.bootstrap-servers=" + Broker.bootstrapServers(),
-					"--spring.kafka.consumer.auto-offset-reset=earliest", "--test.topic=" + topic,
-					"--kafka.worker.workers.transactional.mode=" + mode,
-					"--kafka.worker.workers.transactional.delivery=EXACTLY_ONCE",
-					"--kafka.worker.workers.transactional.group-id=" + topic,
-					"--kafka.worker.workers.transactional.concurrency=8",
-					"--kafka.worker.workers.transactional.retry.backoff.initial=20ms",
-					"--kafka.worker.exactly-once.transactional-id-prefix=" + topic + "-" + prefix,
-					"--spring.kafka.consumer.properties.session.timeout.ms=6000",
-					"--spring.kafka.consumer.properties.heartbeat.interval.ms=500"), extra);
 		return new SpringApplicationBuilder(TransactionalWorkerApplication.class).web(WebApplicationType.NONE)
-			.run(arguments);
+			.run(arguments(topic, mode, prefix, extra));
+	}
+
+	private static String[] arguments(String topic, String mode, String prefix, String... extra) {
+		return CommandLineArguments.merge(List.of("--spring.kafka.bootstrap-servers=" + Broker.bootstrapServers(),
+				"--spring.kafka.consumer.auto-offset-reset=earliest", "--test.topic=" + topic,
+				"--kafka.worker.workers.transactional.mode=" + mode,
+				"--kafka.worker.workers.transactional.delivery=EXACTLY_ONCE",
+				"--kafka.worker.workers.transactional.group-id=" + topic,
+				"--kafka.worker.workers.transactional.concurrency=8",
+				"--kafka.worker.workers.transactional.retry.backoff.initial=20ms",
+				"--kafka.worker.exactly-once.transactional-id-prefix=" + topic + "-" + prefix,
+				"--spring.kafka.consumer.properties.session.timeout.ms=6000",
+				"--spring.kafka.consumer.properties.heartbeat.interval.ms=500"), extra);
 	}
 
 	private Process startWorkerProcess(String topic, int run, long seed) throws IOException {

@@ -9,11 +9,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import io.kafkaworker.annotation.KafkaBatchWorker;
+import io.kafkaworker.testsupport.Hold;
 import io.kafkaworker.testsupport.Seed;
 import io.kafkaworker.transaction.TransactionalSender;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -27,11 +30,11 @@ import org.springframework.context.annotation.Bean;
  * by the exactly-once tests and in a child JVM by the crash test. For each input record
  * it waits a random time and sends one output record to {@code <topic>.out}: the input's
  * key, and the input's coordinates as value ({@code partition@offset}). Values starting
- * with {@code fail:} fail every attempt, {@code flaky:} the first two; both after sending
- * their output and after the broker has it, so an attempt that fails has something in the
- * log for its transaction's abort to hide. With {@code test.batch=true} the worker is a
- * lane-batch handler instead, which handles each record of a call the same way and fails
- * the whole call if one of them fails.
+ * with {@code fail:} fail every attempt, {@code flaky:} the first two, {@code flaky1:}
+ * the first; all after sending their output and after the broker has it, so an attempt
+ * that fails has something in the log for its transaction's abort to hide. With
+ * {@code test.batch=true} the worker is a lane-batch handler instead, which handles each
+ * record of a call the same way and fails the whole call if one of them fails.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -40,8 +43,11 @@ public class TransactionalWorkerApplication {
 	@Bean
 	@ConditionalOnProperty(name = "test.batch", havingValue = "false", matchIfMissing = true)
 	TransactionalWorker transactionalWorker(TransactionalSender sender, @Value("${test.topic}") String topic,
-			@Value("${test.max-delay-micros:0}") long maxDelayMicros, @Value("${test.seed:0}") long seed) {
-		return new TransactionalWorker(sender, topic + ".out", maxDelayMicros, Seed.of(seed));
+			@Value("${test.max-delay-micros:0}") long maxDelayMicros, @Value("${test.seed:0}") long seed,
+			ObjectProvider<Hold> hold) {
+		TransactionalWorker worker = new TransactionalWorker(sender, topic + ".out", maxDelayMicros, Seed.of(seed));
+		worker.hold = hold.getIfAvailable();
+		return worker;
 	}
 
 	@Bean
@@ -76,6 +82,10 @@ public class TransactionalWorkerApplication {
 
 		private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
 
+		// Holds the first handling of one record before it sends, when a test registers
+		// one.
+		@Nullable Hold hold;
+
 		TransactionalWorker(TransactionalSender sender, String outputTopic, long maxDelayMicros, Seed seed) {
 			this.sender = sender;
 			this.outputTopic = outputTopic;
@@ -95,9 +105,13 @@ public class TransactionalWorkerApplication {
 			}
 			String coordinates = record.partition() + "@" + record.offset();
 			int attempt = this.attempts.merge(coordinates, 1, Integer::sum);
+			if (this.hold != null) {
+				this.hold.handle(record);
+			}
 			CompletableFuture<RecordMetadata> sent = this.sender.send(this.outputTopic, record.key(), coordinates);
 			String value = record.value();
-			if (value.startsWith("fail:") || (value.startsWith("flaky:") && attempt <= 2)) {
+			if (value.startsWith("fail:") || (value.startsWith("flaky:") && attempt <= 2)
+					|| (value.startsWith("flaky1:") && attempt == 1)) {
 				// Wait until the output is in the log: an abort drops what the producer
 				// has not sent yet (linger.ms), and the tests look for aborted outputs.
 				sent.orTimeout(30, TimeUnit.SECONDS).join();
