@@ -125,8 +125,11 @@ final class Chaos {
 			case SIGKILL -> stopAndRestart(slot, Fault.SIGKILL, "KILL", true);
 			case SIGTERM -> stopAndRestart(slot, Fault.SIGTERM, "TERM", true);
 			case SIGTERM_ALL -> {
+				this.faults.add(Fault.SIGTERM_ALL, "all", "SIGTERM " + free.stream()
+					.map((each) -> this.fleet.current(each).id)
+					.toList());
 				for (String each : free) {
-					stopAndRestart(each, Fault.SIGTERM_ALL, "TERM", true);
+					stopAndRestart(each, Fault.STOPPED, "TERM", true);
 				}
 			}
 			case EXTRA_MEMBER -> extraMember();
@@ -171,7 +174,7 @@ final class Chaos {
 		background(() -> {
 			sleepUntil(System.currentTimeMillis() + lifeMillis);
 			this.busy.remove("x1");
-			stopAndRestart("x1", Fault.EXTRA_MEMBER, "TERM", false);
+			stopAndRestart("x1", Fault.STOPPED, "TERM", false);
 		});
 	}
 

@@ -86,7 +86,10 @@ final class Child {
 	 */
 	void signal(String signal) {
 		try {
-			Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid())).inheritIO().start();
+			Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid()))
+				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.redirectError(ProcessBuilder.Redirect.DISCARD)
+				.start();
 			if (!kill.waitFor(10, TimeUnit.SECONDS)) {
 				kill.destroyForcibly();
 			}

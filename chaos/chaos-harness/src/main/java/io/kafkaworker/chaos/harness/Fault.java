@@ -28,6 +28,8 @@ enum Fault {
 	POISON_PILL(true),
 	/** A record whose handler runs longer than max.poll.interval.ms. */
 	SLOW_RECORD(true),
+	/** A worker was signalled as part of a fault logged before (all at once, the extra member leaving). */
+	STOPPED(false),
 	/** A worker incarnation started. */
 	START(false),
 	/** A stopped worker continued. */

@@ -104,6 +104,7 @@ final class Fleet {
 		}
 		if (this.spec.rows()) {
 			arguments.add("--spring.datasource.url=" + this.settings.jdbcUrl());
+			arguments.add("--spring.datasource.username=sa");
 		}
 		try {
 			Child child = Child.startJvm(id, List.of("-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",

@@ -44,24 +44,35 @@ final class KraftBroker {
 	}
 
 	/**
-	 * Start the broker (again) and wait until it is ready, at most 90 s.
+	 * Start the broker (again) and wait until it is ready, at most 90 s. While its port is
+	 * still taken (by the previous broker, or another program), it tries again every 2 s
+	 * for 30 s.
 	 * @throws Exception if it does not start
 	 */
 	synchronized void start() throws Exception {
-		this.starts++;
-		Path log = this.workDir.resolve("broker-" + this.starts + ".log");
-		this.jvm = Child.startJvm("broker", List.of("-Xms384m", "-Xmx384m", "-XX:+UseSerialGC",
-				"-XX:TieredStopAtLevel=1", "-Dbroker.port=" + this.port, "-Dbroker.dir=" + this.workDir.resolve("broker-data"),
-				"-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"), this.classpath, "io.kafkaworker.bench.broker.BrokerMain",
-				List.of(), log);
 		long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-		while (!Files.readString(log, StandardCharsets.UTF_8).contains("BROKER READY")) {
-			if (!this.jvm.isAlive() || System.nanoTime() > deadline) {
-				this.jvm.kill();
+		for (int attempt = 0; attempt < 15; attempt++) {
+			this.starts++;
+			Path log = this.workDir.resolve("broker-" + this.starts + ".log");
+			this.jvm = Child.startJvm("broker",
+					List.of("-Xms384m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+							"-Dbroker.port=" + this.port, "-Dbroker.dir=" + this.workDir.resolve("broker-data"),
+							"-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
+					this.classpath, "io.kafkaworker.bench.broker.BrokerMain", List.of(), log);
+			while (this.jvm.isAlive() && System.nanoTime() < deadline) {
+				if (Files.readString(log, StandardCharsets.UTF_8).contains("BROKER READY")) {
+					return;
+				}
+				Thread.sleep(200);
+			}
+			this.jvm.kill();
+			if (!Files.readString(log, StandardCharsets.UTF_8).contains("Address already in use")
+					|| System.nanoTime() > deadline) {
 				throw new IllegalStateException("The broker did not start; see " + log);
 			}
-			Thread.sleep(200);
+			Thread.sleep(2000);
 		}
+		throw new IllegalStateException("The broker's port " + this.port + " stayed taken");
 	}
 
 	/**

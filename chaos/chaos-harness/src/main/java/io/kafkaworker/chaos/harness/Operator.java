@@ -57,10 +57,6 @@ final class Operator implements Runnable {
 		return Set.copyOf(this.skipped);
 	}
 
-	int resumes() {
-		return this.freezes.values().stream().mapToInt((count) -> Math.min(count, 1)).sum();
-	}
-
 	@Override
 	public void run() {
 		while (!this.stop) {

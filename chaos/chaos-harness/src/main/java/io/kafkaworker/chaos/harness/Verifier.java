@@ -59,7 +59,8 @@ final class Verifier {
 	}
 
 	/**
-	 * Wait, bounded, until the group committed the input's end offsets.
+	 * Wait, bounded, until the group committed the input's end offsets; give up early
+	 * when no worker is running (they all crashed).
 	 * @param broker the broker
 	 * @return the remaining lag (0 once caught up)
 	 * @throws Exception if the offsets cannot be read
@@ -76,7 +77,7 @@ final class Verifier {
 				for (int i = 0; i < ends.length; i++) {
 					lag += ends[i] - Math.max(0, committed[i]);
 				}
-				if (lag == 0 || System.currentTimeMillis() > deadline) {
+				if (lag == 0 || System.currentTimeMillis() > deadline || this.fleet.live().isEmpty()) {
 					return lag;
 				}
 				Thread.sleep(1000);
