@@ -61,15 +61,19 @@ public final class BrokerMain {
 		properties.put("log.retention.bytes", "-1");
 		KafkaConfig config = KafkaConfig.fromProps(properties, false);
 
-		new Formatter().setNodeId(1)
-			.setClusterId(Uuid.randomUuid().toString())
-			.setDirectories(List.of(dir.toString()))
-			.setMetadataLogDirectory(dir.toString())
-			.setControllerListenerName(CONTROLLER)
-			.setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-			.setIgnoreFormatted(true)
-			.setPrintStream(System.out)
-			.run();
+		// A directory formatted by an earlier start keeps its cluster id: the chaos harness
+		// kills the broker with SIGKILL and restarts it on the same data.
+		if (!Files.exists(dir.resolve("meta.properties"))) {
+			new Formatter().setNodeId(1)
+				.setClusterId(Uuid.randomUuid().toString())
+				.setDirectories(List.of(dir.toString()))
+				.setMetadataLogDirectory(dir.toString())
+				.setControllerListenerName(CONTROLLER)
+				.setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+				.setIgnoreFormatted(true)
+				.setPrintStream(System.out)
+				.run();
+		}
 
 		KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
 		Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown, "broker-shutdown"));

@@ -1,0 +1,279 @@
+package io.kafkaworker.chaos.harness;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * The independent verifier: its own Kafka consumers (read_committed) and JDBC
+ * connection, none of the engine's code. It reads what was produced from the input topic
+ * itself, the dead letters, and every handling (output records, or effect rows), then
+ * checks loss, per-key order, exactly-once, and attributes each duplicate to a fault.
+ */
+final class Verifier {
+
+	private static final long READ_TIMEOUT_MILLIS = 120_000;
+
+	private static final long OUTAGE_SLACK_MILLIS = 5_000;
+
+	private static final long DRAIN_MILLIS = 30_000;
+
+	private final Settings settings;
+
+	private final Topics topics;
+
+	private final RunSpec spec;
+
+	private final Fleet fleet;
+
+	private final FaultLog faults;
+
+	Verifier(Settings settings, Topics topics, RunSpec spec, Fleet fleet, FaultLog faults) {
+		this.settings = settings;
+		this.topics = topics;
+		this.spec = spec;
+		this.fleet = fleet;
+		this.faults = faults;
+	}
+
+	/**
+	 * Wait, bounded, until the group committed the input's end offsets; give up early
+	 * when no worker is running (they all crashed).
+	 * @param broker the broker
+	 * @return the remaining lag (0 once caught up)
+	 * @throws Exception if the offsets cannot be read
+	 */
+	long awaitCommitted(KraftBroker broker) throws Exception {
+		long deadline = System.currentTimeMillis() + this.settings.catchUpSeconds() * 1000L;
+		long lag = Long.MAX_VALUE;
+		try (Admin admin = broker.admin()) {
+			while (true) {
+				long[] ends = KraftBroker.endOffsets(admin, this.topics.input(), this.topics.partitions());
+				long[] committed = KraftBroker.committed(admin, this.topics.group(), this.topics.input(),
+						this.topics.partitions());
+				lag = 0;
+				for (int i = 0; i < ends.length; i++) {
+					lag += ends[i] - Math.max(0, committed[i]);
+				}
+				if (lag == 0 || System.currentTimeMillis() > deadline || this.fleet.live().isEmpty()) {
+					return lag;
+				}
+				Thread.sleep(1000);
+			}
+		}
+	}
+
+	/**
+	 * Read everything and check it.
+	 * @param result where the figures go
+	 * @param skipped the records the operator skipped
+	 * @throws Exception if reading fails
+	 */
+	void verify(RunResult result, Set<String> skipped) throws Exception {
+		Map<String, String> inputs = new LinkedHashMap<>();
+		read(this.topics.input(), (record) -> inputs.put(record.partition() + "@" + record.offset(),
+				new String(record.key(), StandardCharsets.UTF_8)));
+		Set<String> deadLetters = new HashSet<>();
+		read(this.topics.deadLetters(), (record) -> deadLetters.add(deadLetterOf(record)));
+		List<Handling> handlings = this.spec.rows() ? readRows() : readOutput();
+		result.produced = inputs.size();
+		result.handlings = handlings.size();
+		result.deadLettered = deadLetters.size();
+		result.operatorSkips = skipped.size();
+		Map<String, List<Handling>> byRecord = new HashMap<>();
+		for (Handling handling : handlings) {
+			byRecord.computeIfAbsent(handling.record(), (key) -> new ArrayList<>()).add(handling);
+		}
+		result.handled = byRecord.size();
+		for (String record : inputs.keySet()) {
+			if (!byRecord.containsKey(record) && !deadLetters.contains(record) && !skipped.contains(record)) {
+				result.lost++;
+				result.example("lost", record + " key " + inputs.get(record));
+			}
+		}
+		if (this.spec.ordered()) {
+			checkOrder(handlings, result);
+		}
+		attributeDuplicates(byRecord, result);
+	}
+
+	// Within one key, the first handlings must come in offset order: output records are
+	// keyed by the input key and sent synchronously, so log order is handling order.
+	private void checkOrder(List<Handling> handlings, RunResult result) {
+		Map<String, Long> lastFirst = new HashMap<>();
+		Set<String> seen = new HashSet<>();
+		for (Handling handling : handlings) {
+			if (!seen.add(handling.record())) {
+				continue;
+			}
+			Long last = lastFirst.get(handling.key());
+			if (last != null && handling.offset() < last) {
+				result.outOfOrder++;
+				result.example("order", "key " + handling.key() + ": " + handling.record() + " first handled after offset "
+						+ last + " (by " + handling.incarnation() + ")");
+			}
+			else {
+				lastFirst.put(handling.key(), handling.offset());
+			}
+		}
+	}
+
+	private void attributeDuplicates(Map<String, List<Handling>> byRecord, RunResult result) {
+		List<long[]> outages = outages();
+		for (List<Handling> list : byRecord.values()) {
+			for (int i = 1; i < list.size(); i++) {
+				Cause cause = cause(list.get(i - 1), list.get(i), outages);
+				result.duplicates.merge(cause, 1L, Long::sum);
+				if (this.spec.exactlyOnce() || cause.graceful()) {
+					result.example("duplicate " + cause.label(), list.get(i).record() + " by " + list.get(i - 1).incarnation()
+							+ " then " + list.get(i).incarnation());
+				}
+			}
+		}
+	}
+
+	// The earliest signal the first incarnation received from shortly before its handling
+	// (a SIGTERM drains for a while) until the second handling decides; else the second
+	// incarnation may be a zombie that was stopped while the first one handled the record;
+	// else a broker outage, else a rebalance between live members.
+	private Cause cause(Handling first, Handling again, List<long[]> outages) {
+		long from = Math.min(first.time(), again.time());
+		long to = Math.max(first.time(), again.time());
+		boolean outage = outages.stream()
+			.anyMatch((window) -> window[0] - OUTAGE_SLACK_MILLIS <= to && from <= window[1] + OUTAGE_SLACK_MILLIS);
+		if (first.incarnation().equals(again.incarnation())) {
+			return outage ? Cause.BROKER_OUTAGE : Cause.SAME_INCARNATION;
+		}
+		FaultLog.Entry signal = signals(first.incarnation()).stream()
+			.filter((entry) -> !entry.detail().equals("CONT") && entry.time() >= from - DRAIN_MILLIS && entry.time() <= to)
+			.findFirst()
+			.orElse(null);
+		if (signal != null) {
+			return switch (signal.detail()) {
+				case "KILL" -> Cause.SIGKILL;
+				case "STOP" -> Cause.ZOMBIE;
+				default -> Cause.SIGTERM;
+			};
+		}
+		if (stoppedAt(again.incarnation(), first.time())) {
+			return Cause.ZOMBIE;
+		}
+		return outage ? Cause.BROKER_OUTAGE : Cause.REBALANCE;
+	}
+
+	private List<FaultLog.Entry> signals(String incarnationId) {
+		Fleet.Incarnation incarnation = this.fleet.incarnation(incarnationId);
+		return (incarnation != null) ? incarnation.signals : List.of();
+	}
+
+	private boolean stoppedAt(String incarnationId, long time) {
+		long stopped = -1;
+		for (FaultLog.Entry entry : signals(incarnationId)) {
+			if (entry.detail().equals("STOP")) {
+				stopped = entry.time();
+			}
+			else if (entry.detail().equals("CONT") && stopped >= 0) {
+				if (stopped <= time && time <= entry.time()) {
+					return true;
+				}
+				stopped = -1;
+			}
+		}
+		return false;
+	}
+
+	private List<long[]> outages() {
+		List<long[]> outages = new ArrayList<>();
+		long down = -1;
+		for (FaultLog.Entry entry : this.faults.entries()) {
+			if (entry.type() == Fault.BROKER_KILL) {
+				down = entry.time();
+			}
+			else if (entry.type() == Fault.BROKER_READY && down >= 0) {
+				outages.add(new long[] { down, entry.time() });
+				down = -1;
+			}
+		}
+		return outages;
+	}
+
+	private static String deadLetterOf(ConsumerRecord<byte[], byte[]> record) {
+		Header partition = record.headers().lastHeader("kafka_dlt-original-partition");
+		Header offset = record.headers().lastHeader("kafka_dlt-original-offset");
+		return ByteBuffer.wrap(partition.value()).getInt() + "@" + ByteBuffer.wrap(offset.value()).getLong();
+	}
+
+	private List<Handling> readOutput() throws InterruptedException {
+		List<Handling> handlings = new ArrayList<>();
+		read(this.topics.output(), (record) -> handlings.add(Handling.parse(
+				new String(record.key(), StandardCharsets.UTF_8), new String(record.value(), StandardCharsets.UTF_8))));
+		return handlings;
+	}
+
+	private List<Handling> readRows() throws Exception {
+		List<Handling> handlings = new ArrayList<>();
+		try (Connection connection = DriverManager.getConnection(this.settings.jdbcUrl(), "sa", "");
+				Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("select line from chaos_effects order by id")) {
+			while (rows.next()) {
+				String line = rows.getString(1);
+				int comma = line.indexOf(',');
+				handlings.add(Handling.parse(line.substring(0, comma), line.substring(comma + 1)));
+			}
+		}
+		return handlings;
+	}
+
+	// Reads a topic from the beginning to its read_committed end, partition by partition
+	// in log order; a missing topic reads as empty.
+	private void read(String topic, Consumer<ConsumerRecord<byte[], byte[]>> sink) throws InterruptedException {
+		Properties properties = new Properties();
+		properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, this.settings.bootstrap());
+		properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+		properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+		properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+		properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+		try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties)) {
+			List<PartitionInfo> infos = consumer.listTopics(Duration.ofSeconds(30)).get(topic);
+			if (infos == null || infos.isEmpty()) {
+				return;
+			}
+			for (PartitionInfo info : infos) {
+				TopicPartition partition = new TopicPartition(topic, info.partition());
+				consumer.assign(List.of(partition));
+				consumer.seekToBeginning(List.of(partition));
+				long end = consumer.endOffsets(List.of(partition)).get(partition);
+				long deadline = System.currentTimeMillis() + READ_TIMEOUT_MILLIS;
+				while (consumer.position(partition) < end) {
+					if (System.currentTimeMillis() > deadline) {
+						throw new IllegalStateException("Could not read " + partition + " to " + end);
+					}
+					consumer.poll(Duration.ofMillis(500)).forEach(sink);
+				}
+			}
+		}
+	}
+
+}
