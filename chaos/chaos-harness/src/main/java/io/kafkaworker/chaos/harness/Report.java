@@ -50,6 +50,9 @@ final class Report {
 		for (Cause cause : Cause.values()) {
 			row(lines, results, "- after " + cause.label(), (result) -> String.format("%,d", result.duplicates.get(cause)));
 		}
+		row(lines, results, "- kill -9: oldest handled before the kill",
+				(result) -> (result.oldestKillDuplicateMillis < 0) ? "-"
+						: String.format("%,d ms", result.oldestKillDuplicateMillis));
 		row(lines, results, "end-of-run lag", (result) -> Long.toString(result.endLag));
 		row(lines, results, "unexpected exits / stalls",
 				(result) -> result.unexpectedExits + " / " + result.stalls);

@@ -12,6 +12,8 @@ final class Run {
 
 	private static final long COOL_DOWN_MILLIS = 3_000;
 
+	private static final long KILL_DUPLICATE_WINDOW_MILLIS = 2_000;
+
 	private final RunSpec spec;
 
 	private final Settings settings;
@@ -94,6 +96,10 @@ final class Run {
 		result.checks.put("exactly once", this.spec.exactlyOnce() ? result.duplicateTotal() == 0 : null);
 		result.checks.put("0 duplicates after graceful (--strict-duplicates)",
 				this.settings.strictDuplicates() ? result.gracefulDuplicates() == 0 : null);
+		// One commit interval (1 s), plus the commit's round trip and the time between the
+		// handling's clock reading and its completion, on a loaded 2-core machine.
+		result.checks.put("kill -9 duplicates within a commit interval (2 s)",
+				result.oldestKillDuplicateMillis <= KILL_DUPLICATE_WINDOW_MILLIS);
 		result.checks.put("committed = end offsets", result.endLag == 0);
 		result.checks.put("no crash loop, no stall", result.unexpectedExits == 0 && result.stalls == 0);
 	}

@@ -31,6 +31,12 @@ final class RunResult {
 
 	long endLag = -1;
 
+	/**
+	 * The longest time between a record's handling by an incarnation killed with SIGKILL
+	 * and the kill, among the records that ran again; -1 if none did.
+	 */
+	long oldestKillDuplicateMillis = -1;
+
 	int incarnations;
 
 	int unexpectedExits;

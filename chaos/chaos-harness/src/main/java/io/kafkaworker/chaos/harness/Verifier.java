@@ -146,6 +146,9 @@ final class Verifier {
 			for (int i = 1; i < list.size(); i++) {
 				Cause cause = cause(list.get(i - 1), list.get(i), outages);
 				result.duplicates.merge(cause, 1L, Long::sum);
+				if (cause == Cause.SIGKILL) {
+					noteKillAge(list.get(i - 1), result);
+				}
 				if (this.spec.exactlyOnce() || cause.graceful()) {
 					result.example("duplicate " + cause.label(), list.get(i).record() + " by " + list.get(i - 1).incarnation()
 							+ " then " + list.get(i).incarnation());
@@ -181,6 +184,17 @@ final class Verifier {
 			return Cause.ZOMBIE;
 		}
 		return outage ? Cause.BROKER_OUTAGE : Cause.REBALANCE;
+	}
+
+	// How long before the kill the killed incarnation had handled a record that ran
+	// again: the engine commits every second, listing what finished above each offset,
+	// so only what finished within about one commit interval may run twice.
+	private void noteKillAge(Handling first, RunResult result) {
+		signals(first.incarnation()).stream()
+			.filter((entry) -> entry.detail().equals("KILL") && entry.time() >= first.time())
+			.findFirst()
+			.ifPresent((kill) -> result.oldestKillDuplicateMillis = Math.max(result.oldestKillDuplicateMillis,
+					kill.time() - first.time()));
 	}
 
 	private List<FaultLog.Entry> signals(String incarnationId) {
