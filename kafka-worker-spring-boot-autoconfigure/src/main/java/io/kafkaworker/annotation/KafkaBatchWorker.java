@@ -109,6 +109,15 @@ public @interface KafkaBatchWorker {
 	String autoStartup() default "";
 
 	/**
+	 * Whether the worker consumes through a Kafka share group (a queue, KIP-932) named by
+	 * its group id instead of a consumer group: {@code "true"}, {@code "false"} or a
+	 * property placeholder. Empty means the configured default. Only for
+	 * {@link Mode#PARALLEL} workers: a share group keeps no order.
+	 * @return whether to consume through a share group
+	 */
+	String shareGroup() default "";
+
+	/**
 	 * Makes the worker a reader: no consumer group, no commits, a start position and
 	 * optionally an end ({@link Reader}). Empty (the default) for a worker of a consumer
 	 * group; {@code kafka.worker.workers.<id>.reader.enabled} overrides it either way.

@@ -9,6 +9,8 @@ import io.kafkaworker.annotation.KafkaBatchWorker;
 import io.kafkaworker.annotation.KafkaBatchWorkerAnnotationBeanPostProcessor;
 import io.kafkaworker.annotation.KafkaWorkerConfigurationException;
 import io.kafkaworker.container.InvocationDecorator;
+import io.kafkaworker.container.ShareConsumers;
+import io.kafkaworker.container.ShareWorkerContainerFactory;
 import io.kafkaworker.container.WorkerServices;
 import io.kafkaworker.container.WorkerSettings;
 import io.kafkaworker.container.WorkersShutdown;
@@ -50,6 +52,7 @@ import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.core.ShareConsumerFactory;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.util.StringUtils;
@@ -176,7 +179,8 @@ public final class KafkaWorkerAutoConfiguration {
 			ObjectProvider<ProducerFactory<?, ?>> producerFactory, ObjectProvider<KafkaAdmin> kafkaAdmin,
 			ObjectProvider<WorkerObserver> observers, ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<KafkaWorkerObservationConvention> observationConvention, ObjectProvider<Inboxes> inboxes,
-			ObjectProvider<WorkerInterceptor> interceptors, BeanFactory beanFactory) {
+			ObjectProvider<WorkerInterceptor> interceptors,
+			ObjectProvider<ShareConsumerFactory<Object, Object>> shareConsumerFactory, BeanFactory beanFactory) {
 		CallObservations observations = properties.getObservation().isEnabled()
 				? new CallObservations(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP),
 						observationConvention.getIfUnique())
@@ -196,7 +200,8 @@ public final class KafkaWorkerAutoConfiguration {
 				tables, interceptors.orderedStream().toList());
 		return new KafkaWorkerEndpointRegistrar(methods,
 				new WorkerSettingsResolver(properties, environment, beanFactory), properties,
-				kafkaWorkerContainerFactory, services);
+				kafkaWorkerContainerFactory, services, () -> new ShareWorkerContainerFactory(
+						shareConsumerFactory.getIfUnique(() -> shareConsumerFactory(kafkaWorkerContainerFactory))));
 	}
 
 	// Not a bean, so that it never stands in for the application's scheduler: a
@@ -239,6 +244,19 @@ public final class KafkaWorkerAutoConfiguration {
 	// javac 17 and 25 read the nullness of the factory's wildcard type arguments
 	// differently, so NullAway accepts no single declaration on both.
 	@SuppressWarnings({ "unchecked", "NullAway" })
+	// The application's share consumer factory if it has one; else one with the
+	// settings of its consumer factory (spring.kafka.consumer.*): one connection
+	// configuration.
+	private static ShareConsumerFactory<Object, Object> shareConsumerFactory(
+			ConcurrentKafkaListenerContainerFactory<Object, Object> containerFactory) {
+		ConsumerFactory<Object, Object> consumers = consumerFactory(containerFactory);
+		if (consumers == null) {
+			throw new IllegalStateException(
+					"Share-group workers need a ConsumerFactory or a ShareConsumerFactory bean");
+		}
+		return ShareConsumers.from(consumers.getConfigurationProperties());
+	}
+
 	private static @Nullable ConsumerFactory<Object, Object> consumerFactory(
 			ConcurrentKafkaListenerContainerFactory<Object, Object> factory) {
 		return (ConsumerFactory<Object, Object>) (ConsumerFactory<?, ?>) factory.getConsumerFactory();

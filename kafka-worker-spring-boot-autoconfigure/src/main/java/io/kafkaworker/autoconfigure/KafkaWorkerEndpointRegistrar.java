@@ -7,10 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import io.kafkaworker.annotation.KafkaBatchWorkerAnnotationBeanPostProcessor;
 import io.kafkaworker.annotation.KafkaWorkerConfigurationException;
 import io.kafkaworker.annotation.WorkerMethod;
+import io.kafkaworker.container.ShareWorkerContainerFactory;
 import io.kafkaworker.container.Worker;
 import io.kafkaworker.container.WorkerEndpoint;
 import io.kafkaworker.container.WorkerServices;
@@ -28,6 +30,7 @@ import org.springframework.kafka.annotation.KafkaListenerConfigurer;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistrar;
 import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Registers one listener endpoint per {@code @KafkaBatchWorker} method with Spring
@@ -52,9 +55,13 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 
 	private final PoisonPillDeserializers deserializers;
 
+	// Made on first use, so that applications without share-group workers build none.
+	private final Supplier<ShareWorkerContainerFactory> shareContainerFactory;
+
 	KafkaWorkerEndpointRegistrar(KafkaBatchWorkerAnnotationBeanPostProcessor methods, WorkerSettingsResolver resolver,
 			KafkaWorkerProperties properties, ConcurrentKafkaListenerContainerFactory<Object, Object> containerFactory,
-			WorkerServices services) {
+			WorkerServices services, Supplier<ShareWorkerContainerFactory> shareContainerFactory) {
+		this.shareContainerFactory = SingletonSupplier.of(shareContainerFactory);
 		this.methods = methods;
 		this.resolver = resolver;
 		this.properties = properties;
@@ -70,8 +77,10 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 			WorkerSettings settings = this.resolver.resolve(method);
 			Properties consumerProperties = this.deserializers.overrides();
 			consumerProperties.putAll(this.resolver.consumerProperties(settings, method));
-			checkPollInterval(settings, method, consumerProperties);
-			defaultToCooperativeRebalancing(settings, method, consumerProperties);
+			if (!settings.shareGroup()) {
+				checkPollInterval(settings, method, consumerProperties);
+				defaultToCooperativeRebalancing(settings, method, consumerProperties);
+			}
 			WorkerMethod previous = byId.putIfAbsent(settings.id(), method);
 			if (previous != null) {
 				throw new KafkaWorkerConfigurationException(
@@ -79,12 +88,17 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 								+ " and " + method.description() + ".",
 						"Give each worker a distinct id with @KafkaBatchWorker(id = ...).");
 			}
-			registrar.registerEndpoint(new WorkerEndpoint(settings, method, this.services, consumerProperties),
-					this.containerFactory);
+			WorkerEndpoint endpoint = new WorkerEndpoint(settings, method, this.services, consumerProperties);
+			if (settings.shareGroup()) {
+				registrar.registerEndpoint(endpoint, this.shareContainerFactory.get());
+			}
+			else {
+				registrar.registerEndpoint(endpoint, this.containerFactory);
+			}
 			logger.info("Registered Kafka worker '" + settings.id() + "' for " + method.description() + ": topics "
-					+ settings.topics() + ", group '" + settings.groupId() + "', mode " + settings.mode()
-					+ ", delivery " + settings.delivery() + ", concurrency " + settings.concurrency() + ", consumers "
-					+ settings.consumers());
+					+ settings.topics() + ", " + (settings.shareGroup() ? "share group '" : "group '")
+					+ settings.groupId() + "', mode " + settings.mode() + ", delivery " + settings.delivery()
+					+ ", concurrency " + settings.concurrency() + ", consumers " + settings.consumers());
 		}
 		warnAboutUnknownWorkers(byId.keySet());
 		warnAboutAutoCommit(byId.keySet());

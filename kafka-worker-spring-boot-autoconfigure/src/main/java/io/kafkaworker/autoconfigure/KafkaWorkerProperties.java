@@ -703,6 +703,14 @@ public class KafkaWorkerProperties {
 		private @Nullable Boolean autoStartup = true;
 
 		/**
+		 * Whether the worker consumes through a Kafka share group (KIP-932, "queues")
+		 * named by its group id instead of a consumer group: every instance gets records
+		 * of every partition, so instances scale past the partition count. Only for
+		 * PARALLEL, AT_LEAST_ONCE workers with on-failure DEAD_LETTER, SKIP or STOP.
+		 */
+		private @Nullable Boolean shareGroup = false;
+
+		/**
 		 * Most records a worker holds in memory, buffered or in flight, before it pauses
 		 * the partitions that feed the backlog. When unset, 100 times the records that
 		 * can be in flight (concurrency times the records per call) and at least 10000;
@@ -768,6 +776,7 @@ public class KafkaWorkerProperties {
 			this.consumers = null;
 			this.batchSize = null;
 			this.autoStartup = null;
+			this.shareGroup = null;
 			this.maxBufferedRecords = null;
 			this.maxBufferedBytes = null;
 			this.commitInterval = null;
@@ -831,6 +840,14 @@ public class KafkaWorkerProperties {
 
 		public @Nullable Boolean getAutoStartup() {
 			return this.autoStartup;
+		}
+
+		public @Nullable Boolean getShareGroup() {
+			return this.shareGroup;
+		}
+
+		public void setShareGroup(@Nullable Boolean shareGroup) {
+			this.shareGroup = shareGroup;
 		}
 
 		public void setAutoStartup(@Nullable Boolean autoStartup) {

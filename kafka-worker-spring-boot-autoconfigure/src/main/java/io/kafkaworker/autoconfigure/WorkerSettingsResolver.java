@@ -93,9 +93,11 @@ final class WorkerSettingsResolver {
 		int batchSize = positive(sources.choose("batch-size", "batchSize", worker.getBatchSize(),
 				unsetToNull(annotation.batchSize()), defaults.getBatchSize()));
 		boolean autoStartup = sources
-			.choose("auto-startup", "autoStartup", worker.getAutoStartup(), autoStartup(annotation, method),
-					defaults.getAutoStartup())
+			.choose("auto-startup", "autoStartup", worker.getAutoStartup(),
+					bool(annotation.autoStartup(), "autoStartup", method), defaults.getAutoStartup())
 			.value();
+		Setting<Boolean> shareGroup = sources.choose("share-group", "shareGroup", worker.getShareGroup(),
+				bool(annotation.shareGroup(), "shareGroup", method), defaults.getShareGroup());
 		int callSize = method.signature().isBatch() ? batchSize : 1;
 		// At-most-once commits records before handling them, so whatever is buffered when
 		// the worker dies is lost: keep that window near what the lanes can take at once.
@@ -140,9 +142,12 @@ final class WorkerSettingsResolver {
 		// A reader's partitions are assigned to one consumer, whose lanes give it its
 		// concurrency.
 		consumers = (reader != null) ? 1 : consumers;
+		if (shareGroup.value()) {
+			checkShareGroup(shareGroup, mode, delivery, failure, reader, method);
+		}
 		return new WorkerSettings(id, topics, groupId, mode, delivery, concurrency, consumers, batchSize, autoStartup,
 				maxBufferedRecords, maxBufferedBytes, commitInterval, commitTimeout, commitMetadataLimit, revokeTimeout,
-				failure, store, reader);
+				failure, store, reader, shareGroup.value());
 	}
 
 	// A worker on a named cluster consumes there; what it produces or looks up (dead
@@ -436,18 +441,53 @@ final class WorkerSettingsResolver {
 		return (value == KafkaBatchWorker.UNSET) ? null : value;
 	}
 
-	private @Nullable Boolean autoStartup(KafkaBatchWorker annotation, WorkerMethod method) {
-		if (!StringUtils.hasText(annotation.autoStartup())) {
+	private @Nullable Boolean bool(String annotated, String attribute, WorkerMethod method) {
+		if (!StringUtils.hasText(annotated)) {
 			return null;
 		}
-		String value = resolve(annotation.autoStartup(), "autoStartup", method).trim();
+		String value = resolve(annotated, attribute, method).trim();
 		if (!"true".equalsIgnoreCase(value) && !"false".equalsIgnoreCase(value)) {
 			throw new KafkaWorkerConfigurationException(
-					"@KafkaBatchWorker(autoStartup = \"" + annotation.autoStartup() + "\") on " + method.description()
+					"@KafkaBatchWorker(" + attribute + " = \"" + annotated + "\") on " + method.description()
 							+ " resolves to '" + value + "', not true or false.",
-					"Set autoStartup to \"true\", \"false\" or a placeholder that resolves to one of them.");
+					"Set " + attribute + " to \"true\", \"false\" or a placeholder that resolves to one of them.");
 		}
 		return Boolean.valueOf(value);
+	}
+
+	// A share group hands each record to any member, in no order, acknowledges records
+	// one by one and has no offsets to commit, transactions or partitions of its own.
+	private static void checkShareGroup(Setting<Boolean> shareGroup, Mode mode, Delivery delivery,
+			FailureSettings failure, @Nullable ReaderSettings reader, WorkerMethod method) {
+		String worker = "Worker '" + shareGroup.sources().id + "' (" + method.description()
+				+ ") consumes through a share group (" + shareGroup.source() + ")";
+		if (mode != Mode.PARALLEL) {
+			throw new KafkaWorkerConfigurationException(
+					worker + " but its mode is " + mode + ": a share group hands records to any member in no order.",
+					"Use mode PARALLEL, or a consumer group (share-group=false) for SERIAL, PARTITION or KEY order.");
+		}
+		if (delivery != Delivery.AT_LEAST_ONCE) {
+			throw new KafkaWorkerConfigurationException(
+					worker + " but its delivery is " + delivery
+							+ ": share groups acknowledge each record after its handler and have no transactions.",
+					"Use delivery AT_LEAST_ONCE, or a consumer group (share-group=false).");
+		}
+		if (reader != null) {
+			throw new KafkaWorkerConfigurationException(worker + " and is a reader, which has no group at all.",
+					"Choose one: a reader or a share group.");
+		}
+		if (method.hasTableRow()) {
+			throw new KafkaWorkerConfigurationException(
+					worker + " and takes a group-table row: rows need one writer per key, which a share group "
+							+ "cannot give.",
+					"Use mode KEY with a consumer group (share-group=false) for a group table.");
+		}
+		if (failure.onFailure() == FailurePolicy.FREEZE) {
+			throw new KafkaWorkerConfigurationException(worker
+					+ " and its on-failure is FREEZE: a share group has no partition to stop at a failed record.",
+					"Set kafka.worker.workers." + shareGroup.sources().id
+							+ ".on-failure to DEAD_LETTER (or SKIP, or STOP).");
+		}
 	}
 
 	private String resolve(String value, String attribute, WorkerMethod method) {

@@ -29,6 +29,10 @@ final class DispatchingBatchListener implements BatchMessageListener<Object, Obj
 		this.worker.session(consumer).onRecords(records);
 	}
 
+	Worker worker() {
+		return this.worker;
+	}
+
 	@Override
 	public boolean wantsPollResult() {
 		return true;

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,7 @@ import io.kafkaworker.runtime.FrozenRecord;
 import io.kafkaworker.runtime.PartitionSnapshot;
 import io.kafkaworker.runtime.ReaderSnapshot;
 import io.kafkaworker.runtime.TableSnapshot;
+import io.kafkaworker.runtime.WorkerObserver;
 import io.kafkaworker.runtime.WorkerSnapshot;
 import io.kafkaworker.runtime.WorkerView;
 import io.kafkaworker.state.GroupTable;
@@ -83,6 +85,9 @@ public final class Worker implements WorkerView {
 
 	private final @Nullable GroupTable table;
 
+	// Routes finished records to their share consumers; null for other workers.
+	private final @Nullable ShareAcks shareAcks;
+
 	private final Map<Consumer<?, ?>, ConsumerSession> sessions = new ConcurrentHashMap<>();
 
 	private volatile @Nullable MessageListenerContainer container;
@@ -131,6 +136,7 @@ public final class Worker implements WorkerView {
 		this.dispatcher = parts.dispatcher;
 		this.states = parts.states;
 		this.table = parts.table;
+		this.shareAcks = parts.shareAcks;
 	}
 
 	@Override
@@ -242,6 +248,18 @@ public final class Worker implements WorkerView {
 
 	@Nullable MessageListenerContainer listenerContainer() {
 		return this.container;
+	}
+
+	Dispatcher dispatcher() {
+		return this.dispatcher;
+	}
+
+	ShareAcks shareAcks() {
+		return Objects.requireNonNull(this.shareAcks, "not a share-group worker");
+	}
+
+	WorkerObserver observer() {
+		return this.services.observer();
 	}
 
 	LaneScheduler<WorkItem> scheduler() {
@@ -414,6 +432,10 @@ public final class Worker implements WorkerView {
 		if (this.joined) {
 			return true;
 		}
+		if (this.container instanceof ShareWorkerContainer share) {
+			this.joined = share.joined();
+			return this.joined;
+		}
 		int assigned = 0;
 		for (ConsumerSession session : this.sessions.values()) {
 			if (session.assignmentReceived()) {
@@ -425,7 +447,8 @@ public final class Worker implements WorkerView {
 	}
 
 	private Duration sinceLastPoll() {
-		Duration longest = Duration.ZERO;
+		Duration longest = (this.container instanceof ShareWorkerContainer share) ? share.sinceLastPoll()
+				: Duration.ZERO;
 		for (ConsumerSession session : this.sessions.values()) {
 			Duration since = session.sinceLastPoll();
 			if (since.compareTo(longest) > 0) {

@@ -71,6 +71,8 @@ final class WorkerAssembly {
 
 	final @Nullable GroupTable table;
 
+	final @Nullable ShareAcks shareAcks;
+
 	final PartitionStates states;
 
 	final RecordHandler handler;
@@ -100,6 +102,7 @@ final class WorkerAssembly {
 		this.decorator = services.invocationDecorators().apply(settings);
 		this.freezes = freezes();
 		this.failureActions = failureActions(stopWorker);
+		this.shareAcks = settings.shareGroup() ? new ShareAcks() : null;
 		this.delivery = delivery(readerEnd);
 		this.table = method.hasTableRow() ? services.tables().create(settings, method) : null;
 		this.states = states(this.table, settings.id(), stopWorker, services.observer());
@@ -148,6 +151,9 @@ final class WorkerAssembly {
 
 	private DeliveryGuarantee delivery(ReaderEnd readerEnd) {
 		ReaderSettings reader = this.settings.reader();
+		if (this.shareAcks != null) {
+			return DeliveryGuarantees.share(this.shareAcks);
+		}
 		if (reader != null) {
 			return DeliveryGuarantees.reader(this.settings.id(), reader.stopAtEnd(), readerEnd);
 		}

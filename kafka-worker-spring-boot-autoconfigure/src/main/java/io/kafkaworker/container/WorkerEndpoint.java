@@ -134,6 +134,13 @@ public final class WorkerEndpoint implements KafkaListenerEndpoint {
 		return properties;
 	}
 
+	// What the worker's consumers are configured with over the application's settings.
+	Properties consumerOverrides() {
+		Properties properties = new Properties();
+		properties.putAll(this.consumerOverrides);
+		return properties;
+	}
+
 	@Override
 	public Boolean getBatchListener() {
 		return Boolean.TRUE;

@@ -34,12 +34,14 @@ import org.jspecify.annotations.Nullable;
  * {@link Delivery#EXACTLY_ONCE})
  * @param reader how the worker reads without a consumer group, or null for a worker of a
  * consumer group
+ * @param shareGroup whether the worker consumes through a share group named by its group
+ * id instead of a consumer group
  */
 public record WorkerSettings(String id, List<String> topics, String groupId, Mode mode, Delivery delivery,
 		int concurrency, int consumers, int batchSize, boolean autoStartup, int maxBufferedRecords,
 		long maxBufferedBytes, Duration commitInterval, Duration commitTimeout, int commitMetadataLimit,
 		Duration revokeTimeout, FailureSettings failure, ExactlyOnceStore exactlyOnceStore,
-		@Nullable ReaderSettings reader) {
+		@Nullable ReaderSettings reader, boolean shareGroup) {
 
 	/**
 	 * Create settings, checking the invariants that the resolver guarantees.

@@ -45,6 +45,16 @@ public final class DeliveryGuarantees {
 	}
 
 	/**
+	 * Return the delivery of a share-group worker: no commits, failed records retried in
+	 * place, finished records reported for acknowledgement.
+	 * @param outcomes hears which records each call finished, on the lane thread
+	 * @return the guarantee
+	 */
+	public static DeliveryGuarantee share(ShareOutcomes outcomes) {
+		return new ShareDelivery(outcomes);
+	}
+
+	/**
 	 * Return the delivery of a reader: no commits, failed records retried in place.
 	 * @param workerId the worker
 	 * @param stopAtEnd whether the reader stops at the end offsets it sees when it starts

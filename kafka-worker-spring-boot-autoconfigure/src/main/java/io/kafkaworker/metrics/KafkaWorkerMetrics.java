@@ -194,6 +194,39 @@ public class KafkaWorkerMetrics implements MeterBinder, WorkerObserver {
 	}
 
 	@Override
+	public void shareAcknowledged(String workerId, String topic, String type, int deliveryCount) {
+		Counter acknowledged = meter(this.counters, new MeterKey("share-ack", workerId, topic, type),
+				(registry) -> Counter.builder("kafka.worker.share.acknowledgements")
+					.tags("worker", workerId, "topic", topic, "type", type)
+					.description("Records a share-group worker acknowledged, by type")
+					.register(registry));
+		if (acknowledged != null) {
+			acknowledged.increment();
+		}
+		DistributionSummary deliveries = meter(this.batchSizes, new MeterKey("share-delivery", workerId, "", ""),
+				(registry) -> DistributionSummary.builder("kafka.worker.share.delivery.count")
+					.tags("worker", workerId)
+					.description("Delivery count of the records a share-group worker acknowledged, 1 for the first")
+					.register(registry));
+		if (deliveries != null) {
+			deliveries.record(deliveryCount);
+		}
+	}
+
+	@Override
+	public void shareLocksRenewed(String workerId, int records) {
+		Counter renewed = meter(this.counters, new MeterKey("share-renew", workerId, "", ""),
+				(registry) -> Counter.builder("kafka.worker.share.renewals")
+					.tags("worker", workerId)
+					.baseUnit(RECORDS)
+					.description("Acquisition locks a share-group worker renewed for records still running")
+					.register(registry));
+		if (renewed != null) {
+			renewed.increment(records);
+		}
+	}
+
+	@Override
 	public void rebalanced(String workerId, RebalanceChange change, int partitions) {
 		String name = change.name().toLowerCase(Locale.ROOT);
 		Counter counter = meter(this.counters, new MeterKey("rebalances", workerId, "", name),

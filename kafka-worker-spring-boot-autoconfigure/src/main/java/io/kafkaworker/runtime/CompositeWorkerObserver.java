@@ -84,4 +84,18 @@ public final class CompositeWorkerObserver implements WorkerObserver {
 		}
 	}
 
+	@Override
+	public void shareAcknowledged(String workerId, String topic, String type, int deliveryCount) {
+		for (WorkerObserver observer : this.observers) {
+			observer.shareAcknowledged(workerId, topic, type, deliveryCount);
+		}
+	}
+
+	@Override
+	public void shareLocksRenewed(String workerId, int records) {
+		for (WorkerObserver observer : this.observers) {
+			observer.shareLocksRenewed(workerId, records);
+		}
+	}
+
 }

@@ -94,6 +94,24 @@ public interface WorkerObserver {
 	}
 
 	/**
+	 * A share-group worker acknowledged a record to the broker.
+	 * @param workerId the worker
+	 * @param topic the record's topic
+	 * @param type the acknowledge type: ACCEPT, RELEASE or REJECT
+	 * @param deliveryCount the record's delivery, 1 for the first
+	 */
+	default void shareAcknowledged(String workerId, String topic, String type, int deliveryCount) {
+	}
+
+	/**
+	 * A share-group worker renewed the acquisition locks of records still running.
+	 * @param workerId the worker
+	 * @param records how many records
+	 */
+	default void shareLocksRenewed(String workerId, int records) {
+	}
+
+	/**
 	 * What happened to records.
 	 */
 	enum RecordOutcome {

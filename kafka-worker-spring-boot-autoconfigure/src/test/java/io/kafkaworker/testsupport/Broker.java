@@ -13,6 +13,8 @@ import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -23,6 +25,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
@@ -114,6 +117,26 @@ public final class Broker {
 				producer.send(new ProducerRecord<>(topic, keyAndValue[0], keyAndValue[1]));
 			}
 			producer.flush();
+		}
+	}
+
+	/**
+	 * Configure a share group: new members start at the earliest records, and a record's
+	 * acquisition lock lasts as long as given (the broker allows down to 1 s here).
+	 * @param groupId the share group
+	 * @param lock the acquisition lock duration
+	 */
+	public static void configureShareGroup(String groupId, Duration lock) {
+		try (Admin admin = admin()) {
+			admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, groupId), List.of(
+					new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET),
+					new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", Long.toString(lock.toMillis())),
+							AlterConfigOp.OpType.SET))))
+				.all()
+				.get();
+		}
+		catch (InterruptedException | ExecutionException ex) {
+			throw new IllegalStateException(ex);
 		}
 	}
 
@@ -231,10 +254,20 @@ public final class Broker {
 				current = broker;
 				if (current == null) {
 					current = new EmbeddedKafkaKraftBroker(1, 1);
-					current.brokerProperties(Map.of("group.initial.rebalance.delay.ms", "0",
-							"offsets.topic.num.partitions", "4", "transaction.state.log.num.partitions", "4",
-							"transaction.state.log.replication.factor", "1", "transaction.state.log.min.isr", "1",
-							"auto.create.topics.enable", "false", "group.min.session.timeout.ms", "1000"));
+					current.brokerProperties(Map.ofEntries(Map.entry("group.initial.rebalance.delay.ms", "0"),
+							Map.entry("offsets.topic.num.partitions", "4"),
+							Map.entry("transaction.state.log.num.partitions", "4"),
+							Map.entry("transaction.state.log.replication.factor", "1"),
+							Map.entry("transaction.state.log.min.isr", "1"),
+							Map.entry("auto.create.topics.enable", "false"),
+							Map.entry("group.min.session.timeout.ms", "1000"),
+							// Share groups (on by default in Kafka 4.2): a state topic
+							// one
+							// broker can hold, and locks as short as share tests need.
+							Map.entry("share.coordinator.state.topic.replication.factor", "1"),
+							Map.entry("share.coordinator.state.topic.min.isr", "1"),
+							Map.entry("share.coordinator.state.topic.num.partitions", "4"),
+							Map.entry("group.share.min.record.lock.duration.ms", "1000")));
 					current.afterPropertiesSet();
 					Runtime.getRuntime().addShutdownHook(new Thread(current::destroy));
 					broker = current;
