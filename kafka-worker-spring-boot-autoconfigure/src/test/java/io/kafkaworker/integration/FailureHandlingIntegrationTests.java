@@ -333,8 +333,11 @@ class FailureHandlingIntegrationTests {
 			awaitFrozenAt(this.p1, FAILED);
 			this.recorder.heal("fail:p1-10");
 			awaitCommitted(this.p1, PER_PARTITION);
-			assertThat(this.recorder.events(PartitionUnfrozenEvent.class)).singleElement()
-				.satisfies((event) -> assertThat(event.getResolution()).isEqualTo(Resolution.RETRIED_AFTER_DELAY));
+			// On a loaded machine the first automatic retry may come before the heal and
+			// freeze the record again: every unfreeze is such a retry, none by an
+			// operator.
+			assertThat(this.recorder.events(PartitionUnfrozenEvent.class)).isNotEmpty()
+				.allSatisfy((event) -> assertThat(event.getResolution()).isEqualTo(Resolution.RETRIED_AFTER_DELAY));
 		}
 	}
 
