@@ -22,6 +22,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.format.annotation.DurationFormat;
@@ -116,12 +117,9 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 		if (settings.reader() != null || (method.hasTableRow() && settings.topics().size() > 1)) {
 			return;
 		}
-		ConsumerFactory<?, ?> consumerFactory = this.containerFactory.getConsumerFactory();
-		Map<String, Object> configured = (consumerFactory != null) ? consumerFactory.getConfigurationProperties()
-				: Map.of();
 		for (String name : List.of(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
 				ConsumerConfig.GROUP_PROTOCOL_CONFIG)) {
-			if (consumerProperties.containsKey(name) || configured.containsKey(name)) {
+			if (consumerSetting(consumerProperties, name) != null) {
 				return;
 			}
 		}
@@ -129,15 +127,24 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 				CooperativeStickyAssignor.class.getName());
 	}
 
+	// A Kafka consumer setting of a worker: its own consumer properties, else the
+	// application's consumer factory (spring.kafka.consumer.*).
+	private @Nullable Object consumerSetting(Properties consumerProperties, String name) {
+		Object value = consumerProperties.getProperty(name);
+		ConsumerFactory<?, ?> consumerFactory = this.containerFactory.getConsumerFactory();
+		if (value == null && consumerFactory != null) {
+			value = consumerFactory.getConfigurationProperties().get(name);
+		}
+		return value;
+	}
+
 	// A revocation blocks the consumer thread inside poll() for up to the revoke timeout
 	// plus one commit; longer than {@code max.poll.interval.ms} and the group would evict
 	// the consumer in the middle of its own rebalance.
 	private void checkPollInterval(WorkerSettings settings, WorkerMethod method, Properties consumerProperties) {
 		String source = this.resolver.consumerPropertySource(settings.id(), ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
-		Object configured = consumerProperties.getProperty(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
-		ConsumerFactory<?, ?> consumerFactory = this.containerFactory.getConsumerFactory();
-		if (configured == null && consumerFactory != null) {
-			configured = consumerFactory.getConfigurationProperties().get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
+		Object configured = consumerSetting(consumerProperties, ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
+		if (!consumerProperties.containsKey(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG)) {
 			source = "spring.kafka.consumer.properties.max.poll.interval.ms";
 		}
 		long maxPollIntervalMs = DEFAULT_MAX_POLL_INTERVAL_MS;

@@ -75,21 +75,9 @@ public final class OffsetCommitter {
 	private boolean failedForRebalance;
 
 	/**
-	 * Create a committer for one consumer.
-	 * @param workerId the worker, for log messages
-	 * @param interval the time between periodic commits
-	 * @param timeout the longest time one commit may block the consumer thread
-	 * @param nanoClock the source of {@link System#nanoTime()}-like readings
-	 * @param listener told about each commit attempt
-	 */
-	public OffsetCommitter(String workerId, Duration interval, Duration timeout, LongSupplier nanoClock,
-			CommitListener listener) {
-		this(workerId, interval, timeout, 0, nanoClock, listener);
-	}
-
-	/**
-	 * Create a committer for one consumer that commits, with each offset, which records
-	 * above it are complete already, and skips them after a rebalance or restart.
+	 * Create a committer for one consumer. With a metadata limit, it commits with each
+	 * offset which records above it are complete already, and has a partition's next
+	 * owner skip them ({@link #resume}).
 	 * @param workerId the worker, for log messages
 	 * @param interval the time between periodic commits
 	 * @param timeout the longest time one commit may block the consumer thread

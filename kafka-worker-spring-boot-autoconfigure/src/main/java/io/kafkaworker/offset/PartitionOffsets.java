@@ -78,9 +78,6 @@ public final class PartitionOffsets {
 	 */
 	private @Nullable CompletedOffsets handledBefore;
 
-	/** Records received complete because an earlier owner had handled them. */
-	private long skippedHandled;
-
 	// The consumer's view of the partition, refreshed by the consumer thread for the read
 	// model only; never used for commits.
 	private volatile long firstPosition = -1;
@@ -143,7 +140,6 @@ public final class PartitionOffsets {
 				this.complete[slot] = true;
 				this.bytes[slot] = 0;
 				this.lastCompletedOffset = Math.max(this.lastCompletedOffset, offsets[i]);
-				this.skippedHandled++;
 			}
 			else {
 				this.complete[slot] = false;
@@ -192,15 +188,6 @@ public final class PartitionOffsets {
 			return true;
 		}
 		return distance < this.size && this.complete[slot((int) distance)];
-	}
-
-	/**
-	 * Return how many records were complete on receipt because an earlier owner handled
-	 * them.
-	 * @return the number of records skipped
-	 */
-	public synchronized long skippedHandled() {
-		return this.skippedHandled;
 	}
 
 	/**

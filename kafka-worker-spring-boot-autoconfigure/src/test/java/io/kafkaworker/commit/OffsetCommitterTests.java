@@ -49,7 +49,8 @@ class OffsetCommitterTests {
 
 	private final List<Attempt> attempts = new ArrayList<>();
 
-	private final OffsetCommitter committer = new OffsetCommitter("orders-worker", INTERVAL, TIMEOUT, this.clock::get,
+	private final OffsetCommitter committer = new OffsetCommitter("orders-worker", INTERVAL, TIMEOUT, 0,
+			this.clock::get,
 			(offsets, duration, failure) -> this.attempts.add(new Attempt(Map.copyOf(offsets), duration, failure)));
 
 	private final PartitionOffsets p0 = new PartitionOffsets(P0);

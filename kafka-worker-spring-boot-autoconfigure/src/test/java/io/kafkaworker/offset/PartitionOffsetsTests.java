@@ -577,7 +577,6 @@ class PartitionOffsetsTests {
 		assertThat(this.offsets.isComplete(first + 3)).isFalse();
 		assertThat(this.offsets.outstanding()).isEqualTo(3);
 		assertThat(this.offsets.outstandingBytes()).isEqualTo(15);
-		assertThat(this.offsets.skippedHandled()).isEqualTo(2);
 		assertThat(this.offsets.committableOffset()).isEqualTo(100);
 		assertThat(this.offsets.completedAbove()).isEqualTo(CompletedOffsets.of(100, new long[] { 101, 103 }, 2));
 		this.offsets.complete(first);
