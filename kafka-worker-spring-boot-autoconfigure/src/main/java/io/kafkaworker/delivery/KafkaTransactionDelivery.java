@@ -15,6 +15,8 @@ import io.kafkaworker.transaction.KafkaTransaction;
 import io.kafkaworker.transaction.TransactionBinding;
 import io.kafkaworker.transaction.TransactionalIds;
 import io.kafkaworker.transaction.TransactionalProducers;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.Consumer;
 
 import org.springframework.kafka.core.KafkaOperations;
@@ -28,6 +30,8 @@ import org.springframework.kafka.core.ProducerFactory;
  * runs again from its first records.
  */
 final class KafkaTransactionDelivery implements DeliveryGuarantee {
+
+	private static final Log logger = LogFactory.getLog(KafkaTransactionDelivery.class);
 
 	private final DeliveryContext context;
 
@@ -73,10 +77,8 @@ final class KafkaTransactionDelivery implements DeliveryGuarantee {
 
 	// The call runs with its consumer's transaction bound to the thread, so the handler's
 	// sends join it. Records whose retries were exhausted in earlier, aborted runs get
-	// the
-	// failure policy instead of the handler: skipped, or dead-lettered inside the
-	// transaction. A dead letter that could not be sent freezes its record on the next
-	// run, so nothing is lost.
+	// the failure policy instead of the handler: skipped, or dead-lettered inside the
+	// transaction.
 	@Override
 	public CallOutcome call(List<WorkItem> items, Call call) {
 		TransactionalUnits units = this.routing.get(items.get(0).partition());
@@ -94,9 +96,7 @@ final class KafkaTransactionDelivery implements DeliveryGuarantee {
 				else if (failure.exhaustedPolicy == FailurePolicy.SKIP) {
 					actions.skip(List.of(item), failure.last, failure.attempts);
 				}
-				else if (!actions.deadLetter(List.of(item), failure.last, failure.attempts)) {
-					failure.exhaustedPolicy = FailurePolicy.FREEZE;
-					units.fail(List.of(item), failure.last);
+				else if (!deadLetter(item, failure, units, actions)) {
 					return CallOutcome.HALT;
 				}
 			}
@@ -105,6 +105,33 @@ final class KafkaTransactionDelivery implements DeliveryGuarantee {
 		finally {
 			units.afterCall();
 		}
+	}
+
+	// The dead letter joins the call's transaction. If that transaction ended while it
+	// was sent (another call of its unit failed, or a revocation aborted it), the record
+	// runs again in the next unit and is dead-lettered there: freezing it would stall the
+	// partition, under a policy that needs no operator, for a passing reason. Any other
+	// failure to publish freezes the partition at the record, so nothing is lost.
+	private boolean deadLetter(WorkItem item, RecordAttempts.Failure failure, TransactionalUnits units,
+			FailureActions actions) {
+		List<WorkItem> records = List.of(item);
+		try {
+			actions.publishDeadLetters(records, failure.last, failure.attempts);
+		}
+		catch (RuntimeException ex) {
+			if (TransactionBinding.hasEnded()) {
+				logger.info("Worker '" + this.context.workerId() + "' did not dead-letter " + item
+						+ ": its transaction ended meanwhile; it is dead-lettered when the record runs again");
+				return false;
+			}
+			logger.error("Worker '" + this.context.workerId() + "' could not publish " + item
+					+ " to the dead-letter topic; freezing its partition at it so nothing is lost", ex);
+			failure.exhaustedPolicy = FailurePolicy.FREEZE;
+			units.fail(records, failure.last);
+			return false;
+		}
+		actions.deadLettered(records, failure.last, failure.attempts);
+		return true;
 	}
 
 	// No retry in place: the sends of this attempt are in the transaction, which must

@@ -148,11 +148,21 @@ public final class FailureActions {
 					+ " to the dead-letter topic; freezing instead so nothing is lost", ex);
 			return false;
 		}
+		deadLettered(records, failure, attempts);
+		return true;
+	}
+
+	/**
+	 * Report records that {@link #publishDeadLetters} published, and complete them.
+	 * @param records the records
+	 * @param failure the last failure
+	 * @param attempts how many times the handler was called
+	 */
+	public void deadLettered(List<WorkItem> records, Throwable failure, int attempts) {
 		logger.warn("Worker '" + this.workerId + "' dead-lettered " + describe(records) + " after " + attempts
 				+ " attempts: " + failure);
 		records.forEach(WorkItem::complete);
 		count(records, RecordOutcome.DEAD_LETTERED);
-		return true;
 	}
 
 	/**
@@ -203,7 +213,7 @@ public final class FailureActions {
 	 * @throws RuntimeException if one could not be published, or the worker has no
 	 * dead-letter publisher
 	 */
-	void publishDeadLetters(List<WorkItem> records, Throwable failure, int attempts) {
+	public void publishDeadLetters(List<WorkItem> records, Throwable failure, int attempts) {
 		DeadLetterPublisher publisher = this.deadLetters;
 		if (publisher == null) {
 			throw new IllegalStateException(

@@ -161,6 +161,21 @@ public final class KafkaTransaction implements AutoCloseable {
 	}
 
 	/**
+	 * Return whether a given transaction is still the open one.
+	 * @param transactionEpoch the transaction, as {@link #epoch()} numbered it
+	 * @return false once it committed or aborted
+	 */
+	boolean isOpen(long transactionEpoch) {
+		this.gate.readLock().lock();
+		try {
+			return this.open && this.epoch == transactionEpoch;
+		}
+		finally {
+			this.gate.readLock().unlock();
+		}
+	}
+
+	/**
 	 * Send a record in the open transaction. Any thread. From a handler call (the
 	 * transaction bound to the thread), only while the transaction that was open when the
 	 * call started is.

@@ -42,6 +42,17 @@ public final class TransactionBinding {
 	}
 
 	/**
+	 * Return whether the transaction that the call on the current thread belongs to has
+	 * ended (committed or, since the call is still running, aborted): nothing the call
+	 * sends now can be part of it.
+	 * @return true if the thread is bound and its transaction is no longer open
+	 */
+	public static boolean hasEnded() {
+		Bound bound = CURRENT.get();
+		return bound != null && !bound.transaction.isOpen(bound.epoch);
+	}
+
+	/**
 	 * Return which of a transaction's transactions the handler call on the current thread
 	 * belongs to: the one open when the call started.
 	 * @param transaction the transaction

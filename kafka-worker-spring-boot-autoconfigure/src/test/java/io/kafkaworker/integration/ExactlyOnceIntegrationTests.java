@@ -23,6 +23,8 @@ import io.kafkaworker.testsupport.CommandLineArguments;
 import io.kafkaworker.testsupport.Hold;
 import io.kafkaworker.testsupport.Seed;
 import io.kafkaworker.testsupport.WorkerProcess;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -221,6 +223,51 @@ class ExactlyOnceIntegrationTests {
 				assertThat(new String(deadLetter.headers().lastHeader("kafka_dlt-original-offset").value()))
 					.isNotEmpty();
 			});
+		}
+	}
+
+	/**
+	 * A dead letter refused because its transaction aborted while it was sent (another
+	 * record of the unit failed) is sent again when the record runs again: the partition
+	 * must not freeze under DEAD_LETTER, which needs no operator. Found by the chaos
+	 * suite (a poison pill whose dead letter created the topic while a rebalance aborted
+	 * the unit: its partition stayed frozen to the end).
+	 */
+	@Test
+	void aDeadLetterWhoseTransactionAbortsWhileItIsSentIsSentAgainInTheNextOne() {
+		String topic = topics(1);
+		try (KafkaProducer<String, String> producer = Broker.producer()) {
+			producer.send(new ProducerRecord<>(topic, 0, "kp", "fail:0"));
+			producer.send(new ProducerRecord<>(topic, 0, "kf", "failAtDeadLetter:1"));
+			for (int i = 2; i < 10; i++) {
+				producer.send(new ProducerRecord<>(topic, 0, "k" + (i % 3), "ok:" + i));
+			}
+			producer.flush();
+		}
+		try (DeadLetterGate gate = new DeadLetterGate(Broker.bootstrapServers());
+				ConfigurableApplicationContext context = new SpringApplicationBuilder(
+						TransactionalWorkerApplication.class)
+					.web(WebApplicationType.NONE)
+					.initializers((initializing) -> initializing.getBeanFactory().registerSingleton("gate", gate))
+					.run(arguments(topic, "KEY", "a-", "--kafka.worker.workers.transactional.on-failure=DEAD_LETTER",
+							"--kafka.worker.workers.transactional.retry.max-attempts=2"))) {
+			// fail:0 fails twice; its third run publishes the dead letter, held at the
+			// gate, while failAtDeadLetter:1 fails and aborts that run's transaction.
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			await().atMost(Duration.ofSeconds(60))
+				.until(() -> gate.failed() && meters.find("kafka.worker.records")
+					.tag("outcome", "retry")
+					.counters()
+					.stream()
+					.mapToDouble(Counter::count)
+					.sum() >= 2);
+			gate.release();
+			awaitAllCommitted(topic);
+			assertThat(endpoint(context).worker(WORKER).frozenRecords()).isEmpty();
+			assertExactlyOnce(read(topic + ".out", "read_committed"),
+					inputs(topic, (coordinates) -> !coordinates.equals("0@0")), "dead letter across an abort");
+			assertThat(read(topic + "-dlt", "read_committed")).singleElement()
+				.satisfies((deadLetter) -> assertThat(deadLetter.value()).isEqualTo("fail:0"));
 		}
 	}
 

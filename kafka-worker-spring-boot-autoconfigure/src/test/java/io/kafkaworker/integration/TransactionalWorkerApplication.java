@@ -31,8 +31,9 @@ import org.springframework.context.annotation.Bean;
  * it waits a random time and sends one output record to {@code <topic>.out}: the input's
  * key, and the input's coordinates as value ({@code partition@offset}). Values starting
  * with {@code fail:} fail every attempt, {@code flaky:} the first two, {@code flaky1:}
- * the first; all after sending their output and after the broker has it, so an attempt
- * that fails has something in the log for its transaction's abort to hide. With
+ * the first, {@code failAtDeadLetter:} once while a {@link DeadLetterGate} holds a dead
+ * letter; all after sending their output and after the broker has it, so an attempt that
+ * fails has something in the log for its transaction's abort to hide. With
  * {@code test.batch=true} the worker is a lane-batch handler instead, which handles each
  * record of a call the same way and fails the whole call if one of them fails.
  */
@@ -44,9 +45,10 @@ public class TransactionalWorkerApplication {
 	@ConditionalOnProperty(name = "test.batch", havingValue = "false", matchIfMissing = true)
 	TransactionalWorker transactionalWorker(TransactionalSender sender, @Value("${test.topic}") String topic,
 			@Value("${test.max-delay-micros:0}") long maxDelayMicros, @Value("${test.seed:0}") long seed,
-			ObjectProvider<Hold> hold) {
+			ObjectProvider<Hold> hold, ObjectProvider<DeadLetterGate> deadLetterGate) {
 		TransactionalWorker worker = new TransactionalWorker(sender, topic + ".out", maxDelayMicros, Seed.of(seed));
 		worker.hold = hold.getIfAvailable();
+		worker.deadLetterGate = deadLetterGate.getIfAvailable();
 		return worker;
 	}
 
@@ -86,6 +88,10 @@ public class TransactionalWorkerApplication {
 		// one.
 		@Nullable Hold hold;
 
+		// Fails a failAtDeadLetter: record once while a dead letter is held, when a test
+		// registers one.
+		@Nullable DeadLetterGate deadLetterGate;
+
 		TransactionalWorker(TransactionalSender sender, String outputTopic, long maxDelayMicros, Seed seed) {
 			this.sender = sender;
 			this.outputTopic = outputTopic;
@@ -108,10 +114,16 @@ public class TransactionalWorkerApplication {
 			if (this.hold != null) {
 				this.hold.handle(record);
 			}
-			CompletableFuture<RecordMetadata> sent = this.sender.send(this.outputTopic, record.key(), coordinates);
 			String value = record.value();
+			DeadLetterGate gate = this.deadLetterGate;
+			boolean atGate = value.startsWith("failAtDeadLetter:") && gate != null;
+			if (atGate && !gate.failed()) {
+				gate.awaitHeld();
+			}
+			// A call of a transaction that ended meanwhile fails here, in the send.
+			CompletableFuture<RecordMetadata> sent = this.sender.send(this.outputTopic, record.key(), coordinates);
 			if (value.startsWith("fail:") || (value.startsWith("flaky:") && attempt <= 2)
-					|| (value.startsWith("flaky1:") && attempt == 1)) {
+					|| (value.startsWith("flaky1:") && attempt == 1) || (atGate && gate.failOnce())) {
 				// Wait until the output is in the log: an abort drops what the producer
 				// has not sent yet (linger.ms), and the tests look for aborted outputs.
 				sent.orTimeout(30, TimeUnit.SECONDS).join();

@@ -1,6 +1,11 @@
 package io.kafkaworker.chaos.harness;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * One run: fresh topics and group, the worker JVMs, the producer, the fault schedule, the
@@ -87,7 +92,31 @@ final class Run {
 		System.out.printf("    %s: produced %,d, handled %,d, lost %d, out of order %d, duplicates %,d, lag %d: %s%n",
 				this.spec.name(), result.produced, result.handled, result.lost, result.outOfOrder,
 				result.duplicateTotal(), result.endLag, result.passed() ? "PASS" : "FAIL");
+		if (!result.passed()) {
+			printErrors();
+		}
 		return result;
+	}
+
+	// CI keeps the output, not chaos/work: a failed run prints its workers' ERROR lines
+	// (the first line of each, at most ten per worker).
+	private void printErrors() {
+		try (Stream<Path> logs = Files.list(this.logDir)) {
+			for (Path log : logs.filter((path) -> path.toString().endsWith(".log")).sorted().toList()) {
+				List<String> errors = Files.readAllLines(log)
+					.stream()
+					.filter((line) -> line.contains(" ERROR "))
+					.limit(10)
+					.map((line) -> "      " + line.substring(0, Math.min(line.length(), 400)))
+					.toList();
+				if (!errors.isEmpty()) {
+					System.out.printf("    ERROR lines of %s:%n%s%n", log.getFileName(), String.join("\n", errors));
+				}
+			}
+		}
+		catch (IOException | UncheckedIOException ex) {
+			System.out.printf("    (could not read the worker logs in %s: %s)%n", this.logDir, ex);
+		}
 	}
 
 	private void check(RunResult result) {
