@@ -1,15 +1,26 @@
 package io.kafkaworker.integration;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.kafkaworker.annotation.Mode;
 import io.kafkaworker.integration.ModeContractIntegrationTests.ContractApp;
 import io.kafkaworker.testsupport.Broker;
+import io.kafkaworker.testsupport.CommandLineArguments;
 import io.kafkaworker.testsupport.ContractRecorder;
 import io.kafkaworker.testsupport.Seed;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -91,11 +102,112 @@ class GracefulShutdownIntegrationTests {
 		}
 	}
 
+	/**
+	 * A classic-protocol rebalance that waits for a member which stopped polling refuses
+	 * every member's commits. A worker closing then must retry its last commit until the
+	 * rebalance completes, not give up and leave its finished records to be handled again
+	 * by the next owner (the chaos suite's "SIGTERM all" duplicates). The stalled member
+	 * polls again two seconds into the close.
+	 */
+	@Test
+	void closingWhileARebalanceWaitsForAStalledMemberCommitsEverythingItHandled() throws Exception {
+		String topic = Broker.uniqueName("stalled");
+		Broker.createTopic(topic, 2);
+		Seed seed = Seed.create();
+		Random random = seed.random();
+		Broker.produce(topic, 100, (i) -> new String[] { "key-" + random.nextInt(KEYS), Integer.toString(i) });
+		ContractRecorder recorder = new ContractRecorder(Mode.KEY, 32, true);
+		try (ConfigurableApplicationContext worker = start(recorder, topic, "record-worker", Mode.KEY, "IN_FLIGHT",
+				seed,
+				"--spring.kafka.consumer.properties.partition.assignment.strategy="
+						+ CooperativeStickyAssignor.class.getName(),
+				"--spring.kafka.consumer.properties.heartbeat.interval.ms=2000");
+				KafkaConsumer<String, String> stalled = member(topic);
+				KafkaConsumer<String, String> joining = member(topic)) {
+			Broker.awaitAllCommitted(topic, topic, Duration.ofSeconds(30));
+			// The stalled member joins, takes one of the two partitions, and stops
+			// polling.
+			seed.await("the stalled member's assignment", Duration.ofSeconds(30))
+				.until(() -> !stalled.poll(Duration.ofMillis(100)).isEmpty() || !stalled.assignment().isEmpty());
+			TopicPartition kept = new TopicPartition(topic,
+					stalled.assignment().contains(new TopicPartition(topic, 0)) ? 1 : 0);
+			// Another member joins: the group waits for the stalled one, refusing
+			// commits.
+			AtomicBoolean joinerPolls = new AtomicBoolean(true);
+			Thread joiner = pollWhile(joining, joinerPolls);
+			// The worker learns of the rebalance from a heartbeat (every 2 s) and
+			// rejoins.
+			Thread.sleep(4000);
+			long end = Broker.endOffsets(topic).get(kept);
+			try (KafkaProducer<String, String> producer = Broker.producer()) {
+				for (int i = 0; i < 50; i++) {
+					producer.send(new ProducerRecord<>(topic, kept.partition(), "key-" + i, "late-" + i));
+				}
+			}
+			long newEnd = end + 50;
+			seed.await("the worker handling the records produced during the rebalance", Duration.ofSeconds(30))
+				.until(() -> recorder.timesHandled(kept, newEnd - 1) > 0);
+			// Two commit intervals: the worker's commits of them are refused.
+			Thread.sleep(2000);
+			assertThat(Broker.committedOffsets(topic, topic).get(kept))
+				.as("commits refused during the rebalance (%s)", seed)
+				.isLessThan(newEnd);
+			Thread waker = new Thread(() -> {
+				sleep(2000);
+				stalled.poll(Duration.ofMillis(500));
+			});
+			waker.start();
+			worker.close();
+			waker.join();
+			joinerPolls.set(false);
+			joiner.join();
+			assertThat(Broker.committedOffsets(topic, topic).get(kept))
+				.as("committed offset of %s after the close (%s)", kept, seed)
+				.isEqualTo(newEnd);
+			assertThat(recorder.violations()).as("contract violations (%s)", seed).isEmpty();
+		}
+	}
+
+	private static KafkaConsumer<String, String> member(String topic) {
+		Properties properties = new Properties();
+		properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Broker.bootstrapServers());
+		properties.put(ConsumerConfig.GROUP_ID_CONFIG, topic);
+		properties.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+		properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+		// Alive (heartbeats) but stalled: the rebalance waits up to this for it to poll.
+		properties.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 60_000);
+		properties.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6_000);
+		properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+		properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+		KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties);
+		consumer.subscribe(List.of(topic));
+		return consumer;
+	}
+
+	private static Thread pollWhile(KafkaConsumer<String, String> consumer, AtomicBoolean polling) {
+		Thread thread = new Thread(() -> {
+			while (polling.get()) {
+				consumer.poll(Duration.ofMillis(100));
+			}
+		}, "joining-member");
+		thread.start();
+		return thread;
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
 	private static ConfigurableApplicationContext start(ContractRecorder recorder, String topic, String workerId,
-			Mode mode, String drain, Seed seed) {
+			Mode mode, String drain, Seed seed, String... extra) {
 		return new SpringApplicationBuilder(ContractApp.class).web(WebApplicationType.NONE)
 			.initializers((ctx) -> ctx.getBeanFactory().registerSingleton("recorder", recorder))
-			.run("--spring.kafka.bootstrap-servers=" + Broker.bootstrapServers(),
+			.run(CommandLineArguments.merge(List.of("--spring.kafka.bootstrap-servers=" + Broker.bootstrapServers(),
 					"--spring.kafka.consumer.auto-offset-reset=earliest", "--test.topic=" + topic,
 					"--test.seed=" + seed.value(), "--test.max-delay-micros=2000", "--test.delay-percent=50",
 					"--kafka.worker.workers." + workerId + ".mode=" + mode,
@@ -105,7 +217,7 @@ class GracefulShutdownIntegrationTests {
 					"--kafka.worker.workers." + workerId + ".group-id=" + topic,
 					"--kafka.worker.defaults.auto-startup=false", "--kafka.worker.shutdown.drain=" + drain,
 					"--kafka.worker.shutdown.timeout=" + SHUTDOWN_TIMEOUT.toSeconds() + "s",
-					"--spring.kafka.consumer.properties.session.timeout.ms=6000");
+					"--spring.kafka.consumer.properties.session.timeout.ms=6000"), extra));
 	}
 
 }

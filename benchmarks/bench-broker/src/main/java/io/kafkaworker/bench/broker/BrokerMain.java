@@ -19,7 +19,8 @@ import org.apache.kafka.server.common.MetadataVersion;
  * <p>
  * System properties: {@code broker.port} (PLAINTEXT; the controller listens on the next
  * port), {@code broker.dir} (the log directory, formatted here) and
- * {@code bench.parentPid} (the broker halts when that process ends). Prints
+ * {@code bench.parentPid} (the broker halts when that process ends); any
+ * {@code broker.config.NAME} sets the broker's {@code NAME}, over the defaults here. Prints
  * {@code BROKER READY} once started.
  */
 public final class BrokerMain {
@@ -59,6 +60,8 @@ public final class BrokerMain {
 		// Benchmarks read what they wrote minutes earlier: keep every segment.
 		properties.put("log.retention.ms", "-1");
 		properties.put("log.retention.bytes", "-1");
+		System.getProperties().stringPropertyNames().stream().filter((name) -> name.startsWith("broker.config.")).forEach(
+				(name) -> properties.put(name.substring("broker.config.".length()), System.getProperty(name)));
 		KafkaConfig config = KafkaConfig.fromProps(properties, false);
 
 		// A directory formatted by an earlier start keeps its cluster id: the chaos harness

@@ -47,10 +47,11 @@ public final class ChaosMain {
 		Settings settings = new Settings(options.seed, options.produceSeconds, options.rate, options.keys, 6,
 				options.workers, options.faultEverySeconds, "localhost:" + BROKER_PORT, HTTP_PORT_BASE,
 				"jdbc:h2:tcp://localhost:" + DATABASE_PORT + "/chaos", 20_000, options.catchUpSeconds,
-				options.strictDuplicates);
-		System.out.printf("Chaos %s: seed %d, runs %s, %d s of producing per run at %d records/s, %d workers%n",
+				options.strictDuplicates, options.groupProtocol);
+		System.out.printf(
+				"Chaos %s: seed %d, runs %s, %d s of producing per run at %d records/s, %d workers, %s group protocol%n",
 				runId, options.seed, options.runs.stream().map(RunSpec::name).toList(), options.produceSeconds,
-				options.rate, options.workers);
+				options.rate, options.workers, options.groupProtocol);
 		System.out.println("Reproduce with: chaos/run.sh --seed " + options.seed + " " + options.reproduce());
 		KraftBroker broker = new KraftBroker(classpath(home, "../benchmarks/bench-broker"), work, BROKER_PORT);
 		Server database = null;
@@ -82,7 +83,8 @@ public final class ChaosMain {
 				+ (leftovers.isEmpty() ? "none (PASS)" : leftovers + " (**FAIL**)"),
 				"- seed " + options.seed + "; reproduce with `chaos/run.sh --seed " + options.seed + " "
 						+ options.reproduce() + "`; fault log: faults.log; worker and broker logs: chaos/work/");
-		String table = Report.table("## Chaos run " + runId, outcomes, global);
+		String table = Report.table("## Chaos run " + runId + " (" + options.groupProtocol + " group protocol)",
+				outcomes, global);
 		Report.write(results.resolve("results.md"), table);
 		System.out.println();
 		System.out.print(table);

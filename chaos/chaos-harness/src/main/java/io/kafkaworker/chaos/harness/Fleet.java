@@ -99,6 +99,15 @@ final class Fleet {
 				"--kafka.worker.workers.chaos.delivery=" + this.spec.delivery(),
 				"--kafka.worker.workers.chaos.on-failure=" + this.spec.onFailure(),
 				"--kafka.worker.exactly-once.transactional-id-prefix=" + this.topics.group() + "-" + slot + "-"));
+		if (this.settings.groupProtocol().equals("consumer")) {
+			// KIP-848: the broker sets the session and heartbeat (the consumer refuses them).
+			arguments.add("--spring.kafka.consumer.properties.group.protocol=consumer");
+		}
+		else {
+			// A worker frozen by SIGSTOP for longer than this leaves the group (a zombie).
+			arguments.add("--spring.kafka.consumer.properties.session.timeout.ms=10000");
+			arguments.add("--spring.kafka.consumer.properties.heartbeat.interval.ms=2000");
+		}
 		if (this.spec.store() != null) {
 			arguments.add("--kafka.worker.workers.chaos.exactly-once.store=" + this.spec.store());
 		}

@@ -57,6 +57,12 @@ final class KraftBroker {
 			this.jvm = Child.startJvm("broker",
 					List.of("-Xms384m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
 							"-Dbroker.port=" + this.port, "-Dbroker.dir=" + this.workDir.resolve("broker-data"),
+							// The consumer protocol's (KIP-848) timeouts are the broker's: the
+							// same 10 s session and 2 s heartbeats the classic workers ask for.
+							"-Dbroker.config.group.consumer.min.session.timeout.ms=6000",
+							"-Dbroker.config.group.consumer.session.timeout.ms=10000",
+							"-Dbroker.config.group.consumer.min.heartbeat.interval.ms=1000",
+							"-Dbroker.config.group.consumer.heartbeat.interval.ms=2000",
 							"-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
 					this.classpath, "io.kafkaworker.bench.broker.BrokerMain", List.of(), log);
 			while (this.jvm.isAlive() && System.nanoTime() < deadline) {

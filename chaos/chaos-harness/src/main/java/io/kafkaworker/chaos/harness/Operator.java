@@ -21,8 +21,11 @@ import java.util.regex.Pattern;
  */
 final class Operator implements Runnable {
 
+	// Lazy up to the record's own "since": the failure message between them may hold
+	// braces (H2's "Timeout trying to lock table {0}" did, and the freeze was missed).
 	private static final Pattern FROZEN = Pattern.compile(
-			"\\{\"scope\":\"(\\w+)\",\"topic\":\"([^\"]+)\",\"partition\":(\\d+),\"offset\":(\\d+),[^}]*\"since\":\"([^\"]+)\"");
+			"\\{\"scope\":\"(\\w+)\",\"topic\":\"([^\"]+)\",\"partition\":(\\d+),\"offset\":(\\d+),.*?\"since\":\"([^\"]+)\"",
+			Pattern.DOTALL);
 
 	private static final Pattern LISTED = Pattern.compile("\"partition\":(\\d+),\"offset\":(\\d+)");
 

@@ -10,7 +10,8 @@ final class Options {
 
 	static final String USAGE = """
 			Usage: chaos/run.sh [--minutes M] [--seed S] [--runs key,partition,parallel,eos-kafka,eos-jdbc]
-			                    [--rate R] [--workers N] [--fault-every SECONDS] [--strict-duplicates] [--ci]
+			                    [--rate R] [--workers N] [--fault-every SECONDS] [--group-protocol P]
+			                    [--strict-duplicates] [--ci]
 			  --minutes M          minutes of producing (and faults) per run (default 2)
 			  --seed S             seed of every random choice (default: the clock)
 			  --runs LIST          runs to do, in order (default: all five)
@@ -18,6 +19,7 @@ final class Options {
 			  --workers N          worker JVMs in the group (default 3)
 			  --fault-every S      mean seconds between faults (default 5)
 			  --catch-up S         longest wait for the group to commit the input's end (default 180)
+			  --group-protocol P   classic (default: the engine's cooperative-sticky assignor) or consumer (KIP-848)
 			  --strict-duplicates  fail a run on duplicates after SIGTERM or a rebalance
 			  --ci                 the short fixed-seed run of every guarantee (seed 15, 35 s per run, 300/s, faults every 4 s)
 			""";
@@ -37,6 +39,8 @@ final class Options {
 	int catchUpSeconds = 180;
 
 	boolean strictDuplicates;
+
+	String groupProtocol = "classic";
 
 	List<RunSpec> runs = RunSpec.ALL;
 
@@ -68,11 +72,19 @@ final class Options {
 				case "--rate" -> options.rate = Integer.parseInt(value(args, ++i, options));
 				case "--workers" -> options.workers = Integer.parseInt(value(args, ++i, options));
 				case "--fault-every" -> options.faultEverySeconds = Integer.parseInt(value(args, ++i, options));
+				case "--group-protocol" -> options.groupProtocol = protocol(value(args, ++i, options));
 				case "--catch-up" -> options.catchUpSeconds = Integer.parseInt(value(args, ++i, options));
 				default -> throw new IllegalArgumentException("Unknown option " + arg + System.lineSeparator() + USAGE);
 			}
 		}
 		return options;
+	}
+
+	private static String protocol(String value) {
+		if (!value.equals("classic") && !value.equals("consumer")) {
+			throw new IllegalArgumentException("--group-protocol is classic or consumer, not " + value);
+		}
+		return value;
 	}
 
 	String reproduce() {

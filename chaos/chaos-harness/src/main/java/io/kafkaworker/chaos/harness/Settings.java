@@ -16,9 +16,10 @@ package io.kafkaworker.chaos.harness;
  * @param slowMillis how long a slow record's handler runs
  * @param catchUpSeconds longest wait for the group to commit the input's end
  * @param strictDuplicates whether duplicates after SIGTERM or rebalance fail the run
+ * @param groupProtocol the workers' group protocol: classic or consumer (KIP-848)
  */
 record Settings(long seed, int produceSeconds, int rate, int keys, int partitions, int workers,
 		int faultEverySeconds, String bootstrap, int httpPortBase, String jdbcUrl, long slowMillis,
-		int catchUpSeconds, boolean strictDuplicates) {
+		int catchUpSeconds, boolean strictDuplicates, String groupProtocol) {
 
 }
