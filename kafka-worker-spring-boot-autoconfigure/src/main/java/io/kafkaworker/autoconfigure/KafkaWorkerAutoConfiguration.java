@@ -200,8 +200,10 @@ public final class KafkaWorkerAutoConfiguration {
 				tables, interceptors.orderedStream().toList());
 		return new KafkaWorkerEndpointRegistrar(methods,
 				new WorkerSettingsResolver(properties, environment, beanFactory), properties,
-				kafkaWorkerContainerFactory, services, () -> new ShareWorkerContainerFactory(
-						shareConsumerFactory.getIfUnique(() -> shareConsumerFactory(kafkaWorkerContainerFactory))));
+				kafkaWorkerContainerFactory, services,
+				() -> new ShareWorkerContainerFactory(
+						shareConsumerFactory.getIfUnique(() -> shareConsumerFactory(kafkaWorkerContainerFactory)),
+						services.admin()));
 	}
 
 	// Not a bean, so that it never stands in for the application's scheduler: a

@@ -335,6 +335,8 @@ public class KafkaWorkerProperties {
 
 		private final Reader reader = new Reader();
 
+		private final Share share = new Share();
+
 		/**
 		 * The named cluster (kafka.worker.clusters.*) the worker consumes from. When
 		 * unset, the cluster of spring.kafka.*.
@@ -351,6 +353,10 @@ public class KafkaWorkerProperties {
 
 		public Reader getReader() {
 			return this.reader;
+		}
+
+		public Share getShare() {
+			return this.share;
 		}
 
 		public @Nullable String getCluster() {
@@ -579,6 +585,51 @@ public class KafkaWorkerProperties {
 			 */
 			END
 
+		}
+
+	}
+
+	/**
+	 * Configs of a share-group worker's share group, which the worker sets on the broker
+	 * each time it starts (before its consumers join). Each one left unset leaves the
+	 * group's config as it is.
+	 */
+	public static class Share {
+
+		/**
+		 * Where the share group starts on a partition it has not consumed yet: earliest,
+		 * latest, or by_duration: and an ISO-8601 duration (the records at most that old,
+		 * for example by_duration:PT1H). The group config share.auto.offset.reset; when
+		 * unset, the group's config is left alone (Kafka's default: latest). It does not
+		 * move a group that already consumed the partition.
+		 */
+		private @Nullable String autoOffsetReset;
+
+		/**
+		 * How long the broker locks a record it hands to a member before it may deliver
+		 * it again: the group config share.record.lock.duration.ms, within the broker's
+		 * group.share.min.record.lock.duration.ms and
+		 * group.share.max.record.lock.duration.ms (15s and 60s by default). The worker
+		 * renews the locks of records it still runs, so this is mostly how soon the
+		 * records of a member that died go to another. When unset, the group's config is
+		 * left alone (Kafka's default: group.share.record.lock.duration.ms, 30s).
+		 */
+		private @Nullable Duration recordLockDuration;
+
+		public @Nullable String getAutoOffsetReset() {
+			return this.autoOffsetReset;
+		}
+
+		public void setAutoOffsetReset(@Nullable String autoOffsetReset) {
+			this.autoOffsetReset = autoOffsetReset;
+		}
+
+		public @Nullable Duration getRecordLockDuration() {
+			return this.recordLockDuration;
+		}
+
+		public void setRecordLockDuration(@Nullable Duration recordLockDuration) {
+			this.recordLockDuration = recordLockDuration;
 		}
 
 	}

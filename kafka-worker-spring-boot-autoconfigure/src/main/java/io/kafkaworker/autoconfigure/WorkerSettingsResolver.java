@@ -21,6 +21,7 @@ import io.kafkaworker.annotation.ReadFrom;
 import io.kafkaworker.annotation.Reader;
 import io.kafkaworker.annotation.WorkerMethod;
 import io.kafkaworker.container.ReaderSettings;
+import io.kafkaworker.container.ShareGroupSettings;
 import io.kafkaworker.container.WorkerSettings;
 import io.kafkaworker.error.FailurePolicy;
 import io.kafkaworker.error.FreezeScope;
@@ -55,6 +56,8 @@ final class WorkerSettingsResolver {
 	private static final int HEAP_FRACTION_FOR_BUFFERS = 10;
 
 	private static final Pattern TOPIC_SUFFIX = Pattern.compile("[a-zA-Z0-9._-]+");
+
+	private static final String BY_DURATION = "by_duration:";
 
 	private final KafkaWorkerProperties properties;
 
@@ -142,12 +145,82 @@ final class WorkerSettingsResolver {
 		// A reader's partitions are assigned to one consumer, whose lanes give it its
 		// concurrency.
 		consumers = (reader != null) ? 1 : consumers;
+		ShareGroupSettings share = null;
 		if (shareGroup.value()) {
 			checkShareGroup(shareGroup, mode, delivery, failure, reader, method);
+			share = share(sources);
+		}
+		else {
+			refuseShareConfigs(sources, shareGroup);
 		}
 		return new WorkerSettings(id, topics, groupId, mode, delivery, concurrency, consumers, batchSize, autoStartup,
 				maxBufferedRecords, maxBufferedBytes, commitInterval, commitTimeout, commitMetadataLimit, revokeTimeout,
-				failure, store, reader, shareGroup.value());
+				failure, store, reader, share);
+	}
+
+	// The configs a share-group worker sets on its group, from its own properties only:
+	// each configures one group on the broker, so there are no defaults for every worker.
+	private static ShareGroupSettings share(Sources sources) {
+		KafkaWorkerProperties.Share share = sources.worker.getShare();
+		String autoOffsetReset = null;
+		if (share.getAutoOffsetReset() != null) {
+			autoOffsetReset = sources
+				.own(ShareGroupSettings.AUTO_OFFSET_RESET_PROPERTY, offsetReset(share.getAutoOffsetReset()))
+				.require(WorkerSettingsResolver::isOffsetReset,
+						"earliest, latest, or by_duration: and an ISO-8601 duration of zero or more, for example "
+								+ "by_duration:PT1H");
+		}
+		Duration recordLockDuration = null;
+		if (share.getRecordLockDuration() != null) {
+			recordLockDuration = sources
+				.own(ShareGroupSettings.RECORD_LOCK_DURATION_PROPERTY, share.getRecordLockDuration())
+				.require((value) -> value.toMillis() > 0 && value.toMillis() <= Integer.MAX_VALUE,
+						"a positive duration of whole milliseconds (the broker allows "
+								+ "group.share.min.record.lock.duration.ms to group.share.max.record.lock.duration.ms, "
+								+ "15s to 60s by default)");
+		}
+		return new ShareGroupSettings(autoOffsetReset, recordLockDuration);
+	}
+
+	// Kafka's words in lower case; the duration of by_duration as given.
+	private static String offsetReset(String value) {
+		String trimmed = value.trim();
+		String lower = trimmed.toLowerCase(Locale.ROOT);
+		return lower.startsWith(BY_DURATION) ? BY_DURATION + trimmed.substring(BY_DURATION.length()) : lower;
+	}
+
+	// The values the broker's share.auto.offset.reset takes, checked here so that a typo
+	// fails startup without a broker.
+	private static boolean isOffsetReset(String value) {
+		if (value.equals("earliest") || value.equals("latest")) {
+			return true;
+		}
+		if (!value.startsWith(BY_DURATION)) {
+			return false;
+		}
+		try {
+			return !Duration.parse(value.substring(BY_DURATION.length())).isNegative();
+		}
+		catch (DateTimeParseException ex) {
+			return false;
+		}
+	}
+
+	// A worker of a consumer group (or a reader) has no share group to configure: its
+	// share.* properties would silently do nothing.
+	private static void refuseShareConfigs(Sources sources, Setting<Boolean> shareGroup) {
+		KafkaWorkerProperties.Share share = sources.worker.getShare();
+		String property = (share.getAutoOffsetReset() != null) ? ShareGroupSettings.AUTO_OFFSET_RESET_PROPERTY
+				: (share.getRecordLockDuration() != null) ? ShareGroupSettings.RECORD_LOCK_DURATION_PROPERTY : null;
+		if (property != null) {
+			String prefix = "kafka.worker.workers." + sources.id + ".";
+			throw new KafkaWorkerConfigurationException(
+					"Worker '" + sources.id + "' (" + sources.method.description() + ") sets " + prefix + property
+							+ ", a config of its share group, but it does not consume "
+							+ "through a share group (share-group is false, from " + shareGroup.source() + ").",
+					"Set " + prefix + "share-group=true to consume through a share group, or remove " + prefix
+							+ "share.*.");
+		}
 	}
 
 	// A worker on a named cluster consumes there; what it produces or looks up (dead
@@ -170,6 +243,12 @@ final class WorkerSettingsResolver {
 		if (method.hasTableRow()) {
 			throw new KafkaWorkerConfigurationException(worker + " with a group table" + why,
 					"Keep group tables on the cluster of spring.kafka.*.");
+		}
+		ShareGroupSettings share = settings.share();
+		if (share != null && !share.groupConfigs().isEmpty()) {
+			throw new KafkaWorkerConfigurationException(worker + " and sets configs of its share group" + why,
+					"Set them on that cluster with kafka-configs.sh --entity-type groups, and remove "
+							+ "kafka.worker.workers." + settings.id() + ".share.*.");
 		}
 		ReaderSettings reader = settings.reader();
 		if (reader != null && reader.partitions().isEmpty()) {
@@ -521,6 +600,11 @@ final class WorkerSettingsResolver {
 			this.worker = worker;
 		}
 
+		// A setting of the worker's own properties, which nothing else sets.
+		<T> Setting<T> own(String property, T value) {
+			return new Setting<>(value, "kafka.worker.workers." + this.id + "." + property, this);
+		}
+
 		<T> Setting<T> choose(String property, @Nullable T fromWorker, @Nullable T fromDefaults) {
 			return choose(property, null, fromWorker, null, fromDefaults);
 		}
@@ -528,7 +612,7 @@ final class WorkerSettingsResolver {
 		<T> Setting<T> choose(String property, @Nullable String attribute, @Nullable T fromWorker,
 				@Nullable T fromAnnotation, @Nullable T fromDefaults) {
 			if (fromWorker != null) {
-				return new Setting<>(fromWorker, "kafka.worker.workers." + this.id + "." + property, this);
+				return own(property, fromWorker);
 			}
 			if (fromAnnotation != null) {
 				return new Setting<>(fromAnnotation,

@@ -17,6 +17,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.ShareConsumerFactory;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.kafka.listener.MessageListenerContainer;
@@ -51,6 +52,8 @@ public final class ShareWorkerContainer implements MessageListenerContainer {
 
 	private final Map<String, Object> consumerOverrides;
 
+	private final @Nullable KafkaAdmin admin;
+
 	private final List<ShareSession> sessions = new CopyOnWriteArrayList<>();
 
 	private final List<Thread> threads = new CopyOnWriteArrayList<>();
@@ -62,9 +65,10 @@ public final class ShareWorkerContainer implements MessageListenerContainer {
 	private volatile boolean pauseRequested;
 
 	ShareWorkerContainer(WorkerSettings settings, ShareConsumerFactory<Object, Object> consumerFactory,
-			Properties consumerOverrides) {
+			Properties consumerOverrides, @Nullable KafkaAdmin admin) {
 		this.settings = settings;
 		this.consumerFactory = consumerFactory;
+		this.admin = admin;
 		this.consumerOverrides = ShareConsumers.overrides(consumerOverrides,
 				consumerFactory.getConfigurationProperties(), settings.concurrency());
 	}
@@ -84,6 +88,8 @@ public final class ShareWorkerContainer implements MessageListenerContainer {
 			return;
 		}
 		Worker engine = Objects.requireNonNull(this.worker, "setupMessageListener was not called");
+		// Before any consumer joins: a first fetch initializes where the group starts.
+		ShareGroupConfigs.apply(this.settings, this.admin);
 		this.running = true;
 		this.sessions.clear();
 		this.threads.clear();

@@ -34,14 +34,15 @@ import org.jspecify.annotations.Nullable;
  * {@link Delivery#EXACTLY_ONCE})
  * @param reader how the worker reads without a consumer group, or null for a worker of a
  * consumer group
- * @param shareGroup whether the worker consumes through a share group named by its group
- * id instead of a consumer group
+ * @param share for a worker that consumes through a share group named by its group id
+ * instead of a consumer group, the configs it sets on that group; null for a worker of a
+ * consumer group or a reader
  */
 public record WorkerSettings(String id, List<String> topics, String groupId, Mode mode, Delivery delivery,
 		int concurrency, int consumers, int batchSize, boolean autoStartup, int maxBufferedRecords,
 		long maxBufferedBytes, Duration commitInterval, Duration commitTimeout, int commitMetadataLimit,
 		Duration revokeTimeout, FailureSettings failure, ExactlyOnceStore exactlyOnceStore,
-		@Nullable ReaderSettings reader, boolean shareGroup) {
+		@Nullable ReaderSettings reader, @Nullable ShareGroupSettings share) {
 
 	/**
 	 * Create settings, checking the invariants that the resolver guarantees.
@@ -51,6 +52,14 @@ public record WorkerSettings(String id, List<String> topics, String groupId, Mod
 			throw new IllegalArgumentException("mode and delivery must be resolved");
 		}
 		topics = List.copyOf(topics);
+	}
+
+	/**
+	 * Return whether the worker consumes through a share group.
+	 * @return true if it has share-group settings
+	 */
+	public boolean shareGroup() {
+		return this.share != null;
 	}
 
 	/**

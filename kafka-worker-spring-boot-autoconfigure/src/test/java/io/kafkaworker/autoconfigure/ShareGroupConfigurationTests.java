@@ -1,8 +1,12 @@
 package io.kafkaworker.autoconfigure;
 
+import java.time.Duration;
+
 import io.kafkaworker.annotation.KafkaBatchWorker;
 import io.kafkaworker.annotation.KafkaWorkerConfigurationException;
 import io.kafkaworker.annotation.Mode;
+import io.kafkaworker.container.ShareGroupSettings;
+import io.kafkaworker.container.ShareGroupSettings.GroupConfig;
 import io.kafkaworker.container.Worker;
 import io.kafkaworker.runtime.WorkerRegistry;
 import io.kafkaworker.testsupport.StartupFailures;
@@ -16,10 +20,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * Share-group settings: properties win over the annotation, and startup refuses what a
- * share group cannot do, naming the property to change.
+ * Share-group settings: properties win over the annotation, the group configs a worker
+ * sets are its own share.* properties, and startup refuses what a share group cannot do,
+ * naming the property to change.
  */
 class ShareGroupConfigurationTests {
 
@@ -81,6 +87,80 @@ class ShareGroupConfigurationTests {
 					"kafka.worker.workers.jobs.reader.partitions=0")
 			.run((context) -> assertThat(StartupFailures.configurationFailure(context).getMessage())
 				.contains("reader"));
+	}
+
+	@Test
+	void theGroupConfigsAreTheWorkersOwnProperties() {
+		this.contextRunner
+			.withPropertyValues("kafka.worker.workers.jobs.share.auto-offset-reset=EARLIEST",
+					"kafka.worker.workers.jobs.share.record-lock-duration=20s")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				ShareGroupSettings share = ((Worker) context.getBean(WorkerRegistry.class).find("jobs")).settings()
+					.share();
+				assertThat(share).isEqualTo(new ShareGroupSettings("earliest", Duration.ofSeconds(20)));
+				assertThat(share.groupConfigs()).extracting(GroupConfig::name, GroupConfig::value)
+					.containsExactly(tuple("share.auto.offset.reset", "earliest"),
+							tuple("share.record.lock.duration.ms", "20000"));
+			});
+		this.contextRunner.withPropertyValues("kafka.worker.workers.jobs.share.auto-offset-reset=by_duration:PT1H")
+			.run((context) -> assertThat(
+					((Worker) context.getBean(WorkerRegistry.class).find("jobs")).settings().share().groupConfigs())
+				.containsExactly(
+						new GroupConfig("share.auto.offset.reset", "by_duration:PT1H", "share.auto-offset-reset")));
+	}
+
+	@Test
+	void withoutThePropertiesTheGroupsConfigsAreLeftAlone() {
+		this.contextRunner.run((context) -> assertThat(
+				((Worker) context.getBean(WorkerRegistry.class).find("jobs")).settings().share().groupConfigs())
+			.isEmpty());
+	}
+
+	@Test
+	void groupConfigsOfAWorkerOfAConsumerGroupAreRefused() {
+		this.contextRunner
+			.withPropertyValues("kafka.worker.workers.jobs.share-group=false",
+					"kafka.worker.workers.jobs.share.auto-offset-reset=earliest")
+			.run((context) -> {
+				KafkaWorkerConfigurationException failure = StartupFailures.configurationFailure(context);
+				assertThat(failure.getMessage()).contains("'jobs'", "kafka.worker.workers.jobs.share.auto-offset-reset",
+						"does not consume through a share group", "kafka.worker.workers.jobs.share-group");
+				assertThat(failure.getAction()).contains("kafka.worker.workers.jobs.share-group=true",
+						"remove kafka.worker.workers.jobs.share.*");
+			});
+		this.contextRunner
+			.withPropertyValues("kafka.worker.workers.jobs.share-group=false",
+					"kafka.worker.workers.jobs.share.record-lock-duration=20s")
+			.run((context) -> assertThat(StartupFailures.configurationFailure(context).getMessage())
+				.contains("kafka.worker.workers.jobs.share.record-lock-duration"));
+	}
+
+	@Test
+	void valuesTheBrokerWouldNotTakeAreRefusedWithoutABroker() {
+		for (String reset : new String[] { "earliset", "by_duration:1h", "by_duration:-PT1H", "none" }) {
+			this.contextRunner.withPropertyValues("kafka.worker.workers.jobs.share.auto-offset-reset=" + reset)
+				.run((context) -> assertThat(StartupFailures.configurationFailure(context).getMessage())
+					.contains("kafka.worker.workers.jobs.share.auto-offset-reset", "earliest, latest, or by_duration"));
+		}
+		this.contextRunner.withPropertyValues("kafka.worker.workers.jobs.share.record-lock-duration=0s")
+			.run((context) -> assertThat(StartupFailures.configurationFailure(context).getMessage())
+				.contains("kafka.worker.workers.jobs.share.record-lock-duration", "a positive duration"));
+	}
+
+	@Test
+	void groupConfigsOfAWorkerOnANamedClusterAreRefused() {
+		// Set through the application's admin, which reaches the cluster of
+		// spring.kafka.*, not the worker's.
+		this.contextRunner
+			.withPropertyValues("kafka.worker.clusters.other.bootstrap-servers=localhost:2",
+					"kafka.worker.workers.jobs.cluster=other", "kafka.worker.workers.jobs.on-failure=SKIP",
+					"kafka.worker.workers.jobs.share.auto-offset-reset=earliest")
+			.run((context) -> {
+				KafkaWorkerConfigurationException failure = StartupFailures.configurationFailure(context);
+				assertThat(failure.getMessage()).contains("cluster 'other'", "configs of its share group");
+				assertThat(failure.getAction()).contains("kafka.worker.workers.jobs.share.*");
+			});
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -12,14 +12,17 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import io.kafkaworker.annotation.KafkaWorkerConfigurationException;
 import io.kafkaworker.testsupport.Broker;
 import io.kafkaworker.testsupport.WorkerProcess;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,13 +32,14 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 import static org.awaitility.Awaitility.await;
 
 /**
  * Share-group workers (issue #16) on the real broker: instances beyond the partition
  * count all work, a killed member's records are delivered again, a failing record is
- * retried in place with back-off and dead-lettered, and delivery counts reach the
- * handler.
+ * retried in place with back-off and dead-lettered, delivery counts reach the handler,
+ * and the group configs of share.* are set before the worker joins.
  */
 class ShareGroupIntegrationTests {
 
@@ -149,6 +153,63 @@ class ShareGroupIntegrationTests {
 			if (survivor != null) {
 				survivor.close();
 			}
+		}
+	}
+
+	@Test
+	void theWorkerSetsItsGroupsConfigsBeforeJoiningSoThatTheBacklogIsConsumed() throws Exception {
+		String topic = Broker.uniqueName("share-configs");
+		Broker.createTopic(topic, 2);
+		// Produced before the group exists: a share group starts at the latest records
+		// unless share.auto.offset.reset says otherwise before its first fetch.
+		List<String> values = values("backlog", 50);
+		produce(topic, values);
+		try (ConfigurableApplicationContext context = start(topic, "configured", "--test.sleep-millis=1",
+				"--kafka.worker.workers.share-worker.share.auto-offset-reset=earliest",
+				"--kafka.worker.workers.share-worker.share.record-lock-duration=2s")) {
+			await().atMost(Duration.ofSeconds(60))
+				.untilAsserted(() -> assertThat(ShareWorkerApplication.ATTEMPTS.keySet()).containsAll(values));
+			assertThat(groupConfigs(topic)).containsEntry("share.auto.offset.reset", "earliest")
+				.containsEntry("share.record.lock.duration.ms", "2000");
+		}
+	}
+
+	@Test
+	void aGroupConfigTheBrokerRefusesFailsStartupNamingTheProperty() {
+		String topic = Broker.uniqueName("share-refused");
+		Broker.createTopic(topic, 1);
+		// Longer than the broker's group.share.max.record.lock.duration.ms (60 s).
+		assertThatException()
+			.isThrownBy(
+					() -> start(topic, "refused", "--kafka.worker.workers.share-worker.share.record-lock-duration=10m")
+						.close())
+			.satisfies((failure) -> {
+				KafkaWorkerConfigurationException cause = configurationFailure(failure);
+				assertThat(cause.getMessage()).contains("share.record.lock.duration.ms=600000",
+						"share group '" + topic + "'", "kafka.worker.workers.share-worker.share.record-lock-duration",
+						"InvalidConfigurationException");
+			});
+	}
+
+	private static KafkaWorkerConfigurationException configurationFailure(Throwable failure) {
+		Throwable cause = failure;
+		while (cause != null && !(cause instanceof KafkaWorkerConfigurationException)) {
+			cause = cause.getCause();
+		}
+		assertThat(cause).as("cause of " + failure).isInstanceOf(KafkaWorkerConfigurationException.class);
+		return (KafkaWorkerConfigurationException) cause;
+	}
+
+	private static Map<String, String> groupConfigs(String group) throws Exception {
+		ConfigResource resource = new ConfigResource(ConfigResource.Type.GROUP, group);
+		try (Admin admin = Broker.admin()) {
+			return admin.describeConfigs(List.of(resource))
+				.all()
+				.get()
+				.get(resource)
+				.entries()
+				.stream()
+				.collect(Collectors.toMap(ConfigEntry::name, ConfigEntry::value));
 		}
 	}
 

@@ -30,10 +30,13 @@ final class SharedBroker {
 
 	private SharedBroker() {
 		EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
+		// The share-group state topic defaults to 3 replicas, which one broker cannot
+		// host: share-group workers would never get a record.
 		broker.brokerProperties(Map.of("group.initial.rebalance.delay.ms", "0", "offsets.topic.num.partitions", "4",
 				"transaction.state.log.num.partitions", "4", "transaction.state.log.replication.factor", "1",
 				"transaction.state.log.min.isr", "1", "auto.create.topics.enable", "false",
-				"group.min.session.timeout.ms", "1000"));
+				"group.min.session.timeout.ms", "1000", "share.coordinator.state.topic.replication.factor", "1",
+				"share.coordinator.state.topic.min.isr", "1"));
 		broker.afterPropertiesSet();
 		this.broker = broker;
 		this.clients = new BrokerClients(broker.getBrokersAsString());

@@ -26,9 +26,10 @@ import org.springframework.context.event.EventListener;
  * {@value #INTERVAL_SECONDS} seconds while anything changes: records handled, skipped and
  * dead-lettered (read from kafka-worker's {@code kafka.worker.records} meter, as
  * {@code /actuator/prometheus} shows it) and records committed (from the worker's
- * snapshot, as {@code /actuator/kafkaworkers} shows it). Once a worker has committed
- * every record of its partitions, one line says how long that took. Samples get it from
- * {@link DemoConfiguration}.
+ * snapshot, as {@code /actuator/kafkaworkers} shows it), or for a share-group worker the
+ * records it acknowledged ({@code kafka.worker.share.acknowledgements}). Once a worker
+ * has committed every record of its partitions, one line says how long that took. Samples
+ * get it from {@link DemoConfiguration}.
  */
 public class WorkerProgressLog implements DisposableBean {
 
@@ -103,11 +104,9 @@ public class WorkerProgressLog implements DisposableBean {
 		if (progress.equals(this.lastLogged.put(worker.id(), progress))) {
 			return;
 		}
-		logger.info(String.format(
-				"Worker '%s' (%s): %,d handled, %,d skipped, %,d dead-lettered; committed %,d of "
-						+ "%,d records on %d partitions; %d in flight",
+		logger.info(String.format("Worker '%s' (%s): %,d handled, %,d skipped, %,d dead-lettered; %s; %d in flight",
 				worker.id(), worker.mode(), progress.handled(), progress.skipped(), progress.deadLettered(),
-				progress.committed(), progress.written(), worker.partitions().size(), worker.inFlightRecords()));
+				settled(worker, progress), worker.inFlightRecords()));
 		Long caughtUp = this.caughtUpAt.get(worker.id());
 		if (progress.written() > 0 && progress.committed() >= progress.written()
 				&& (caughtUp == null || caughtUp < progress.written())) {
@@ -120,6 +119,19 @@ public class WorkerProgressLog implements DisposableBean {
 		}
 	}
 
+	// Where the records stand with the broker: committed offsets, or, for a share group
+	// (no partitions of its own, no offsets), what the worker acknowledged.
+	private static String settled(WorkerSnapshot worker, Progress progress) {
+		if (!worker.partitions().isEmpty()) {
+			return String.format("committed %,d of %,d records on %d partitions", progress.committed(),
+					progress.written(), worker.partitions().size());
+		}
+		if (progress.accepted() + progress.released() > 0) {
+			return String.format("share group: %,d accepted, %,d released", progress.accepted(), progress.released());
+		}
+		return "nothing committed or acknowledged yet";
+	}
+
 	private Progress progress(WorkerSnapshot worker) {
 		long committed = 0;
 		long written = 0;
@@ -129,21 +141,25 @@ public class WorkerProgressLog implements DisposableBean {
 			committed += Math.max(0, partition.committedOffset());
 			written += Math.max(0, partition.endOffset());
 		}
-		return new Progress(records(worker.id(), "success"), records(worker.id(), "skipped"),
-				records(worker.id(), "dead_lettered"), committed, written);
+		return new Progress(count("kafka.worker.records", worker.id(), "outcome", "success"),
+				count("kafka.worker.records", worker.id(), "outcome", "skipped"),
+				count("kafka.worker.records", worker.id(), "outcome", "dead_lettered"), committed, written,
+				count("kafka.worker.share.acknowledgements", worker.id(), "type", "ACCEPT"),
+				count("kafka.worker.share.acknowledgements", worker.id(), "type", "RELEASE"));
 	}
 
-	private long records(String workerId, String outcome) {
-		return (long) this.meters.find("kafka.worker.records")
+	private long count(String meter, String workerId, String tag, String value) {
+		return (long) this.meters.find(meter)
 			.tag("worker", workerId)
-			.tag("outcome", outcome)
+			.tag(tag, value)
 			.counters()
 			.stream()
 			.mapToDouble(Counter::count)
 			.sum();
 	}
 
-	private record Progress(long handled, long skipped, long deadLettered, long committed, long written) {
+	private record Progress(long handled, long skipped, long deadLettered, long committed, long written, long accepted,
+			long released) {
 
 	}
 
