@@ -33,6 +33,8 @@ final class KafkaTransactionDelivery implements DeliveryGuarantee {
 
 	private static final Log logger = LogFactory.getLog(KafkaTransactionDelivery.class);
 
+	private static final int MAX_DEAD_LETTER_DEFERRALS = 10;
+
 	private final DeliveryContext context;
 
 	private final TransactionalIds ids;
@@ -119,7 +121,9 @@ final class KafkaTransactionDelivery implements DeliveryGuarantee {
 			actions.publishDeadLetters(records, failure.last, failure.attempts);
 		}
 		catch (RuntimeException ex) {
-			if (TransactionBinding.hasEnded()) {
+			// Bounded: a dead letter that outlasts its unit every time (say, the topic's
+			// metadata blocking while partitions move) freezes in the end like any other.
+			if (TransactionBinding.hasEnded() && ++failure.deadLettersDeferred < MAX_DEAD_LETTER_DEFERRALS) {
 				logger.info("Worker '" + this.context.workerId() + "' did not dead-letter " + item
 						+ ": its transaction ended meanwhile; it is dead-lettered when the record runs again");
 				return false;

@@ -200,6 +200,9 @@ final class RecordAttempts {
 
 		volatile @Nullable FailurePolicy exhaustedPolicy;
 
+		/** Dead letters of the record refused because their transaction ended. */
+		volatile int deadLettersDeferred;
+
 	}
 
 }
