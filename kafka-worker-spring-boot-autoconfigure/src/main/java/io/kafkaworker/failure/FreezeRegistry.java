@@ -210,9 +210,14 @@ public final class FreezeRegistry {
 			}
 			logger.warn("Worker '" + this.workerId + "' skipped " + describe(freeze.record)
 					+ (toDeadLetter ? " to the dead-letter topic" : "") + " at an operator's request");
-			if (release(freeze, toDeadLetter ? Resolution.SKIPPED_TO_DEAD_LETTER : Resolution.SKIPPED, false)) {
-				skipped.add(freeze.record);
+			Resolution resolution = toDeadLetter ? Resolution.SKIPPED_TO_DEAD_LETTER : Resolution.SKIPPED;
+			if (!release(freeze, resolution, false)) {
+				// Skipped all the same: another call of the lane (a PARALLEL lane runs
+				// several) froze it again in between and took the registry's entry. The
+				// operator and the listeners must still hear of this skip.
+				unfrozen(freeze, resolution);
 			}
+			skipped.add(freeze.record);
 		}
 		return skipped;
 	}
@@ -323,15 +328,18 @@ public final class FreezeRegistry {
 			freeze.hold.release();
 		}
 		if (resolution != null) {
-			if (resolution == Resolution.RESUMED || resolution == Resolution.RETRIED_AFTER_DELAY) {
-				logger.info(
-						"Worker '" + this.workerId + "' retries " + describe(freeze.record) + " (" + resolution + ")");
-			}
-			this.events.publish((freeze.scope == FreezeScope.KEY)
-					? new KeyUnfrozenEvent(this.events.source(), this.workerId, freeze.record, resolution)
-					: new PartitionUnfrozenEvent(this.events.source(), this.workerId, freeze.record, resolution));
+			unfrozen(freeze, resolution);
 		}
 		return true;
+	}
+
+	private void unfrozen(Freeze freeze, Resolution resolution) {
+		if (resolution == Resolution.RESUMED || resolution == Resolution.RETRIED_AFTER_DELAY) {
+			logger.info("Worker '" + this.workerId + "' retries " + describe(freeze.record) + " (" + resolution + ")");
+		}
+		this.events.publish((freeze.scope == FreezeScope.KEY)
+				? new KeyUnfrozenEvent(this.events.source(), this.workerId, freeze.record, resolution)
+				: new PartitionUnfrozenEvent(this.events.source(), this.workerId, freeze.record, resolution));
 	}
 
 	private boolean hasPartitionFreeze(TopicPartition partition) {
