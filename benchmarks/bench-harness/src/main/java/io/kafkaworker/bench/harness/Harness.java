@@ -1,7 +1,5 @@
 package io.kafkaworker.bench.harness;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -372,12 +370,12 @@ public final class Harness {
 			result.load(in);
 		}
 		boolean throwing = scenario.hasFailingPartition() && !contender.isLimit();
-		long[] check = checkSeen(seenFile, endOffsets, throwing ? scenario.failPartition() : -1,
+		SeenCounts check = SeenCounts.read(List.of(seenFile), endOffsets, throwing ? scenario.failPartition() : -1,
 				scenario.failFrom());
-		long missing = check[0];
-		long duplicates = check[1];
-		long failingTried = check[2];
-		long expected = sum(endOffsets) - check[3];
+		long missing = check.missing();
+		long duplicates = check.duplicates();
+		long failingTried = check.failingTried();
+		long expected = sum(endOffsets) - check.failing();
 		String status = result.getProperty("status");
 		String detail = "";
 		long handled = Long.parseLong(result.getProperty("distinct"));
@@ -458,45 +456,6 @@ public final class Harness {
 
 	private static double nanosToSeconds(Properties result, String name) {
 		return Long.parseLong(result.getProperty(name, "0")) / 1e9;
-	}
-
-	// The harness's own correctness check: every offset below each partition's end offset
-	// (read from the broker) handled at least once; extra handlings counted. The records
-	// of the failing partition from failFrom on (when failPartition >= 0) fail every
-	// time: they are not expected, and their counts are the calls on them. Returns
-	// missing, duplicates, failing records called at least once, failing records.
-	private static long[] checkSeen(Path seenFile, long[] endOffsets, int failPartition, long failFrom)
-			throws IOException {
-		long missing = 0;
-		long duplicates = 0;
-		long failingTried = 0;
-		long failing = (failPartition >= 0) ? Math.max(0, endOffsets[failPartition] - failFrom) : 0;
-		if (!Files.exists(seenFile)) {
-			return new long[] { sum(endOffsets) - failing, 0, 0, failing };
-		}
-		try (DataInputStream in = new DataInputStream(
-				new BufferedInputStream(Files.newInputStream(seenFile), 1 << 16))) {
-			int partitions = in.readInt();
-			for (int partition = 0; partition < endOffsets.length; partition++) {
-				int length = (partition < partitions) ? in.readInt() : 0;
-				for (long offset = 0; offset < endOffsets[partition]; offset++) {
-					int count = (offset < length) ? in.readByte() : 0;
-					if (partition == failPartition && offset >= failFrom) {
-						failingTried += (count > 0) ? 1 : 0;
-					}
-					else if (count == 0) {
-						missing++;
-					}
-					else {
-						duplicates += count - 1;
-					}
-				}
-				for (long offset = endOffsets[partition]; offset < length; offset++) {
-					in.readByte();
-				}
-			}
-		}
-		return new long[] { missing, duplicates, failingTried, failing };
 	}
 
 	private String classpath(String module) throws IOException {
