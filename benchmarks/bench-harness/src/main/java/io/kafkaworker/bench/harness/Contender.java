@@ -125,6 +125,16 @@ record Contender(String id, String family, String module, String mainClass, Stri
 	}
 
 	/**
+	 * Return whether this contender can run as several JVMs at once: its main starts
+	 * consuming only when the harness starts the fleet (the probe's
+	 * {@code awaitFleetStart}).
+	 * @return true for kafka-worker
+	 */
+	boolean runsAsFleet() {
+		return "kafka-worker".equals(this.family);
+	}
+
+	/**
 	 * Return the system properties that configure this contender for a scenario, besides
 	 * the probe's.
 	 * @param scenario the scenario
@@ -215,6 +225,11 @@ record Contender(String id, String family, String module, String mainClass, Stri
 			}
 			if (this.tableDelivery != null) {
 				settings.put("delivery", this.tableDelivery);
+			}
+			if (scenario.instances() > 1) {
+				// The harness starts the workers of a fleet's JVMs together, once every
+				// JVM's application started.
+				settings.put("auto-startup", "false");
 			}
 			if (scenario.hasFailingPartition()) {
 				settings.put("retry.max-attempts", Integer.toString(RETRY_ATTEMPTS));

@@ -142,6 +142,13 @@ final class Report {
 			text.append("  missing and dup count every other record (they must each be handled exactly once); "
 					+ "duplicates fail the check here\n");
 		}
+		if (scenario.instances() > 1) {
+			text.append(String.format(
+					"  each contender ran as %d JVMs at once: rate = records handled by all of them / (end of the "
+							+ "last record any JVM handled - start of the first any JVM began); RSS and heap are the "
+							+ "largest JVM's; dup counts a record handled by two JVMs too%n",
+					scenario.instances()));
+		}
 		String format = "  %-19s %-32s %7s %-26s %8s %8s %7s %13s %8s %6s %9s%n";
 		text.append(String.format(format, "contender", "rate", "x limit", "x Parallel Consumer", "p50 ms", "p99 ms",
 				"RSS MB", "heap MB pk/gc", "missing", "dup", "other CPU"));
@@ -154,6 +161,13 @@ final class Report {
 					String.format("%.0f/%.0f", outcome.peakHeapMb(), outcome.peakHeapAfterGcMb()),
 					String.format("%,d", outcome.missing()), String.format("%,d", outcome.duplicates()),
 					(outcome.otherCores() < 0) ? "-" : String.format("%.2f", outcome.otherCores())));
+		}
+		if (scenario.instances() > 1) {
+			text.append("  records each JVM handled (for the first time in that JVM), in start order:\n");
+			for (Outcome outcome : this.outcomes.getOrDefault(scenario, List.of())) {
+				text.append(String.format("    %-21s %s%n", outcome.contender().id(),
+						String.join(" / ", outcome.handledEach().stream().map(Report::count).toList())));
+			}
 		}
 		if (scenario.id().startsWith("P7")) {
 			text.append("  ratios (rates of this run; n/a when either did not complete):\n");
@@ -204,6 +218,10 @@ final class Report {
 		return (committed == Outcome.NOT_READ) ? "not read" : String.format("%,d", committed);
 	}
 
+	private static String count(long value) {
+		return (value < 0) ? "no result" : String.format("%,d", value);
+	}
+
 	private static String millis(long value) {
 		return (value < 0) ? "-" : String.format("%,d", value);
 	}
@@ -230,7 +248,7 @@ final class Report {
 				+ "elapsed_s,rate_per_s,all_records_rate_per_s,limit_per_s,ratio_to_limit,parallel_consumer_comparable,"
 				+ "ratio_to_parallel_consumer,p50_ms,p99_ms,peak_rss_mb,peak_heap_mb,peak_heap_after_gc_mb,"
 				+ "startup_s,scenario_parameters,failing_calls,failing_records_called,failing_partition_committed,"
-				+ "other_programs_cores,load_average_at_scenario_start\n");
+				+ "other_programs_cores,load_average_at_scenario_start,instances,handled_per_instance\n");
 		for (Map.Entry<Scenario, List<Outcome>> entry : this.outcomes.entrySet()) {
 			Scenario scenario = entry.getKey();
 			for (Outcome outcome : entry.getValue()) {
@@ -252,14 +270,16 @@ final class Report {
 						scenario.hasFailingPartition() ? Long.toString(outcome.failingTried()) : "",
 						scenario.hasFailingPartition() ? committedText(outcome.failingCommitted()).replace(",", "")
 								: "",
-						number(outcome.otherCores(), 2), quote(this.loadAtStart.getOrDefault(scenario, ""))));
+						number(outcome.otherCores(), 2), quote(this.loadAtStart.getOrDefault(scenario, "")),
+						Integer.toString(scenario.instances()), String.join(" ",
+								outcome.handledEach().stream().map((handled) -> Long.toString(handled)).toList())));
 				csv.append('\n');
 			}
 		}
 		for (Map.Entry<Scenario, String> entry : this.notRun.entrySet()) {
 			csv.append(String.join(",", this.runId, this.quick ? "quick" : "full", entry.getKey().id(), "", "", "",
 					"NOT_RUN", quote(entry.getValue())));
-			csv.append(",".repeat(24)).append('\n');
+			csv.append(",".repeat(26)).append('\n');
 		}
 		return csv.toString();
 	}
