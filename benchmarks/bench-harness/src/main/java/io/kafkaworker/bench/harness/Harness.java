@@ -188,12 +188,14 @@ public final class Harness {
 				         [--instances=N] [--worker.NAME=VALUE ...] [--spring.NAME=VALUE ...] [--profile] [--wait-quiet[=CORES]] [--java25=PATH]
 				         [--results-dir=DIR]
 				Scenarios: P1 I/O-bound, P2 zero work, P3 hot key, P4 frozen partition,
-				           P5 bounded memory, P6 virtual threads, P7 stateful (P7-WORK 10 ms, P7-ZERO zero work).
+				           P5 bounded memory, P6 virtual threads, P7 stateful (P7-WORK 10 ms, P7-ZERO zero work),
+				           P8 scale-out (3 JVMs per contender on 2 partitions, share group against consumer group).
 				           Default: every runnable scenario, quick.
 				Contenders: raw-zero-work, raw-per-partition, spring-kafka-batch, pc-partition, pc-key,
 				            pc-unordered, worker-serial, worker-partition, worker-key, worker-parallel;
 				            in P1 and P2 also worker-key-send, worker-key-eos, worker-parallel-eos;
 				            in P7 worker-key, worker-key-table, worker-key-table-eos, streams-count;
+				            in P8 worker-parallel, worker-parallel-share (each as 3 JVMs in one group);
 				            with --instances=N above 1, only kafka-worker's (each as N JVMs in one group).
 				""";
 	}
@@ -435,6 +437,9 @@ public final class Harness {
 	// The contender as several JVMs at once in one group, started together: see Fleet.
 	private Outcome runFleet(Broker broker, Scenario scenario, Contender contender, String topic, String outputTopic,
 			long[] endOffsets, long seedStartWallMillis, String name, String group) throws Exception {
+		if (contender.shareGroup()) {
+			broker.configureShareGroup(group);
+		}
 		Path fleetDir = Files.createDirectories(this.workDir.resolve(name + "-fleet"));
 		List<String> members = new ArrayList<>();
 		List<ChildJvm> jvms = new ArrayList<>();

@@ -16,6 +16,16 @@ import java.util.Map;
  */
 final class Report {
 
+	/**
+	 * The ratios a scenario family's table ends with: numerator, denominator (contender
+	 * ids).
+	 */
+	private static final Map<String, String[][]> RATIOS = Map.of("P7",
+			new String[][] { { "worker-key-table", "worker-key" }, { "worker-key-table-eos", "worker-key" },
+					{ "worker-key", Contender.STREAMS }, { "worker-key-table", Contender.STREAMS },
+					{ "worker-key-table-eos", Contender.STREAMS } },
+			"P8", new String[][] { { "worker-parallel-share", "worker-parallel" } });
+
 	private final String runId;
 
 	private final boolean quick;
@@ -169,11 +179,9 @@ final class Report {
 						String.join(" / ", outcome.handledEach().stream().map(Report::count).toList())));
 			}
 		}
-		if (scenario.id().startsWith("P7")) {
+		String[][] pairs = RATIOS.get(scenario.id().split("-")[0]);
+		if (pairs != null) {
 			text.append("  ratios (rates of this run; n/a when either did not complete):\n");
-			String[][] pairs = { { "worker-key-table", "worker-key" }, { "worker-key-table-eos", "worker-key" },
-					{ "worker-key", Contender.STREAMS }, { "worker-key-table", Contender.STREAMS },
-					{ "worker-key-table-eos", Contender.STREAMS } };
 			for (String[] pair : pairs) {
 				Outcome numerator = outcome(scenario, pair[0]);
 				Outcome denominator = outcome(scenario, pair[1]);

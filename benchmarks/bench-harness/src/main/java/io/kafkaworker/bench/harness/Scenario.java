@@ -80,7 +80,14 @@ record Scenario(String id, String title, int records, int partitions, int keys, 
 						256, 0, -1, 0, quick ? 150 : 600, null, false, Contender.stateful(), null, overrides),
 				scenario("P7-ZERO", "stateful, zero work: per-key count on P2's data", quick ? 100_000 : 1_000_000,
 						1_000_000, 8, 1_000, 100, 0, 16, 0, -1, 0, quick ? 180 : 600, null, false,
-						Contender.stateful(), null, overrides));
+						Contender.stateful(), null, overrides),
+				// P8: each contender as 3 JVMs on 2 partitions, 10 ms of work. A consumer
+				// group gives a partition to one JVM, so one of the three idles; a share
+				// group gives every JVM records of both. Concurrency 16 per JVM: one JVM
+				// (1,600/s) cannot reach the fleet's limit (3 x 16 / 10 ms = 4,800/s).
+				scenario("P8", "scale-out: 3 JVMs on 2 partitions, share group against consumer group",
+						quick ? 20_000 : 200_000, 200_000, 2, 1_000, 100, 10, 16, 0, -1, 0, quick ? 60 : 600, null,
+						false, Contender.fleet(), null, overrides, 3));
 	}
 
 	/**

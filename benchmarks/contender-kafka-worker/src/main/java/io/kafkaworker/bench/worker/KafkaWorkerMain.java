@@ -47,7 +47,8 @@ import org.springframework.kafka.core.KafkaTemplate;
  *
  * <p>
  * In a fleet (several JVMs in one group, {@code -Dbench.fleet.dir}) the worker starts
- * only when the harness starts every member.
+ * only when the harness starts every member. With {@code share-group=true} (P8's
+ * {@code worker-parallel-share}) it consumes through a share group.
  */
 @SpringBootApplication
 public class KafkaWorkerMain {
