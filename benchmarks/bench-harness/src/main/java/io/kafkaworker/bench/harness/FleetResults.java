@@ -82,7 +82,7 @@ final class FleetResults {
 		return new Outcome(scenario.id(), contender, status, detail, results.text("javaVersion"), expected, handled,
 				seen.missing(), seen.duplicates(), elapsed, rate, rate, percentiles[0], percentiles[1], rssMb,
 				results.largest("peakHeapUsedBytes") / 1048576.0, results.largest("peakHeapAfterGcBytes") / 1048576.0,
-				results.smallest("startupNanos") / 1e9, 0, 0, Outcome.NOT_READ, otherCores, results.handledEach());
+				results.smallest("startupNanos") / 1e9, 0, 0, Outcome.NOT_READ, otherCores, results.members());
 	}
 
 	private void load() throws IOException {
@@ -131,13 +131,15 @@ final class FleetResults {
 		return largest;
 	}
 
-	// Records each member handled for the first time in that member; -1 without results.
-	private List<Long> handledEach() {
-		List<Long> handled = new ArrayList<>();
-		for (Properties result : this.results) {
-			handled.add(Long.parseLong(result.getProperty("distinct", "-1")));
+	// Each member's records, and its rate over its own window: how busy it was.
+	private List<Outcome.Member> members() {
+		List<Outcome.Member> members = new ArrayList<>();
+		for (int i = 0; i < this.results.size(); i++) {
+			long handled = Long.parseLong(this.results.get(i).getProperty("distinct", "-1"));
+			long window = value(i, "lastDistinctEndNanos") - value(i, "firstBeginNanos");
+			members.add(new Outcome.Member(handled, (handled > 0 && window > 0) ? handled / (window / 1e9) : 0));
 		}
-		return handled;
+		return members;
 	}
 
 	// p50 and p99 of every member's records. A member counts ages from the fleet's start

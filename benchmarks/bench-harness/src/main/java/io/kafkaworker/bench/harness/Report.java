@@ -173,10 +173,11 @@ final class Report {
 					(outcome.otherCores() < 0) ? "-" : String.format("%.2f", outcome.otherCores())));
 		}
 		if (scenario.instances() > 1) {
-			text.append("  records each JVM handled (for the first time in that JVM), in start order:\n");
+			text.append("  records each JVM handled (for the first time in that JVM) and its rate from its first "
+					+ "record to its last, in start order:\n");
 			for (Outcome outcome : this.outcomes.getOrDefault(scenario, List.of())) {
 				text.append(String.format("    %-21s %s%n", outcome.contender().id(),
-						String.join(" / ", outcome.handledEach().stream().map(Report::count).toList())));
+						String.join(" / ", outcome.members().stream().map(Report::member).toList())));
 			}
 		}
 		String[][] pairs = RATIOS.get(scenario.id().split("-")[0]);
@@ -226,8 +227,12 @@ final class Report {
 		return (committed == Outcome.NOT_READ) ? "not read" : String.format("%,d", committed);
 	}
 
-	private static String count(long value) {
-		return (value < 0) ? "no result" : String.format("%,d", value);
+	private static String member(Outcome.Member member) {
+		if (member.handled() < 0) {
+			return "no result";
+		}
+		return String.format("%,d", member.handled())
+				+ ((member.rate() > 0) ? String.format(" (%,.0f/s)", member.rate()) : "");
 	}
 
 	private static String millis(long value) {
@@ -256,7 +261,8 @@ final class Report {
 				+ "elapsed_s,rate_per_s,all_records_rate_per_s,limit_per_s,ratio_to_limit,parallel_consumer_comparable,"
 				+ "ratio_to_parallel_consumer,p50_ms,p99_ms,peak_rss_mb,peak_heap_mb,peak_heap_after_gc_mb,"
 				+ "startup_s,scenario_parameters,failing_calls,failing_records_called,failing_partition_committed,"
-				+ "other_programs_cores,load_average_at_scenario_start,instances,handled_per_instance\n");
+				+ "other_programs_cores,load_average_at_scenario_start,instances,handled_per_instance,"
+				+ "rate_per_instance\n");
 		for (Map.Entry<Scenario, List<Outcome>> entry : this.outcomes.entrySet()) {
 			Scenario scenario = entry.getKey();
 			for (Outcome outcome : entry.getValue()) {
@@ -279,15 +285,18 @@ final class Report {
 						scenario.hasFailingPartition() ? committedText(outcome.failingCommitted()).replace(",", "")
 								: "",
 						number(outcome.otherCores(), 2), quote(this.loadAtStart.getOrDefault(scenario, "")),
-						Integer.toString(scenario.instances()), String.join(" ",
-								outcome.handledEach().stream().map((handled) -> Long.toString(handled)).toList())));
+						Integer.toString(scenario.instances()),
+						String.join(" ",
+								outcome.members().stream().map((member) -> Long.toString(member.handled())).toList()),
+						String.join(" ",
+								outcome.members().stream().map((member) -> number(member.rate(), 1)).toList())));
 				csv.append('\n');
 			}
 		}
 		for (Map.Entry<Scenario, String> entry : this.notRun.entrySet()) {
 			csv.append(String.join(",", this.runId, this.quick ? "quick" : "full", entry.getKey().id(), "", "", "",
 					"NOT_RUN", quote(entry.getValue())));
-			csv.append(",".repeat(26)).append('\n');
+			csv.append(",".repeat(27)).append('\n');
 		}
 		return csv.toString();
 	}
