@@ -20,9 +20,11 @@ import java.util.Map;
  * none
  * @param tableDelivery for a kafka-worker contender counting each key in its group table
  * (P7), the delivery guarantee (AT_LEAST_ONCE or EXACTLY_ONCE); null for a stateless one
+ * @param shareGroup for a kafka-worker contender, whether it consumes through a share
+ * group ({@code share-group=true}) rather than a consumer group
  */
 record Contender(String id, String family, String module, String mainClass, String mode, String comparableTo,
-		String output, String tableDelivery) {
+		String output, String tableDelivery, boolean shareGroup) {
 
 	static final String RAW_ZERO = "raw-zero-work";
 
@@ -42,7 +44,7 @@ record Contender(String id, String family, String module, String mainClass, Stri
 	static final String OUTPUT_TRANSACTIONAL = "transactional";
 
 	Contender(String id, String family, String module, String mainClass, String mode, String comparableTo) {
-		this(id, family, module, mainClass, mode, comparableTo, null, null);
+		this(id, family, module, mainClass, mode, comparableTo, null, null, false);
 	}
 
 	/**
@@ -92,8 +94,20 @@ record Contender(String id, String family, String module, String mainClass, Stri
 	}
 
 	private static Contender worker(String mode, String comparableTo, String id, String output) {
-		return new Contender(id, "kafka-worker", "contender-kafka-worker", "io.kafkaworker.bench.worker.KafkaWorkerMain",
-				mode, comparableTo, output, null);
+		return new Contender(id, "kafka-worker", "contender-kafka-worker",
+				"io.kafkaworker.bench.worker.KafkaWorkerMain", mode, comparableTo, output, null, false);
+	}
+
+	/**
+	 * The contenders of P8, each run as several JVMs in one group: kafka-worker PARALLEL
+	 * over a consumer group (a JVM per partition at most: the others idle) and over a
+	 * share group (every JVM gets records of every partition).
+	 * @return the contenders
+	 */
+	static List<Contender> fleet() {
+		return List.of(worker("PARALLEL", null),
+				new Contender("worker-parallel-share", "kafka-worker", "contender-kafka-worker",
+						"io.kafkaworker.bench.worker.KafkaWorkerMain", "PARALLEL", null, null, null, true));
 	}
 
 	/**
@@ -109,7 +123,7 @@ record Contender(String id, String family, String module, String mainClass, Stri
 			contenders.add(new Contender(
 					"worker-key-table" + ("EXACTLY_ONCE".equals(delivery) ? "-eos" : ""), "kafka-worker",
 					"contender-kafka-worker", "io.kafkaworker.bench.worker.KafkaWorkerMain", "KEY", null, null,
-					delivery));
+					delivery, false));
 		}
 		contenders.add(new Contender(STREAMS, "kafka-streams", "contender-kafka-streams",
 				"io.kafkaworker.bench.streams.KafkaStreamsMain", "KEY", null));
@@ -122,6 +136,16 @@ record Contender(String id, String family, String module, String mainClass, Stri
 
 	boolean isLimit() {
 		return RAW_ZERO.equals(this.id);
+	}
+
+	/**
+	 * Return whether this contender can run as several JVMs at once: its main starts
+	 * consuming only when the harness starts the fleet (the probe's
+	 * {@code awaitFleetStart}).
+	 * @return true for kafka-worker
+	 */
+	boolean runsAsFleet() {
+		return "kafka-worker".equals(this.family);
 	}
 
 	/**
@@ -215,6 +239,17 @@ record Contender(String id, String family, String module, String mainClass, Stri
 			}
 			if (this.tableDelivery != null) {
 				settings.put("delivery", this.tableDelivery);
+			}
+			if (this.shareGroup) {
+				// A share worker refuses the default on-failure, FREEZE (a share group
+				// has no partition to stop); no record fails in P8: SKIP is never used.
+				settings.put("share-group", "true");
+				settings.put("on-failure", "SKIP");
+			}
+			if (scenario.instances() > 1) {
+				// The harness starts the workers of a fleet's JVMs together, once every
+				// JVM's application started.
+				settings.put("auto-startup", "false");
 			}
 			if (scenario.hasFailingPartition()) {
 				settings.put("retry.max-attempts", Integer.toString(RETRY_ATTEMPTS));

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * How much CPU other programs took while a contender ran: the machine's busy time from
@@ -45,17 +46,19 @@ final class CpuUse {
 	/**
 	 * Return the average number of cores other programs used since {@link #start}.
 	 * @param broker the broker's JVM
-	 * @param contender the contender's JVM, which started right after {@link #start}, or
-	 * null if none ran
+	 * @param contenders the contender's JVMs (one, several for a fleet, none when none
+	 * ran), which started right after {@link #start}
 	 * @return cores, or -1 where /proc is not available
 	 */
-	double otherCores(ChildJvm broker, ChildJvm contender) {
+	double otherCores(ChildJvm broker, List<ChildJvm> contenders) {
 		long busy = machineBusyTicks();
 		if (busy <= 0 || this.machineBusy <= 0) {
 			return -1;
 		}
-		long ours = (processTicks(Path.of("/proc/self/stat")) - this.harness) + (broker.cpuTicks() - this.broker)
-				+ ((contender != null) ? contender.cpuTicks() : 0);
+		long ours = (processTicks(Path.of("/proc/self/stat")) - this.harness) + (broker.cpuTicks() - this.broker);
+		for (ChildJvm contender : contenders) {
+			ours += contender.cpuTicks();
+		}
 		double seconds = (System.nanoTime() - this.startNanos) / 1e9;
 		return Math.max(0, (busy - this.machineBusy - ours) / TICKS_PER_SECOND / seconds);
 	}

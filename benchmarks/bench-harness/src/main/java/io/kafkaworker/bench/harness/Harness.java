@@ -1,7 +1,5 @@
 package io.kafkaworker.bench.harness;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +28,7 @@ import java.util.stream.Collectors;
  *        [--records=N] [--partitions=N] [--keys=N] [--value-bytes=N] [--work-ms=N]
  *        [--concurrency=N] [--hot-percent=N] [--fail-partition=N] [--fail-from=OFFSET]
  *        [--retry-initial-ms=N] [--retry-max-ms=N] [--budget=SECONDS] [--max-heap=SIZE]
- *        [--worker.NAME=VALUE ...] [--profile] [--wait-quiet[=CORES]] [--java25=PATH]
+ *        [--instances=N] [--worker.NAME=VALUE ...] [--profile] [--wait-quiet[=CORES]] [--java25=PATH]
  *        [--results-dir=DIR]
  * </pre>
  */
@@ -187,15 +185,18 @@ public final class Harness {
 				         [--records=N] [--partitions=N] [--keys=N] [--value-bytes=N] [--work-ms=N]
 				         [--concurrency=N] [--hot-percent=N] [--fail-partition=N] [--fail-from=OFFSET]
 				         [--retry-initial-ms=N] [--retry-max-ms=N] [--budget=SECONDS] [--max-heap=SIZE]
-				         [--worker.NAME=VALUE ...] [--spring.NAME=VALUE ...] [--profile] [--wait-quiet[=CORES]] [--java25=PATH]
+				         [--instances=N] [--worker.NAME=VALUE ...] [--spring.NAME=VALUE ...] [--profile] [--wait-quiet[=CORES]] [--java25=PATH]
 				         [--results-dir=DIR]
 				Scenarios: P1 I/O-bound, P2 zero work, P3 hot key, P4 frozen partition,
-				           P5 bounded memory, P6 virtual threads, P7 stateful (P7-WORK 10 ms, P7-ZERO zero work).
+				           P5 bounded memory, P6 virtual threads, P7 stateful (P7-WORK 10 ms, P7-ZERO zero work),
+				           P8 scale-out (3 JVMs per contender on 2 partitions, share group against consumer group).
 				           Default: every runnable scenario, quick.
 				Contenders: raw-zero-work, raw-per-partition, spring-kafka-batch, pc-partition, pc-key,
 				            pc-unordered, worker-serial, worker-partition, worker-key, worker-parallel;
 				            in P1 and P2 also worker-key-send, worker-key-eos, worker-parallel-eos;
-				            in P7 worker-key, worker-key-table, worker-key-table-eos, streams-count.
+				            in P7 worker-key, worker-key-table, worker-key-table-eos, streams-count;
+				            in P8 worker-parallel, worker-parallel-share (each as 3 JVMs in one group);
+				            with --instances=N above 1, only kafka-worker's (each as N JVMs in one group).
 				""";
 	}
 
@@ -220,6 +221,7 @@ public final class Harness {
 			System.err.println("No scenario matches " + this.scenarioIds);
 			return 2;
 		}
+		scenarios.forEach(Scenario::checkInstances);
 		Files.createDirectories(this.workDir);
 		Files.createDirectories(this.resultsDir);
 		pinEngineJars();
@@ -278,6 +280,10 @@ public final class Harness {
 			if (!this.contenderIds.isEmpty() && !this.contenderIds.contains(contender.id())) {
 				continue;
 			}
+			if (scenario.instances() > 1 && !contender.runsAsFleet()) {
+				System.out.printf("    %-20s not run: it runs as one JVM only%n", contender.id());
+				continue;
+			}
 			Outcome outcome = runContender(broker, scenario, contender, topic, outputTopic, endOffsets,
 					seedStartWallMillis, 1);
 			// With --wait-quiet, a contender that other programs disturbed runs again (a
@@ -311,36 +317,14 @@ public final class Harness {
 	private Outcome runContender(Broker broker, Scenario scenario, Contender contender, String topic,
 			String outputTopic, long[] endOffsets, long seedStartWallMillis, int attempt) throws Exception {
 		String name = scenario.id() + "-" + contender.id() + ((attempt > 1) ? "-try" + attempt : "");
+		String group = name + "-" + this.runId;
+		if (scenario.instances() > 1) {
+			return runFleet(broker, scenario, contender, topic, outputTopic, endOffsets, seedStartWallMillis, name,
+					group);
+		}
 		Path resultFile = this.workDir.resolve(name + ".properties");
 		Path seenFile = this.workDir.resolve(name + ".seen");
-		String group = name + "-" + this.runId;
-		List<String> options = new ArrayList<>();
-		if (scenario.maxHeap() != null) {
-			options.add("-Xmx" + scenario.maxHeap());
-		}
-		options.add("-XX:+UseG1GC");
-		if (this.profile && !contender.isLimit()) {
-			Path recording = this.workDir.resolve(name + ".jfr");
-			options.add("-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true");
-		}
-		options.add("-Dbench.contender=" + contender.id());
-		options.add("-Dbench.endOffsets="
-				+ Arrays.stream(endOffsets).mapToObj(Long::toString).collect(Collectors.joining(",")));
-		options.add("-Dbench.expectedHot=" + scenario.hotRecords());
-		options.add("-Dbench.hotKey=" + ((scenario.hotPercent() > 0) ? Scenario.HOT_KEY : ""));
-		if (scenario.hasFailingPartition()) {
-			// The zero-work limit handles every record (it has no failure handling to
-			// measure) but, like every contender, is measured on the other partitions.
-			options.add("-Dbench.fail.partition=" + scenario.failPartition());
-			options.add("-Dbench.fail.from=" + scenario.failFrom());
-			options.add("-Dbench.fail.throw=" + !contender.isLimit());
-		}
-		options.add("-Dbench.work.micros=" + (contender.isLimit() ? 0 : scenario.workMillis() * 1000L));
-		options.add("-Dbench.budget.seconds=" + scenario.budgetSeconds());
-		options.add("-Dbench.seedStartMillis=" + seedStartWallMillis);
-		options.add("-Dbench.startup.timeout.seconds=" + STARTUP_TIMEOUT_SECONDS);
-		options.add("-Dbench.result.file=" + resultFile);
-		options.add("-Dbench.seen.file=" + seenFile);
+		List<String> options = jvmOptions(scenario, contender, name, endOffsets, seedStartWallMillis);
 		options.addAll(contender.systemProperties(scenario, broker.bootstrap(), topic, group, outputTopic));
 		String javaCommand = scenario.java25() ? this.java25 : this.java;
 		awaitQuiet(broker);
@@ -356,7 +340,7 @@ public final class Harness {
 		else {
 			child.forget();
 		}
-		double otherCores = cpu.otherCores(broker.jvm(), child);
+		double otherCores = cpu.otherCores(broker.jvm(), List.of(child));
 		double rssMb = child.peakRssKb() / 1024.0;
 		long committed = scenario.hasFailingPartition()
 				? broker.committedOffset(group, topic, scenario.failPartition()) : Outcome.NOT_READ;
@@ -365,19 +349,19 @@ public final class Harness {
 			return new Outcome(scenario.id(), contender, status,
 					(exited ? "exit " + child.exitCode() : "did not stop") + ", see " + child.log().getFileName(), "",
 					sum(endOffsets), 0, sum(endOffsets), 0, 0, 0, 0, -1, -1, rssMb, 0, 0, 0, 0, 0, committed,
-					otherCores);
+					otherCores, List.of());
 		}
 		Properties result = new Properties();
 		try (InputStream in = Files.newInputStream(resultFile)) {
 			result.load(in);
 		}
 		boolean throwing = scenario.hasFailingPartition() && !contender.isLimit();
-		long[] check = checkSeen(seenFile, endOffsets, throwing ? scenario.failPartition() : -1,
+		SeenCounts check = SeenCounts.read(List.of(seenFile), endOffsets, throwing ? scenario.failPartition() : -1,
 				scenario.failFrom());
-		long missing = check[0];
-		long duplicates = check[1];
-		long failingTried = check[2];
-		long expected = sum(endOffsets) - check[3];
+		long missing = check.missing();
+		long duplicates = check.duplicates();
+		long failingTried = check.failingTried();
+		long expected = sum(endOffsets) - check.failing();
 		String status = result.getProperty("status");
 		String detail = "";
 		long handled = Long.parseLong(result.getProperty("distinct"));
@@ -407,6 +391,87 @@ public final class Harness {
 		long p99 = Long.parseLong(result.getProperty("measuredAgeP99Millis", "-1"));
 		long probeRss = Long.parseLong(result.getProperty("vmHwmKb", "-1"));
 		rssMb = Math.max(rssMb, probeRss / 1024.0);
+		summariseProfile(contender, name);
+		return new Outcome(scenario.id(), contender, status, detail, result.getProperty("javaVersion"), expected,
+				handled, missing, duplicates, elapsed, rate, allRate, p50, p99, rssMb,
+				Long.parseLong(result.getProperty("peakHeapUsedBytes")) / 1048576.0,
+				Long.parseLong(result.getProperty("peakHeapAfterGcBytes")) / 1048576.0,
+				Long.parseLong(result.getProperty("startupNanos")) / 1e9,
+				Long.parseLong(result.getProperty("failedCalls", "0")), failingTried, committed, otherCores, List.of());
+	}
+
+	// The JVM options of a contender's JVM named name: heap, collector, profile, and the
+	// probe's settings, its result files named after the JVM.
+	private List<String> jvmOptions(Scenario scenario, Contender contender, String name, long[] endOffsets,
+			long seedStartWallMillis) {
+		List<String> options = new ArrayList<>();
+		if (scenario.maxHeap() != null) {
+			options.add("-Xmx" + scenario.maxHeap());
+		}
+		options.add("-XX:+UseG1GC");
+		if (this.profile && !contender.isLimit()) {
+			Path recording = this.workDir.resolve(name + ".jfr");
+			options.add("-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true");
+		}
+		options.add("-Dbench.contender=" + contender.id());
+		options.add("-Dbench.endOffsets="
+				+ Arrays.stream(endOffsets).mapToObj(Long::toString).collect(Collectors.joining(",")));
+		options.add("-Dbench.expectedHot=" + scenario.hotRecords());
+		options.add("-Dbench.hotKey=" + ((scenario.hotPercent() > 0) ? Scenario.HOT_KEY : ""));
+		if (scenario.hasFailingPartition()) {
+			// The zero-work limit handles every record (it has no failure handling to
+			// measure) but, like every contender, is measured on the other partitions.
+			options.add("-Dbench.fail.partition=" + scenario.failPartition());
+			options.add("-Dbench.fail.from=" + scenario.failFrom());
+			options.add("-Dbench.fail.throw=" + !contender.isLimit());
+		}
+		options.add("-Dbench.work.micros=" + (contender.isLimit() ? 0 : scenario.workMillis() * 1000L));
+		options.add("-Dbench.budget.seconds=" + scenario.budgetSeconds());
+		options.add("-Dbench.seedStartMillis=" + seedStartWallMillis);
+		options.add("-Dbench.startup.timeout.seconds=" + STARTUP_TIMEOUT_SECONDS);
+		options.add("-Dbench.result.file=" + this.workDir.resolve(name + ".properties"));
+		options.add("-Dbench.seen.file=" + this.workDir.resolve(name + ".seen"));
+		return options;
+	}
+
+	// The contender as several JVMs at once in one group, started together: see Fleet.
+	private Outcome runFleet(Broker broker, Scenario scenario, Contender contender, String topic, String outputTopic,
+			long[] endOffsets, long seedStartWallMillis, String name, String group) throws Exception {
+		if (contender.shareGroup()) {
+			broker.configureShareGroup(group);
+		}
+		Path fleetDir = Files.createDirectories(this.workDir.resolve(name + "-fleet"));
+		List<String> members = new ArrayList<>();
+		List<ChildJvm> jvms = new ArrayList<>();
+		awaitQuiet(broker);
+		CpuUse cpu = CpuUse.start(broker.jvm());
+		for (int instance = 1; instance <= scenario.instances(); instance++) {
+			String member = Fleet.memberName(name, instance);
+			List<String> options = jvmOptions(scenario, contender, member, endOffsets, seedStartWallMillis);
+			options.add("-Dbench.fleet.dir=" + fleetDir);
+			options.add("-Dbench.instance=" + instance);
+			options.add("-Dbench.latency.file=" + this.workDir.resolve(member + ".latency"));
+			options.addAll(contender.systemProperties(scenario, broker.bootstrap(), topic, group, outputTopic));
+			members.add(member);
+			List<String> arguments = contender.programArguments(scenario, broker.bootstrap(), this.workerExtras,
+					this.springProperties);
+			jvms.add(ChildJvm.start(member, scenario.java25() ? this.java25 : this.java, options,
+					classpath(contender.module()), contender.mainClass(), arguments,
+					this.workDir.resolve(member + ".log")));
+		}
+		Fleet fleet = new Fleet(fleetDir, jvms,
+				members.stream().map((member) -> this.workDir.resolve(member + ".seen")).toList(), endOffsets);
+		String status = fleet.run(STARTUP_TIMEOUT_SECONDS, scenario.budgetSeconds());
+		double otherCores = cpu.otherCores(broker.jvm(), jvms);
+		for (String member : members) {
+			summariseProfile(contender, member);
+		}
+		return FleetResults.outcome(scenario, contender, fleet, status, members, jvms, this.workDir, endOffsets,
+				otherCores);
+	}
+
+	// With --profile: the CPU profile of the JVM named name, summarised into the results.
+	private void summariseProfile(Contender contender, String name) throws IOException {
 		if (this.profile && !contender.isLimit()) {
 			Path recording = this.workDir.resolve(name + ".jfr");
 			if (Files.exists(recording)) {
@@ -415,12 +480,6 @@ public final class Harness {
 				System.out.printf("    %-20s CPU profile: %s%n", contender.id(), this.home.relativize(summary));
 			}
 		}
-		return new Outcome(scenario.id(), contender, status, detail, result.getProperty("javaVersion"), expected,
-				handled, missing, duplicates, elapsed, rate, allRate, p50, p99, rssMb,
-				Long.parseLong(result.getProperty("peakHeapUsedBytes")) / 1048576.0,
-				Long.parseLong(result.getProperty("peakHeapAfterGcBytes")) / 1048576.0,
-				Long.parseLong(result.getProperty("startupNanos")) / 1e9,
-				Long.parseLong(result.getProperty("failedCalls", "0")), failingTried, committed, otherCores);
 	}
 
 	// With --wait-quiet: wait until other programs used at most quietCores cores over the
@@ -435,7 +494,7 @@ public final class Harness {
 		while (true) {
 			CpuUse sample = CpuUse.start(broker.jvm());
 			Thread.sleep(QUIET_SAMPLE_SECONDS * 1000);
-			double other = sample.otherCores(broker.jvm(), null);
+			double other = sample.otherCores(broker.jvm(), List.of());
 			if (other <= this.quietCores) {
 				if (waited) {
 					System.out.printf("    (waited %.0f s for the machine to be quiet)%n",
@@ -458,45 +517,6 @@ public final class Harness {
 
 	private static double nanosToSeconds(Properties result, String name) {
 		return Long.parseLong(result.getProperty(name, "0")) / 1e9;
-	}
-
-	// The harness's own correctness check: every offset below each partition's end offset
-	// (read from the broker) handled at least once; extra handlings counted. The records
-	// of the failing partition from failFrom on (when failPartition >= 0) fail every
-	// time: they are not expected, and their counts are the calls on them. Returns
-	// missing, duplicates, failing records called at least once, failing records.
-	private static long[] checkSeen(Path seenFile, long[] endOffsets, int failPartition, long failFrom)
-			throws IOException {
-		long missing = 0;
-		long duplicates = 0;
-		long failingTried = 0;
-		long failing = (failPartition >= 0) ? Math.max(0, endOffsets[failPartition] - failFrom) : 0;
-		if (!Files.exists(seenFile)) {
-			return new long[] { sum(endOffsets) - failing, 0, 0, failing };
-		}
-		try (DataInputStream in = new DataInputStream(
-				new BufferedInputStream(Files.newInputStream(seenFile), 1 << 16))) {
-			int partitions = in.readInt();
-			for (int partition = 0; partition < endOffsets.length; partition++) {
-				int length = (partition < partitions) ? in.readInt() : 0;
-				for (long offset = 0; offset < endOffsets[partition]; offset++) {
-					int count = (offset < length) ? in.readByte() : 0;
-					if (partition == failPartition && offset >= failFrom) {
-						failingTried += (count > 0) ? 1 : 0;
-					}
-					else if (count == 0) {
-						missing++;
-					}
-					else {
-						duplicates += count - 1;
-					}
-				}
-				for (long offset = endOffsets[partition]; offset < length; offset++) {
-					in.readByte();
-				}
-			}
-		}
-		return new long[] { missing, duplicates, failingTried, failing };
 	}
 
 	private String classpath(String module) throws IOException {

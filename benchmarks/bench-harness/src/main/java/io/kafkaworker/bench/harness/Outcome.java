@@ -1,5 +1,7 @@
 package io.kafkaworker.bench.harness;
 
+import java.util.List;
+
 /**
  * What one contender did in one scenario, after the harness's own checks.
  *
@@ -31,11 +33,25 @@ package io.kafkaworker.bench.harness;
  * contender stopped (P4), or {@link #NONE_COMMITTED} or {@link #NOT_READ}
  * @param otherCores average cores other programs used while the contender ran (its
  * start-up included), or -1 if unknown
+ * @param members for a contender run as several JVMs, what each did, in start order;
+ * empty for a contender alone
  */
 record Outcome(String scenario, Contender contender, String status, String detail, String java, long expected,
 		long handled, long missing, long duplicates, double elapsedSeconds, double rate, double allRate, long p50Millis,
 		long p99Millis, double peakRssMb, double peakHeapMb, double peakHeapAfterGcMb, double startupSeconds,
-		long failingCalls, long failingTried, long failingCommitted, double otherCores) {
+		long failingCalls, long failingTried, long failingCommitted, double otherCores, List<Member> members) {
+
+	/**
+	 * What one JVM of a contender run as several did.
+	 *
+	 * @param handled records it handled for the first time in that JVM, or -1 if it
+	 * wrote no result
+	 * @param rate those records over its own window, its first record's start to its
+	 * last one's end; 0 if it handled none
+	 */
+	record Member(long handled, double rate) {
+
+	}
 
 	/** {@link #failingCommitted()} when the group committed no offset for the partition. */
 	static final long NONE_COMMITTED = -1;

@@ -16,6 +16,16 @@ import java.util.Map;
  */
 final class Report {
 
+	/**
+	 * The ratios a scenario family's table ends with: numerator, denominator (contender
+	 * ids).
+	 */
+	private static final Map<String, String[][]> RATIOS = Map.of("P7",
+			new String[][] { { "worker-key-table", "worker-key" }, { "worker-key-table-eos", "worker-key" },
+					{ "worker-key", Contender.STREAMS }, { "worker-key-table", Contender.STREAMS },
+					{ "worker-key-table-eos", Contender.STREAMS } },
+			"P8", new String[][] { { "worker-parallel-share", "worker-parallel" } });
+
 	private final String runId;
 
 	private final boolean quick;
@@ -142,6 +152,13 @@ final class Report {
 			text.append("  missing and dup count every other record (they must each be handled exactly once); "
 					+ "duplicates fail the check here\n");
 		}
+		if (scenario.instances() > 1) {
+			text.append(String.format(
+					"  each contender ran as %d JVMs at once: rate = records handled by all of them / (end of the "
+							+ "last record any JVM handled - start of the first any JVM began); RSS and heap are the "
+							+ "largest JVM's; dup counts a record handled by two JVMs too%n",
+					scenario.instances()));
+		}
 		String format = "  %-19s %-32s %7s %-26s %8s %8s %7s %13s %8s %6s %9s%n";
 		text.append(String.format(format, "contender", "rate", "x limit", "x Parallel Consumer", "p50 ms", "p99 ms",
 				"RSS MB", "heap MB pk/gc", "missing", "dup", "other CPU"));
@@ -155,11 +172,17 @@ final class Report {
 					String.format("%,d", outcome.missing()), String.format("%,d", outcome.duplicates()),
 					(outcome.otherCores() < 0) ? "-" : String.format("%.2f", outcome.otherCores())));
 		}
-		if (scenario.id().startsWith("P7")) {
+		if (scenario.instances() > 1) {
+			text.append("  records each JVM handled (for the first time in that JVM) and its rate from its first "
+					+ "record to its last, in start order:\n");
+			for (Outcome outcome : this.outcomes.getOrDefault(scenario, List.of())) {
+				text.append(String.format("    %-21s %s%n", outcome.contender().id(),
+						String.join(" / ", outcome.members().stream().map(Report::member).toList())));
+			}
+		}
+		String[][] pairs = RATIOS.get(scenario.id().split("-")[0]);
+		if (pairs != null) {
 			text.append("  ratios (rates of this run; n/a when either did not complete):\n");
-			String[][] pairs = { { "worker-key-table", "worker-key" }, { "worker-key-table-eos", "worker-key" },
-					{ "worker-key", Contender.STREAMS }, { "worker-key-table", Contender.STREAMS },
-					{ "worker-key-table-eos", Contender.STREAMS } };
 			for (String[] pair : pairs) {
 				Outcome numerator = outcome(scenario, pair[0]);
 				Outcome denominator = outcome(scenario, pair[1]);
@@ -204,6 +227,14 @@ final class Report {
 		return (committed == Outcome.NOT_READ) ? "not read" : String.format("%,d", committed);
 	}
 
+	private static String member(Outcome.Member member) {
+		if (member.handled() < 0) {
+			return "no result";
+		}
+		return String.format("%,d", member.handled())
+				+ ((member.rate() > 0) ? String.format(" (%,.0f/s)", member.rate()) : "");
+	}
+
 	private static String millis(long value) {
 		return (value < 0) ? "-" : String.format("%,d", value);
 	}
@@ -230,7 +261,8 @@ final class Report {
 				+ "elapsed_s,rate_per_s,all_records_rate_per_s,limit_per_s,ratio_to_limit,parallel_consumer_comparable,"
 				+ "ratio_to_parallel_consumer,p50_ms,p99_ms,peak_rss_mb,peak_heap_mb,peak_heap_after_gc_mb,"
 				+ "startup_s,scenario_parameters,failing_calls,failing_records_called,failing_partition_committed,"
-				+ "other_programs_cores,load_average_at_scenario_start\n");
+				+ "other_programs_cores,load_average_at_scenario_start,instances,handled_per_instance,"
+				+ "rate_per_instance\n");
 		for (Map.Entry<Scenario, List<Outcome>> entry : this.outcomes.entrySet()) {
 			Scenario scenario = entry.getKey();
 			for (Outcome outcome : entry.getValue()) {
@@ -252,14 +284,19 @@ final class Report {
 						scenario.hasFailingPartition() ? Long.toString(outcome.failingTried()) : "",
 						scenario.hasFailingPartition() ? committedText(outcome.failingCommitted()).replace(",", "")
 								: "",
-						number(outcome.otherCores(), 2), quote(this.loadAtStart.getOrDefault(scenario, ""))));
+						number(outcome.otherCores(), 2), quote(this.loadAtStart.getOrDefault(scenario, "")),
+						Integer.toString(scenario.instances()),
+						String.join(" ",
+								outcome.members().stream().map((member) -> Long.toString(member.handled())).toList()),
+						String.join(" ",
+								outcome.members().stream().map((member) -> number(member.rate(), 1)).toList())));
 				csv.append('\n');
 			}
 		}
 		for (Map.Entry<Scenario, String> entry : this.notRun.entrySet()) {
 			csv.append(String.join(",", this.runId, this.quick ? "quick" : "full", entry.getKey().id(), "", "", "",
 					"NOT_RUN", quote(entry.getValue())));
-			csv.append(",".repeat(24)).append('\n');
+			csv.append(",".repeat(27)).append('\n');
 		}
 		return csv.toString();
 	}

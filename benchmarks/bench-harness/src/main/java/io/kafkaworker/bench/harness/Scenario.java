@@ -30,11 +30,13 @@ import java.util.Map;
  * @param contenders the contenders run, in order
  * @param placeholder why the scenario is not run, or null when it is
  * @param reducedFrom the specified record count when the quick run uses fewer, else 0
+ * @param instances the JVMs each contender runs as, at once and in one group (a fleet,
+ * see {@link Fleet}); 1 for one JVM
  */
 record Scenario(String id, String title, int records, int partitions, int keys, int valueBytes, int workMillis,
 		int concurrency, int hotPercent, int failPartition, long failFrom, int retryInitialMs, int retryMaxMs,
 		int budgetSeconds, String maxHeap, boolean java25, List<Contender> contenders, String placeholder,
-		int reducedFrom) {
+		int reducedFrom, int instances) {
 
 	static final String HOT_KEY = "hot";
 
@@ -43,7 +45,7 @@ record Scenario(String id, String title, int records, int partitions, int keys, 
 	 * @param quick quick defaults
 	 * @param overrides parameter overrides by name (records, partitions, keys,
 	 * value-bytes, work-ms, concurrency, hot-percent, fail-partition, fail-from,
-	 * retry-initial-ms, retry-max-ms, budget, max-heap)
+	 * retry-initial-ms, retry-max-ms, budget, max-heap, instances)
 	 * @return the scenarios
 	 */
 	static List<Scenario> all(boolean quick, Map<String, String> overrides) {
@@ -78,7 +80,14 @@ record Scenario(String id, String title, int records, int partitions, int keys, 
 						256, 0, -1, 0, quick ? 150 : 600, null, false, Contender.stateful(), null, overrides),
 				scenario("P7-ZERO", "stateful, zero work: per-key count on P2's data", quick ? 100_000 : 1_000_000,
 						1_000_000, 8, 1_000, 100, 0, 16, 0, -1, 0, quick ? 180 : 600, null, false,
-						Contender.stateful(), null, overrides));
+						Contender.stateful(), null, overrides),
+				// P8: each contender as 3 JVMs on 2 partitions, 10 ms of work. A consumer
+				// group gives a partition to one JVM, so one of the three idles; a share
+				// group gives every JVM records of both. Concurrency 16 per JVM: one JVM
+				// (1,600/s) cannot reach the fleet's limit (3 x 16 / 10 ms = 4,800/s).
+				scenario("P8", "scale-out: 3 JVMs on 2 partitions, share group against consumer group",
+						quick ? 20_000 : 200_000, 200_000, 2, 1_000, 100, 10, 16, 0, -1, 0, quick ? 60 : 600, null,
+						false, Contender.fleet(), null, overrides, 3));
 	}
 
 	/**
@@ -97,6 +106,15 @@ record Scenario(String id, String title, int records, int partitions, int keys, 
 			int keys, int valueBytes, int workMillis, int concurrency, int hotPercent, int failPartition,
 			long failFrom, int budgetSeconds, String maxHeap, boolean java25, List<Contender> contenders,
 			String placeholder, Map<String, String> overrides) {
+		return scenario(id, title, records, specifiedRecords, partitions, keys, valueBytes, workMillis, concurrency,
+				hotPercent, failPartition, failFrom, budgetSeconds, maxHeap, java25, contenders, placeholder, overrides,
+				1);
+	}
+
+	private static Scenario scenario(String id, String title, int records, int specifiedRecords, int partitions,
+			int keys, int valueBytes, int workMillis, int concurrency, int hotPercent, int failPartition,
+			long failFrom, int budgetSeconds, String maxHeap, boolean java25, List<Contender> contenders,
+			String placeholder, Map<String, String> overrides, int instances) {
 		int resolvedRecords = intOption(overrides, "records", records);
 		int resolvedPartitions = intOption(overrides, "partitions", partitions);
 		int resolvedHotPercent = intOption(overrides, "hot-percent", hotPercent);
@@ -110,13 +128,17 @@ record Scenario(String id, String title, int records, int partitions, int keys, 
 			// partition's size; it cannot tell how many hot records the partition holds.
 			throw new IllegalArgumentException(id + ": a hot key and a failing partition cannot be combined");
 		}
+		int resolvedInstances = intOption(overrides, "instances", instances);
+		if (resolvedInstances < 1) {
+			throw new IllegalArgumentException(id + ": instances must be 1 or more");
+		}
 		return new Scenario(id, title, resolvedRecords, resolvedPartitions, intOption(overrides, "keys", keys),
 				intOption(overrides, "value-bytes", valueBytes), intOption(overrides, "work-ms", workMillis),
 				intOption(overrides, "concurrency", concurrency), resolvedHotPercent, resolvedFailPartition,
 				intOption(overrides, "fail-from", (int) failFrom), intOption(overrides, "retry-initial-ms", 10),
 				intOption(overrides, "retry-max-ms", 1_000), intOption(overrides, "budget", budgetSeconds),
 				overrides.getOrDefault("max-heap", maxHeap), java25, contenders, placeholder,
-				(resolvedRecords < specifiedRecords) ? specifiedRecords : 0);
+				(resolvedRecords < specifiedRecords) ? specifiedRecords : 0, resolvedInstances);
 	}
 
 	private static int intOption(Map<String, String> overrides, String name, int fallback) {
@@ -124,17 +146,30 @@ record Scenario(String id, String title, int records, int partitions, int keys, 
 		return (value != null) ? Integer.parseInt(value.replace("_", "").replace(",", "")) : fallback;
 	}
 
+	/**
+	 * Refuse several instances where some records are not measured: a fleet is measured
+	 * on all its records ({@link FleetResults}). Checked for the selected scenarios only,
+	 * as {@code --instances} applies to every scenario.
+	 * @throws IllegalArgumentException with a hot key or a failing partition
+	 */
+	void checkInstances() {
+		if (this.instances > 1 && (this.hotPercent > 0 || hasFailingPartition())) {
+			throw new IllegalArgumentException(
+					this.id + ": several instances cannot be combined with a hot key or a failing partition");
+		}
+	}
+
 	boolean runnable() {
 		return this.placeholder == null;
 	}
 
 	/**
-	 * Return the rate no contender can pass by design: concurrency over work time, or
-	 * none for zero work.
+	 * Return the rate no contender can pass by design: concurrency over work time (times
+	 * the JVMs of a fleet, each with that concurrency), or none for zero work.
 	 * @return records per second, or 0 when only the consumption limit applies
 	 */
 	double concurrencyLimit() {
-		return (this.workMillis > 0) ? this.concurrency * 1000.0 / this.workMillis : 0;
+		return (this.workMillis > 0) ? this.instances * this.concurrency * 1000.0 / this.workMillis : 0;
 	}
 
 	/**
@@ -174,6 +209,10 @@ record Scenario(String id, String title, int records, int partitions, int keys, 
 		}
 		if (this.java25) {
 			text.append(", JDK 25, virtual threads for kafka-worker");
+		}
+		if (this.instances > 1) {
+			text.append(String.format(", each contender %d JVMs at once in one group (concurrency per JVM)",
+					this.instances));
 		}
 		return text.toString();
 	}

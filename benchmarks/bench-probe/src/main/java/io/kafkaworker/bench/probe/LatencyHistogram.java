@@ -1,5 +1,9 @@
 package io.kafkaworker.bench.probe;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -46,6 +50,23 @@ final class LatencyHistogram {
 			}
 		}
 		return upperEdge(BUCKETS - 1);
+	}
+
+	/**
+	 * Write the histogram as text, one line per non-empty bucket: its upper edge in
+	 * milliseconds and its count. The harness adds up those of a fleet's members.
+	 * @param file the file
+	 * @throws IOException if it cannot be written
+	 */
+	void writeTo(Path file) throws IOException {
+		StringBuilder text = new StringBuilder();
+		for (int i = 0; i < BUCKETS; i++) {
+			long count = this.counts.get(i);
+			if (count > 0) {
+				text.append(upperEdge(i)).append(' ').append(count).append('\n');
+			}
+		}
+		Files.writeString(file, text, StandardCharsets.US_ASCII);
 	}
 
 	private static int bucket(long millis) {

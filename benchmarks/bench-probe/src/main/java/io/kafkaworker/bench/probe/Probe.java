@@ -5,6 +5,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -12,6 +13,7 @@ import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -46,6 +48,16 @@ import java.util.concurrent.atomic.LongAdder;
  * <li>the peak heap, sampled, and the peak resident set size of the process.</li>
  * </ul>
  * The cost per record is a few atomic operations, the same in every contender.
+ *
+ * <p>
+ * In a fleet ({@link FleetMember}: one contender run as several JVMs in one group) this
+ * JVM handles only part of the records, so it never completes by itself: it rewrites its
+ * seen file every {@value #FLEET_SNAPSHOT_MILLIS} ms for the harness, which adds up the
+ * members' files, and stops when the harness says so. Its result file then also holds the
+ * start of its first record and the end of its last one on {@link System#nanoTime()},
+ * Linux's {@code CLOCK_MONOTONIC}, which every process of the machine shares, so that the
+ * harness can measure the fleet from the first record any member began to the last one
+ * any member ended; and the ages of its records, counted from the fleet's start.
  */
 public final class Probe {
 
@@ -57,6 +69,9 @@ public final class Probe {
 	 * partition).
 	 */
 	private static final int UNMEASURED = 2;
+
+	/** How often a fleet member rewrites its seen file for the harness. */
+	private static final long FLEET_SNAPSHOT_MILLIS = 250;
 
 	private static final Probe INSTANCE = new Probe();
 
@@ -91,6 +106,14 @@ public final class Probe {
 	private final Path resultFile;
 
 	private final Path seenFile;
+
+	/** This JVM's part in a fleet, or null when it runs alone. */
+	private final FleetMember fleet;
+
+	private final Path latencyFile;
+
+	/** In a fleet: the end of the last record this JVM handled for the first time. */
+	private final AtomicLong lastDistinctEndNanos = new AtomicLong();
 
 	private final long createdNanos = System.nanoTime();
 
@@ -155,6 +178,8 @@ public final class Probe {
 		this.startupTimeoutNanos = TimeUnit.SECONDS.toNanos(Long.getLong("bench.startup.timeout.seconds", 120));
 		this.resultFile = Path.of(System.getProperty("bench.result.file", "bench-result.properties"));
 		this.seenFile = Path.of(System.getProperty("bench.seen.file", "bench-seen.bin"));
+		this.fleet = FleetMember.fromSystemProperties();
+		this.latencyFile = Path.of(System.getProperty("bench.latency.file", "bench-latency.txt"));
 		watchParent();
 		startSampler();
 	}
@@ -165,6 +190,35 @@ public final class Probe {
 	 */
 	public static Probe get() {
 		return INSTANCE;
+	}
+
+	/**
+	 * Return whether this JVM is one of a fleet, whose contender must then start
+	 * consuming only once {@link #awaitFleetStart()} returns.
+	 * @return true in a fleet
+	 */
+	public boolean inFleet() {
+		return this.fleet != null;
+	}
+
+	/**
+	 * In a fleet, say that this JVM's application started and wait until the harness
+	 * starts every member together (or stops the fleet); return at once otherwise. Call
+	 * after the application started and before it consumes.
+	 */
+	public void awaitFleetStart() {
+		if (this.fleet == null) {
+			return;
+		}
+		try {
+			this.fleet.awaitGo(this.startupTimeoutNanos);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	/**
@@ -210,7 +264,10 @@ public final class Probe {
 		if (this.seedStartMillis < 0) {
 			return nowWall - timestampMillis;
 		}
-		long firstWall = this.firstBeginWallMillis.get();
+		// A fleet's members start at different moments: each counts from the fleet's
+		// start, and the harness moves every age by the time from there to the fleet's
+		// first record.
+		long firstWall = (this.fleet != null) ? this.fleet.goWallMillis() : this.firstBeginWallMillis.get();
 		long started = (firstWall != 0) ? firstWall : nowWall;
 		return nowWall - timestampMillis - Math.max(0, started - this.seedStartMillis);
 	}
@@ -224,6 +281,9 @@ public final class Probe {
 			return;
 		}
 		long now = System.nanoTime();
+		if (this.fleet != null) {
+			this.lastDistinctEndNanos.accumulateAndGet(now, Math::max);
+		}
 		if ((flags & UNMEASURED) == 0 && this.distinctMeasuredDone.incrementAndGet() == this.expectedMeasured) {
 			this.lastMeasuredEndNanos = now;
 		}
@@ -280,29 +340,12 @@ public final class Probe {
 	 */
 	public void awaitAndExit(String contender) {
 		String status;
-		long lastProgress = System.nanoTime();
 		try {
-			while (true) {
-				if (this.complete.await(100, TimeUnit.MILLISECONDS)) {
-					status = "COMPLETED";
-					break;
-				}
-				long now = System.nanoTime();
-				long first = this.firstBeginNanos.get();
-				if (first != 0 && now - first > this.budgetNanos) {
-					status = "DNF";
-					break;
-				}
-				if (first == 0 && now - this.createdNanos > this.startupTimeoutNanos) {
-					status = "NO_START";
-					break;
-				}
-				if (now - lastProgress > TimeUnit.SECONDS.toNanos(5)) {
-					lastProgress = now;
-					System.out.printf("[probe] %s: %,d of %,d records handled%n", contender, this.distinctDone.get(),
-							this.expected);
-				}
-			}
+			status = (this.fleet != null) ? awaitFleetStop() : awaitEnd(contender);
+		}
+		catch (IOException ex) {
+			ex.printStackTrace();
+			status = "CRASHED";
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -318,6 +361,41 @@ public final class Probe {
 			ex.printStackTrace();
 		}
 		exit(0);
+	}
+
+	// Alone: until every record was handled once, or the budget is spent.
+	private String awaitEnd(String contender) throws InterruptedException {
+		long lastProgress = System.nanoTime();
+		while (true) {
+			if (this.complete.await(100, TimeUnit.MILLISECONDS)) {
+				return "COMPLETED";
+			}
+			long now = System.nanoTime();
+			long first = this.firstBeginNanos.get();
+			if (first != 0 && now - first > this.budgetNanos) {
+				return "DNF";
+			}
+			if (first == 0 && now - this.createdNanos > this.startupTimeoutNanos) {
+				return "NO_START";
+			}
+			if (now - lastProgress > TimeUnit.SECONDS.toNanos(5)) {
+				lastProgress = now;
+				System.out.printf("[probe] %s: %,d of %,d records handled%n", contender, this.distinctDone.get(),
+						this.expected);
+			}
+		}
+	}
+
+	// In a fleet: until the harness, which adds up the members' seen files, says stop.
+	private String awaitFleetStop() throws IOException, InterruptedException {
+		while (true) {
+			String status = this.fleet.stopStatus();
+			if (status != null) {
+				return status;
+			}
+			writeSeen();
+			Thread.sleep(FLEET_SNAPSHOT_MILLIS);
+		}
 	}
 
 	/**
@@ -340,6 +418,10 @@ public final class Probe {
 	private void writeResults(String contender, String status, long stoppedNanos) throws IOException {
 		long first = this.firstBeginNanos.get();
 		long end = "COMPLETED".equals(status) ? this.lastEndNanos : stoppedNanos;
+		if (this.fleet != null) {
+			// A member never handles every record: its own window ends with its last one.
+			end = this.lastDistinctEndNanos.get();
+		}
 		long firstMeasured = this.firstMeasuredBeginNanos.get();
 		long measuredEnd = (this.lastMeasuredEndNanos != 0) ? this.lastMeasuredEndNanos : stoppedNanos;
 		Properties result = new Properties();
@@ -369,6 +451,14 @@ public final class Probe {
 		result.setProperty("vmHwmKb", Long.toString(vmHwmKb()));
 		result.setProperty("javaVersion", System.getProperty("java.version"));
 		result.setProperty("availableProcessors", Integer.toString(Runtime.getRuntime().availableProcessors()));
+		if (this.fleet != null) {
+			// On the clock all members share: the harness measures the fleet as a whole.
+			result.setProperty("firstBeginNanos", Long.toString(first));
+			result.setProperty("lastDistinctEndNanos", Long.toString(this.lastDistinctEndNanos.get()));
+			result.setProperty("stoppedNanos", Long.toString(stoppedNanos));
+			result.setProperty("goWallMillis", Long.toString(this.fleet.goWallMillis()));
+			this.measuredLatency.writeTo(this.latencyFile);
+		}
 		writeSeen();
 		Path temporary = this.resultFile.resolveSibling(this.resultFile.getFileName() + ".tmp");
 		try (OutputStream out = Files.newOutputStream(temporary)) {
@@ -379,10 +469,12 @@ public final class Probe {
 	}
 
 	// Per partition: the partition count, then for each partition its length and one
-	// byte per offset holding how many times it was handled (saturated at 127).
+	// byte per offset holding how many times it was handled (saturated at 127). Written
+	// aside and moved, since the harness reads a fleet member's file while it runs.
 	private void writeSeen() throws IOException {
+		Path temporary = this.seenFile.resolveSibling(this.seenFile.getFileName() + ".tmp");
 		try (DataOutputStream out = new DataOutputStream(
-				new BufferedOutputStream(Files.newOutputStream(this.seenFile), 1 << 16))) {
+				new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 16))) {
 			out.writeInt(this.seen.length);
 			for (AtomicIntegerArray counts : this.seen) {
 				out.writeInt(counts.length());
@@ -391,6 +483,7 @@ public final class Probe {
 				}
 			}
 		}
+		Files.move(temporary, this.seenFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 	}
 
 	private void startSampler() {

@@ -12,7 +12,9 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
@@ -42,6 +44,11 @@ import org.springframework.kafka.core.KafkaTemplate;
  * {@code worker-key-table-eos}) the application's worker is {@link TableCounter} instead:
  * the same work, then the record's key counted in the worker's group table through a
  * {@code TableRow<Long>} parameter.
+ *
+ * <p>
+ * In a fleet (several JVMs in one group, {@code -Dbench.fleet.dir}) the worker starts
+ * only when the harness starts every member. With {@code share-group=true} (P8's
+ * {@code worker-parallel-share}) it consumes through a share group.
  */
 @SpringBootApplication
 public class KafkaWorkerMain {
@@ -71,7 +78,13 @@ public class KafkaWorkerMain {
 		try {
 			SpringApplication application = new SpringApplication(KafkaWorkerMain.class);
 			application.setWebApplicationType(WebApplicationType.NONE);
-			application.run(args);
+			ConfigurableApplicationContext context = application.run(args);
+			if (probe.inFleet()) {
+				// One of several JVMs in one group: the harness set auto-startup=false,
+				// and starts every member's worker together.
+				probe.awaitFleetStart();
+				context.getBean(KafkaListenerEndpointRegistry.class).getListenerContainer("bench").start();
+			}
 		}
 		catch (RuntimeException ex) {
 			probe.failAndExit("kafka-worker", ex);
