@@ -9,6 +9,7 @@ import io.kafkaworker.container.ShareGroupSettings;
 import io.kafkaworker.container.ShareGroupSettings.GroupConfig;
 import io.kafkaworker.container.Worker;
 import io.kafkaworker.runtime.WorkerRegistry;
+import io.kafkaworker.state.TableRow;
 import io.kafkaworker.testsupport.StartupFailures;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -161,6 +162,38 @@ class ShareGroupConfigurationTests {
 				assertThat(failure.getMessage()).contains("cluster 'other'", "configs of its share group");
 				assertThat(failure.getAction()).contains("kafka.worker.workers.jobs.share.*");
 			});
+	}
+
+	@Test
+	void aWorkerTakingAGroupTableRowCannotBeAShareGroupWorker() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaWorkerAutoConfiguration.class))
+			.withUserConfiguration(TableQueueConfiguration.class)
+			.withPropertyValues("spring.kafka.bootstrap-servers=localhost:1",
+					"kafka.worker.defaults.auto-startup=false", "kafka.worker.workers.counter.on-failure=DEAD_LETTER")
+			.run((context) -> {
+				KafkaWorkerConfigurationException failure = StartupFailures.configurationFailure(context);
+				assertThat(failure.getMessage()).contains("'counter'", "group-table row");
+				assertThat(failure.getAction()).contains("share-group=false");
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TableQueueConfiguration {
+
+		@Bean
+		Counter counter() {
+			return new Counter();
+		}
+
+	}
+
+	public static class Counter {
+
+		@KafkaBatchWorker(id = "counter", topics = "clicks", mode = Mode.PARALLEL, shareGroup = "true")
+		public void count(ConsumerRecord<String, String> click, TableRow<Long> clicks) {
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
