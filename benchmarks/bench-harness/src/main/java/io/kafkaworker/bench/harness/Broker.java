@@ -15,8 +15,6 @@ import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -24,7 +22,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -208,24 +205,6 @@ final class Broker implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			return Outcome.NOT_READ;
-		}
-	}
-
-	/**
-	 * Have a share group start at the earliest records: a new share group starts at the
-	 * latest, which would skip the seeded topic. Set before its members start.
-	 * @param group the share group
-	 * @throws Exception if the config cannot be set
-	 */
-	void configureShareGroup(String group) throws Exception {
-		try (Admin admin = admin()) {
-			admin
-				.incrementalAlterConfigs(
-						Map.of(new ConfigResource(ConfigResource.Type.GROUP, group),
-								List.of(new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"),
-										AlterConfigOp.OpType.SET))))
-				.all()
-				.get();
 		}
 	}
 

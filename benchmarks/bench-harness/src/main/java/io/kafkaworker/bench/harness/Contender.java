@@ -243,8 +243,11 @@ record Contender(String id, String family, String module, String mainClass, Stri
 			if (this.shareGroup) {
 				// A share worker refuses the default on-failure, FREEZE (a share group
 				// has no partition to stop); no record fails in P8: SKIP is never used.
+				// A new share group starts at the latest records, past the seeded topic:
+				// the worker sets its group to start at the earliest before it joins.
 				settings.put("share-group", "true");
 				settings.put("on-failure", "SKIP");
+				settings.put("share.auto-offset-reset", "earliest");
 			}
 			if (scenario.instances() > 1) {
 				// The harness starts the workers of a fleet's JVMs together, once every

@@ -437,9 +437,6 @@ public final class Harness {
 	// The contender as several JVMs at once in one group, started together: see Fleet.
 	private Outcome runFleet(Broker broker, Scenario scenario, Contender contender, String topic, String outputTopic,
 			long[] endOffsets, long seedStartWallMillis, String name, String group) throws Exception {
-		if (contender.shareGroup()) {
-			broker.configureShareGroup(group);
-		}
 		Path fleetDir = Files.createDirectories(this.workDir.resolve(name + "-fleet"));
 		List<String> members = new ArrayList<>();
 		List<ChildJvm> jvms = new ArrayList<>();
