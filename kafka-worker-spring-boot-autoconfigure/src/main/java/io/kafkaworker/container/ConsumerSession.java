@@ -116,6 +116,7 @@ final class ConsumerSession {
 	 * @param records the poll's records
 	 */
 	void onRecords(ConsumerRecords<Object, Object> records) {
+		records = held(records);
 		if (!this.commits.admit(records)) {
 			return;
 		}
@@ -338,15 +339,48 @@ final class ConsumerSession {
 		return partition;
 	}
 
-	// Return the progress of a partition that records arrived for. Normally it was
-	// created on assignment; it is created here if Spring Kafka skipped our assignment
-	// callback, and replaced if the consumer went back to an earlier offset (an offset
-	// reset), since offsets must only grow within one progress object.
-	private PartitionOffsets partitionFor(TopicPartition topicPartition, long firstOffset) {
-		PartitionOffsets partition = this.partitions.get(topicPartition);
-		if (partition == null) {
-			return track(topicPartition);
+	// The records of the partitions this session holds. Records of another partition
+	// arrive when it was lost or revoked and the consumer still returns records it had
+	// fetched before: kafka-clients 4.2's consumer for the KIP-848 protocol does so after
+	// onPartitionsLost (KAFKA-20321). Tracking them afresh would commit past the records
+	// the lost progress had not finished (the chaos suite lost records that way), so they
+	// are dropped: the partition's next owner, this consumer again included, starts from
+	// the group's committed offset, after its assignment callback.
+	private ConsumerRecords<Object, Object> held(ConsumerRecords<Object, Object> records) {
+		boolean allHeld = true;
+		for (TopicPartition topicPartition : records.partitions()) {
+			allHeld &= this.partitions.containsKey(topicPartition);
 		}
+		if (allHeld) {
+			return records;
+		}
+		Map<TopicPartition, List<ConsumerRecord<Object, Object>>> held = new HashMap<>();
+		for (TopicPartition topicPartition : records.partitions()) {
+			if (this.partitions.containsKey(topicPartition)) {
+				held.put(topicPartition, records.records(topicPartition));
+			}
+			else {
+				dropNotHeld(topicPartition, records.records(topicPartition));
+			}
+		}
+		return new ConsumerRecords<>(held, Map.of());
+	}
+
+	private void dropNotHeld(TopicPartition topicPartition, List<ConsumerRecord<Object, Object>> records) {
+		if (records.isEmpty()) {
+			return;
+		}
+		logger.warn("Worker '" + this.workerId + "' dropped " + records.size() + " records of " + topicPartition
+				+ " (offsets " + records.get(0).offset() + " to " + records.get(records.size() - 1).offset()
+				+ ") that the consumer returned after the partition was revoked or lost; its next owner "
+				+ "handles them from the group's committed offset");
+	}
+
+	// Return the progress of a partition that records arrived for, created on assignment;
+	// replaced if the consumer went back to an earlier offset (an offset reset), since
+	// offsets must only grow within one progress object.
+	private PartitionOffsets partitionFor(TopicPartition topicPartition, long firstOffset) {
+		PartitionOffsets partition = Objects.requireNonNull(this.partitions.get(topicPartition));
 		if (firstOffset <= partition.lastReceivedOffset()) {
 			logger.warn("Worker '" + this.workerId + "' received " + topicPartition + " at offset " + firstOffset
 					+ ", at or before offset " + partition.lastReceivedOffset()
