@@ -18,8 +18,9 @@ import org.apache.kafka.common.TopicPartition;
  * delays a consumer.
  * <p>
  * Deleting below a committed offset is safe because the group resumes at its committed
- * offsets: a record below one is not delivered again, unless an operator moves the
- * group's offsets back, in which case the records are applied again.
+ * offsets, and the table keeps a mark of where it was pruned: a record below it that
+ * still arrives (a consumer woken after its partition moved on, or offsets moved back by
+ * an operator) counts as applied and is skipped.
  */
 public final class InboxPruner {
 

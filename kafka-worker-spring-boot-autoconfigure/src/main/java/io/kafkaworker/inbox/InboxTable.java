@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -13,6 +14,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * of the application's DataSource, so they join the transaction that the transaction
  * manager bound to the thread (a DataSourceTransactionManager's or a
  * JpaTransactionManager's).
+ * <p>
+ * Pruning leaves a mark: one row per partition with the negative offset
+ * {@code -below - 1} says that the rows below {@code below} were applied and deleted.
+ * Without it, a consumer that was stopped (a long GC pause, SIGSTOP) while its partition
+ * moved on would find no row for records it still held and apply them again; the chaos
+ * suite saw exactly that. The mark needs no column of its own, so the table keeps the
+ * schema it always had.
  */
 public final class InboxTable {
 
@@ -48,9 +56,15 @@ public final class InboxTable {
 		String partition = " WHERE group_id = ? AND topic = ? AND partition_id = ? AND record_offset";
 		// A range on the primary key rather than an IN list: no limit on the number of
 		// bind variables, and one index range scan per partition of a call.
-		this.selectSql = "SELECT record_offset FROM " + name + partition + " BETWEEN ? AND ?";
+		// The partition's rows in the range and its prune marks, in one statement: one
+		// snapshot, so a concurrent prune shows either the rows or the mark.
+		this.selectSql = "SELECT record_offset FROM " + name
+				+ " WHERE group_id = ? AND topic = ? AND partition_id = ? AND (record_offset BETWEEN ? AND ? "
+				+ "OR record_offset < 0)";
 		this.insertSql = "INSERT INTO " + name + " (group_id, topic, partition_id, record_offset) VALUES (?, ?, ?, ?)";
-		this.deleteSql = "DELETE FROM " + name + partition + " < ?";
+		// Between the new mark and the committed offset: the rows below it and older
+		// marks.
+		this.deleteSql = "DELETE FROM " + name + partition + " > ? AND record_offset < ?";
 	}
 
 	/**
@@ -62,16 +76,27 @@ public final class InboxTable {
 	}
 
 	/**
-	 * Return which offsets of a partition between two bounds the inbox holds.
+	 * Return which offsets of a partition between two bounds were applied: those the
+	 * inbox holds, and any below the offset it was pruned at.
 	 * @param groupId the consumer group
 	 * @param topic the topic
 	 * @param partition the partition
 	 * @param from the lowest offset, inclusive
 	 * @param to the highest offset, inclusive
-	 * @return the offsets present
+	 * @return the offsets applied
 	 */
-	public Set<Long> present(String groupId, String topic, int partition, long from, long to) {
-		return new HashSet<>(this.jdbc.queryForList(this.selectSql, Long.class, groupId, topic, partition, from, to));
+	public Applied applied(String groupId, String topic, int partition, long from, long to) {
+		Set<Long> present = new HashSet<>();
+		long prunedBelow = 0;
+		for (Long offset : this.jdbc.queryForList(this.selectSql, Long.class, groupId, topic, partition, from, to)) {
+			if (offset < 0) {
+				prunedBelow = Math.max(prunedBelow, -offset - 1);
+			}
+			else {
+				present.add(offset);
+			}
+		}
+		return new Applied(present, prunedBelow);
 	}
 
 	/**
@@ -96,15 +121,44 @@ public final class InboxTable {
 	}
 
 	/**
-	 * Delete the offsets of a partition below a committed offset.
+	 * Delete the offsets of a partition below a committed offset, leaving a mark that
+	 * they were applied. The mark is written before the rows are deleted (each statement
+	 * commits on its own outside a transaction), so no reader ever sees neither.
 	 * @param groupId the consumer group
 	 * @param topic the topic
 	 * @param partition the partition
 	 * @param below the committed offset, exclusive
-	 * @return the number of rows deleted
+	 * @return the number of rows deleted, older marks included
 	 */
 	public int prune(String groupId, String topic, int partition, long below) {
-		return this.jdbc.update(this.deleteSql, groupId, topic, partition, below);
+		long mark = -below - 1;
+		try {
+			this.jdbc.update(this.insertSql, groupId, topic, partition, mark);
+		}
+		catch (DuplicateKeyException ex) {
+			// Pruned at this offset before.
+		}
+		return this.jdbc.update(this.deleteSql, groupId, topic, partition, mark, below);
+	}
+
+	/**
+	 * The offsets of a partition that were applied, from {@link #applied}.
+	 *
+	 * @param present the offsets in the asked range that the inbox holds
+	 * @param prunedBelow every offset below this one was applied, and its row pruned; 0
+	 * when the partition was never pruned
+	 */
+	public record Applied(Set<Long> present, long prunedBelow) {
+
+		/**
+		 * Return whether an offset was applied.
+		 * @param offset the offset, within the range asked for
+		 * @return true if its row is present or was pruned
+		 */
+		public boolean contains(long offset) {
+			return offset < this.prunedBelow || this.present.contains(offset);
+		}
+
 	}
 
 }

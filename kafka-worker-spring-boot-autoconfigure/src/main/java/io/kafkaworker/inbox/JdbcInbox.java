@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -30,7 +29,9 @@ import org.springframework.transaction.support.TransactionOperations;
  * Two instances racing for the same record after a rebalance both insert its row; the
  * primary key makes one of them fail, roll back and retry, and the retry finds the row
  * and skips the record. After each offset commit, the rows below the committed offsets
- * are pruned asynchronously: the group never redelivers them.
+ * are pruned asynchronously, leaving a mark that every record below was applied: a
+ * consumer that was stopped while its partition moved on (a zombie) and wakes up with
+ * records below it skips them rather than apply them again.
  */
 public final class JdbcInbox implements InvocationDecorator {
 
@@ -123,11 +124,18 @@ public final class JdbcInbox implements InvocationDecorator {
 				from = Math.min(from, item.record().offset());
 				to = Math.max(to, item.record().offset());
 			}
-			Set<Long> present = this.table.present(this.groupId, partition.topic(), partition.partition(), from, to);
+			InboxTable.Applied applied = this.table.applied(this.groupId, partition.topic(), partition.partition(),
+					from, to);
 			List<Long> offsets = new ArrayList<>(items.size());
 			for (WorkItem item : items) {
-				if (present.contains(item.record().offset())) {
+				if (applied.contains(item.record().offset())) {
 					skipped.add(item);
+					if (item.record().offset() < applied.prunedBelow()) {
+						logger.info("Worker '" + this.workerId + "' skips " + item + ": its group committed offset "
+								+ applied.prunedBelow() + " of " + partition + " before, and the inbox pruned it as "
+								+ "applied (this consumer held the record after its partition moved on, or the group's "
+								+ "offsets were moved back)");
+					}
 				}
 				else {
 					offsets.add(item.record().offset());

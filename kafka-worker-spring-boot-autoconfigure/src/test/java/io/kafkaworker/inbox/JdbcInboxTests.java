@@ -181,6 +181,42 @@ class JdbcInboxTests {
 		await().atMost(java.time.Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(inboxOffsets(0)).containsExactly(3L, 4L));
 		assertThat(inboxOffsets(1)).containsExactly(0L, 1L);
+		assertThat(pruneMarks(0)).containsExactly(-4L);
+		assertThat(pruneMarks(1)).isEmpty();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "h2", "postgresql" })
+	void aRecordBelowWherePruningPassedCountsAsAppliedForAConsumerThatStillHeldIt(String database) throws Exception {
+		connect(database);
+		JdbcInbox inbox = inbox(Runnable::run);
+		HandlerInvocation invocation = inbox.decorate(applying());
+		invocation.invoke(items(0, 1, 2, 3, 4));
+		// The partition's next owner committed 3 and pruned: the rows of 0 to 2 are gone.
+		inbox.committed(GROUP, Map.of(new TopicPartition(TOPIC, 0), new OffsetAndMetadata(3)));
+		assertThat(inboxOffsets(0)).containsExactly(3L, 4L);
+		// A consumer stopped while it held 1 and 2 wakes up and calls the handler.
+		invocation.invoke(items(1, 2, 5));
+		assertThat(this.calls).containsExactly(List.of(0L, 1L, 2L, 3L, 4L), List.of(5L));
+		for (long offset = 0; offset < 6; offset++) {
+			assertThat(appliedCount(0, offset)).as("offset %d", offset).isOne();
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "h2", "postgresql" })
+	void aPartitionKeepsOneMarkAtTheHighestOffsetItWasPrunedAt(String database) throws Exception {
+		connect(database);
+		InboxPruner pruner = new InboxPruner("worker", this.table, Runnable::run);
+		TopicPartition partition = new TopicPartition(TOPIC, 0);
+		pruner.prune(GROUP, Map.of(partition, new OffsetAndMetadata(10)));
+		pruner.prune(GROUP, Map.of(partition, new OffsetAndMetadata(10)));
+		pruner.prune(GROUP, Map.of(partition, new OffsetAndMetadata(25)));
+		assertThat(pruneMarks(0)).containsExactly(-26L);
+		assertThat(this.table.applied(GROUP, TOPIC, 0, 20, 30).prunedBelow()).isEqualTo(25);
+		// A lower commit (offsets moved back) never lowers what was applied.
+		pruner.prune(GROUP, Map.of(partition, new OffsetAndMetadata(5)));
+		assertThat(this.table.applied(GROUP, TOPIC, 0, 0, 30).prunedBelow()).isEqualTo(25);
 	}
 
 	private void connect(String database) throws Exception {
@@ -219,9 +255,14 @@ class JdbcInboxTests {
 	}
 
 	private List<Long> inboxOffsets(int partition) {
-		return this.jdbc.queryForList(
-				"SELECT record_offset FROM " + this.table.name()
-						+ " WHERE group_id = ? AND topic = ? AND partition_id = ? ORDER BY record_offset",
+		return this.jdbc.queryForList("SELECT record_offset FROM " + this.table.name()
+				+ " WHERE group_id = ? AND topic = ? AND partition_id = ? AND record_offset >= 0 ORDER BY record_offset",
+				Long.class, GROUP, TOPIC, partition);
+	}
+
+	private List<Long> pruneMarks(int partition) {
+		return this.jdbc.queryForList("SELECT record_offset FROM " + this.table.name()
+				+ " WHERE group_id = ? AND topic = ? AND partition_id = ? AND record_offset < 0 ORDER BY record_offset",
 				Long.class, GROUP, TOPIC, partition);
 	}
 
