@@ -63,11 +63,24 @@ public class DefaultKafkaWorkerObservationConvention implements KafkaWorkerObser
 		if (key != null) {
 			values = values.and(HighCardinalityKeys.MESSAGE_KEY.withValue(key));
 		}
+		int deliveryCount = deliveryCount(records);
+		if (deliveryCount > 0) {
+			values = values.and(HighCardinalityKeys.DELIVERY_COUNT.withValue(String.valueOf(deliveryCount)));
+		}
 		if (context instanceof BatchObservationContext) {
 			return values.and(HighCardinalityKeys.BATCH_MESSAGE_COUNT.withValue(String.valueOf(records.size())));
 		}
 		values = values.and(HighCardinalityKeys.OFFSET.withValue(String.valueOf(first.offset())));
 		return (first.value() != null) ? values : values.and(HighCardinalityKeys.TOMBSTONE.withValue("true"));
+	}
+
+	// Only records of a share group carry a delivery count; 0 when none does.
+	private static int deliveryCount(List<ConsumerRecord<?, ?>> records) {
+		int highest = 0;
+		for (ConsumerRecord<?, ?> record : records) {
+			highest = Math.max(highest, record.deliveryCount().map(Short::intValue).orElse(0));
+		}
+		return highest;
 	}
 
 	private static String destination(List<ConsumerRecord<?, ?>> records) {

@@ -20,7 +20,8 @@ public enum KafkaWorkerObservation implements ObservationDocumentation {
 		@Override
 		public KeyName[] getHighCardinalityKeyNames() {
 			return new KeyName[] { HighCardinalityKeys.PARTITION, HighCardinalityKeys.OFFSET,
-					HighCardinalityKeys.MESSAGE_KEY, HighCardinalityKeys.TOMBSTONE };
+					HighCardinalityKeys.MESSAGE_KEY, HighCardinalityKeys.TOMBSTONE,
+					HighCardinalityKeys.DELIVERY_COUNT };
 		}
 
 	},
@@ -34,7 +35,7 @@ public enum KafkaWorkerObservation implements ObservationDocumentation {
 		@Override
 		public KeyName[] getHighCardinalityKeyNames() {
 			return new KeyName[] { HighCardinalityKeys.PARTITION, HighCardinalityKeys.MESSAGE_KEY,
-					HighCardinalityKeys.BATCH_MESSAGE_COUNT };
+					HighCardinalityKeys.BATCH_MESSAGE_COUNT, HighCardinalityKeys.DELIVERY_COUNT };
 		}
 
 	};
@@ -126,7 +127,14 @@ public enum KafkaWorkerObservation implements ObservationDocumentation {
 		/**
 		 * How many records the lane-batch call received.
 		 */
-		BATCH_MESSAGE_COUNT("messaging.batch.message_count");
+		BATCH_MESSAGE_COUNT("messaging.batch.message_count"),
+
+		/**
+		 * How many times the broker delivered the record, for a share-group worker's
+		 * records (1 on first delivery); for a lane-batch call, the highest of its
+		 * records'.
+		 */
+		DELIVERY_COUNT("messaging.kafka.message.delivery_count");
 
 		private final String key;
 
