@@ -616,6 +616,13 @@ public class KafkaWorkerProperties {
 		 */
 		private @Nullable Duration recordLockDuration;
 
+		/**
+		 * Whether records whose attempts were exhausted (dead-lettered or skipped by the
+		 * failure policy) are acknowledged REJECT, which the broker archives as rejected,
+		 * rather than ACCEPT. Either way they are not delivered again.
+		 */
+		private boolean rejectExhausted;
+
 		public @Nullable String getAutoOffsetReset() {
 			return this.autoOffsetReset;
 		}
@@ -630,6 +637,14 @@ public class KafkaWorkerProperties {
 
 		public void setRecordLockDuration(@Nullable Duration recordLockDuration) {
 			this.recordLockDuration = recordLockDuration;
+		}
+
+		public boolean isRejectExhausted() {
+			return this.rejectExhausted;
+		}
+
+		public void setRejectExhausted(boolean rejectExhausted) {
+			this.rejectExhausted = rejectExhausted;
 		}
 
 	}

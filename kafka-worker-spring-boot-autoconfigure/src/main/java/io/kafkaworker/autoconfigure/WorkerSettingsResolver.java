@@ -179,7 +179,7 @@ final class WorkerSettingsResolver {
 								+ "group.share.min.record.lock.duration.ms to group.share.max.record.lock.duration.ms, "
 								+ "15s to 60s by default)");
 		}
-		return new ShareGroupSettings(autoOffsetReset, recordLockDuration);
+		return new ShareGroupSettings(autoOffsetReset, recordLockDuration, share.isRejectExhausted());
 	}
 
 	// Kafka's words in lower case; the duration of by_duration as given.
@@ -211,12 +211,13 @@ final class WorkerSettingsResolver {
 	private static void refuseShareConfigs(Sources sources, Setting<Boolean> shareGroup) {
 		KafkaWorkerProperties.Share share = sources.worker.getShare();
 		String property = (share.getAutoOffsetReset() != null) ? ShareGroupSettings.AUTO_OFFSET_RESET_PROPERTY
-				: (share.getRecordLockDuration() != null) ? ShareGroupSettings.RECORD_LOCK_DURATION_PROPERTY : null;
+				: (share.getRecordLockDuration() != null) ? ShareGroupSettings.RECORD_LOCK_DURATION_PROPERTY
+						: share.isRejectExhausted() ? ShareGroupSettings.REJECT_EXHAUSTED_PROPERTY : null;
 		if (property != null) {
 			String prefix = "kafka.worker.workers." + sources.id + ".";
 			throw new KafkaWorkerConfigurationException(
 					"Worker '" + sources.id + "' (" + sources.method.description() + ") sets " + prefix + property
-							+ ", a config of its share group, but it does not consume "
+							+ ", a setting of share-group workers, but it does not consume "
 							+ "through a share group (share-group is false, from " + shareGroup.source() + ").",
 					"Set " + prefix + "share-group=true to consume through a share group, or remove " + prefix
 							+ "share.*.");

@@ -7,15 +7,18 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The configs a share-group worker sets on its share group when it starts
- * ({@code kafka.worker.workers.<id>.share.*}). A null value leaves the group's config as
- * the broker has it.
+ * The configs a share-group worker sets on its share group when it starts, and how it
+ * acknowledges records that failed ({@code kafka.worker.workers.<id>.share.*}). A null
+ * config leaves the group's config as the broker has it.
  *
  * @param autoOffsetReset the group's {@value #AUTO_OFFSET_RESET}: {@code earliest},
  * {@code latest} or {@code by_duration:} and an ISO-8601 duration
  * @param recordLockDuration the group's {@value #RECORD_LOCK_DURATION}
+ * @param rejectExhausted whether records whose attempts were exhausted are acknowledged
+ * REJECT rather than ACCEPT ({@value #REJECT_EXHAUSTED_PROPERTY})
  */
-public record ShareGroupSettings(@Nullable String autoOffsetReset, @Nullable Duration recordLockDuration) {
+public record ShareGroupSettings(@Nullable String autoOffsetReset, @Nullable Duration recordLockDuration,
+		boolean rejectExhausted) {
 
 	/**
 	 * The group config of where the group starts on a partition it has not consumed.
@@ -38,6 +41,12 @@ public record ShareGroupSettings(@Nullable String autoOffsetReset, @Nullable Dur
 	 * {@value #RECORD_LOCK_DURATION}.
 	 */
 	public static final String RECORD_LOCK_DURATION_PROPERTY = "share.record-lock-duration";
+
+	/**
+	 * The worker property, below {@code kafka.worker.workers.<id>.}, that has records
+	 * whose attempts were exhausted acknowledged REJECT.
+	 */
+	public static final String REJECT_EXHAUSTED_PROPERTY = "share.reject-exhausted";
 
 	/**
 	 * Return the group configs to set, in the order of the properties.

@@ -34,8 +34,9 @@ import org.jspecify.annotations.Nullable;
  * only thread that calls the consumer. Each poll's records are dispatched to the worker's
  * lanes like a consumer group's (PARALLEL: a non-exclusive lane per partition); lane
  * threads hand the records they finished back through a queue, and this thread
- * acknowledges them: complete records (handled, skipped or dead-lettered) as ACCEPT, the
- * others as RELEASE, so the broker delivers them again.
+ * acknowledges them: complete records (handled, skipped or dead-lettered) as ACCEPT (or
+ * REJECT for exhausted ones, when configured), the others as RELEASE, so the broker
+ * delivers them again.
  *
  * <p>
  * Explicit acknowledgement forbids a poll while a record of the previous poll is not
@@ -47,9 +48,9 @@ import org.jspecify.annotations.Nullable;
  * finishes while renewed waits for its return to be acknowledged.
  *
  * <p>
- * Invariant: a record is acknowledged once, by the thread that polled it, with ACCEPT
- * only if its progress says it is complete; a record the worker gives up (stop, drain,
- * close) is released, never accepted.
+ * Invariant: a record is acknowledged once, by the thread that polled it, with ACCEPT or
+ * REJECT only if its progress says it is complete; a record the worker gives up (stop,
+ * drain, close) is released, never accepted.
  */
 final class ShareSession implements Runnable {
 
@@ -177,8 +178,7 @@ final class ShareSession implements Runnable {
 		while (item != null) {
 			Pending record = this.pending.get(RecordId.of(item.record()));
 			if (record != null && record.item == item) {
-				record.outcome = item.partition().isComplete(item.sequence()) ? AcknowledgeType.ACCEPT
-						: AcknowledgeType.RELEASE;
+				record.outcome = this.acks.acknowledgement(item);
 				if (record.awaiting) {
 					acknowledge(record, record.outcome);
 				}

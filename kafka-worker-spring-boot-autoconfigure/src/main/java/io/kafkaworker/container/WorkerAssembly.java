@@ -101,8 +101,10 @@ final class WorkerAssembly {
 		this.backpressure = backpressure();
 		this.decorator = services.invocationDecorators().apply(settings);
 		this.freezes = freezes();
+		ShareGroupSettings share = settings.share();
+		this.shareAcks = settings.shareGroup() ? new ShareAcks(share != null && share.rejectExhausted()) : null;
+		// After the share acknowledgements, which hear about exhausted records.
 		this.failureActions = failureActions(stopWorker);
-		this.shareAcks = settings.shareGroup() ? new ShareAcks() : null;
 		this.delivery = delivery(readerEnd);
 		this.table = method.hasTableRow() ? services.tables().create(settings, method) : null;
 		this.states = states(this.table, settings.id(), stopWorker, services.observer());
@@ -137,8 +139,11 @@ final class WorkerAssembly {
 	}
 
 	private FailureActions failureActions(Runnable stopWorker) {
+		ShareAcks acks = this.shareAcks;
 		return new FailureActions(this.settings.id(), this.settings.failure().onFailure(), this.ordering,
-				this.scheduler, this.freezes, deadLetterPublisher(), this.events, stopWorker, this.services.observer());
+				this.scheduler, this.freezes, deadLetterPublisher(), this.events, stopWorker, this.services.observer(),
+				(acks != null) ? acks::exhausted : (items) -> {
+				});
 	}
 
 	// One publisher per worker, whatever path a record fails on.

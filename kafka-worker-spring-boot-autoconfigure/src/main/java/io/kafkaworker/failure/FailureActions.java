@@ -1,6 +1,7 @@
 package io.kafkaworker.failure;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 import io.kafkaworker.dispatch.Ordering;
 import io.kafkaworker.dispatch.WorkItem;
@@ -46,6 +47,8 @@ public final class FailureActions {
 
 	private final WorkerObserver observer;
 
+	private final Consumer<List<WorkItem>> exhaustedListener;
+
 	/**
 	 * Create the failure policy of one worker.
 	 * @param workerId the worker
@@ -57,10 +60,12 @@ public final class FailureActions {
 	 * @param events publishes the worker's events
 	 * @param stopWorker stops the worker, from any thread but a lane thread's call
 	 * @param observer told about the records' outcomes
+	 * @param exhaustedListener told about records whose attempts were exhausted, before
+	 * the policy applies (a share-group worker may reject them once complete)
 	 */
 	public FailureActions(String workerId, FailurePolicy policy, Ordering ordering, LaneScheduler<WorkItem> scheduler,
 			FreezeRegistry freezes, @Nullable DeadLetterPublisher deadLetters, WorkerEvents events, Runnable stopWorker,
-			WorkerObserver observer) {
+			WorkerObserver observer, Consumer<List<WorkItem>> exhaustedListener) {
 		this.workerId = workerId;
 		this.policy = policy;
 		this.ordering = ordering;
@@ -70,6 +75,7 @@ public final class FailureActions {
 		this.events = events;
 		this.stopWorker = stopWorker;
 		this.observer = observer;
+		this.exhaustedListener = exhaustedListener;
 	}
 
 	/**
@@ -89,6 +95,7 @@ public final class FailureActions {
 	 * @return the worker's on-failure policy
 	 */
 	public FailurePolicy exhausted(List<WorkItem> records, Throwable failure, int attempts) {
+		this.exhaustedListener.accept(records);
 		for (WorkItem item : records) {
 			this.events.publish(new RecordFailedEvent(this.events.source(), this.workerId, item.record(), failure,
 					attempts, this.policy));

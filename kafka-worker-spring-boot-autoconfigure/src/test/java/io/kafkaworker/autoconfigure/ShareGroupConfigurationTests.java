@@ -99,7 +99,7 @@ class ShareGroupConfigurationTests {
 				assertThat(context).hasNotFailed();
 				ShareGroupSettings share = ((Worker) context.getBean(WorkerRegistry.class).find("jobs")).settings()
 					.share();
-				assertThat(share).isEqualTo(new ShareGroupSettings("earliest", Duration.ofSeconds(20)));
+				assertThat(share).isEqualTo(new ShareGroupSettings("earliest", Duration.ofSeconds(20), false));
 				assertThat(share.groupConfigs()).extracting(GroupConfig::name, GroupConfig::value)
 					.containsExactly(tuple("share.auto.offset.reset", "earliest"),
 							tuple("share.record.lock.duration.ms", "20000"));
@@ -135,6 +135,22 @@ class ShareGroupConfigurationTests {
 					"kafka.worker.workers.jobs.share.record-lock-duration=20s")
 			.run((context) -> assertThat(StartupFailures.configurationFailure(context).getMessage())
 				.contains("kafka.worker.workers.jobs.share.record-lock-duration"));
+		this.contextRunner
+			.withPropertyValues("kafka.worker.workers.jobs.share-group=false",
+					"kafka.worker.workers.jobs.share.reject-exhausted=true")
+			.run((context) -> assertThat(StartupFailures.configurationFailure(context).getMessage()).contains(
+					"kafka.worker.workers.jobs.share.reject-exhausted", "does not consume through a share group"));
+	}
+
+	@Test
+	void rejectingExhaustedRecordsIsAWorkerSettingAndNoGroupConfig() {
+		this.contextRunner.withPropertyValues("kafka.worker.workers.jobs.share.reject-exhausted=true")
+			.run((context) -> {
+				ShareGroupSettings share = ((Worker) context.getBean(WorkerRegistry.class).find("jobs")).settings()
+					.share();
+				assertThat(share.rejectExhausted()).isTrue();
+				assertThat(share.groupConfigs()).isEmpty();
+			});
 	}
 
 	@Test

@@ -116,6 +116,30 @@ class ShareGroupIntegrationTests {
 	}
 
 	@Test
+	void withRejectExhaustedADeadLetteredRecordIsRejectedAndTheOthersAccepted() {
+		String topic = Broker.uniqueName("share-reject");
+		Broker.createTopic(topic, 2);
+		Broker.createTopic(topic + "-dlt", 2);
+		Broker.configureShareGroup(topic, LOCK);
+		List<String> values = new ArrayList<>(values("ok", 10));
+		values.add("fail-" + topic);
+		try (ConfigurableApplicationContext context = start(topic, "solo", "--test.sleep-millis=1",
+				"--kafka.worker.workers.share-worker.retry.max-attempts=2",
+				"--kafka.worker.workers.share-worker.retry.backoff.initial=10ms",
+				"--kafka.worker.workers.share-worker.share.reject-exhausted=true")) {
+			produce(topic, values);
+			await().atMost(Duration.ofSeconds(60)).until(() -> deadLetters(topic + "-dlt").contains("fail-" + topic));
+			// Rejected after the dead letter: archived by the broker, never delivered
+			// again.
+			await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+				assertThat(ShareWorkerApplication.ATTEMPTS.get("fail-" + topic)).hasSize(2);
+				assertThat(acknowledged(List.of(context), "REJECT")).isEqualTo(1);
+				assertThat(acknowledged(List.of(context), "ACCEPT")).isEqualTo(values.size() - 1);
+			});
+		}
+	}
+
+	@Test
 	void recordsOfAKilledMemberAreDeliveredAgainAndNoneIsLost(@TempDir Path directory) throws Exception {
 		String topic = Broker.uniqueName("share-kill");
 		Broker.createTopic(topic, 2);
@@ -227,10 +251,14 @@ class ShareGroupIntegrationTests {
 	}
 
 	private static double accepted(List<ConfigurableApplicationContext> instances) {
+		return acknowledged(instances, "ACCEPT");
+	}
+
+	private static double acknowledged(List<ConfigurableApplicationContext> instances, String type) {
 		return instances.stream()
 			.mapToDouble((context) -> context.getBean(MeterRegistry.class)
 				.find("kafka.worker.share.acknowledgements")
-				.tag("type", "ACCEPT")
+				.tag("type", type)
 				.counters()
 				.stream()
 				.mapToDouble((counter) -> counter.count())
