@@ -89,15 +89,24 @@ final class WorkerDrain {
 		if (finished && this.mode == DrainMode.IN_FLIGHT) {
 			finished = finishGaps(scheduler);
 		}
+		boolean share = this.worker.settings().shareGroup();
 		if (!finished) {
 			logger.warn("Worker '" + id + "' did not finish its in-flight records within the shutdown timeout; "
-					+ "it commits what finished, and the rest is redelivered after restart");
+					+ (share ? "it acknowledges what finished, and the rest is released to the share group"
+							: "it commits what finished, and the rest is redelivered after restart"));
 		}
 		Map<TopicPartition, Long> committed = commit();
 		int left = scheduler.snapshot().bufferedItems();
 		stop(container);
-		logger.info("Worker '" + id + "' shut down in " + Duration.ofNanos(System.nanoTime() - started).toMillis()
-				+ " ms (drain " + this.mode + "): committed "
+		long took = Duration.ofNanos(System.nanoTime() - started).toMillis();
+		if (share) {
+			// A share group has no offsets: each record was acknowledged on its own.
+			logger.info("Worker '" + id + "' shut down in " + took + " ms (drain " + this.mode
+					+ "): acknowledged what finished; " + left
+					+ " fetched records were not started and are released to the share group's other members");
+			return;
+		}
+		logger.info("Worker '" + id + "' shut down in " + took + " ms (drain " + this.mode + "): committed "
 				+ (committed.isEmpty() ? "nothing new since the last assignment" : committed) + "; " + left
 				+ " fetched records were not started and are redelivered after restart");
 	}

@@ -140,6 +140,45 @@ class ShareGroupIntegrationTests {
 	}
 
 	@Test
+	void aGracefulStopFinishesAndAcceptsWhatRunsAndReleasesWhatItHasNotStarted() {
+		String topic = Broker.uniqueName("share-drain");
+		Broker.createTopic(topic, 2);
+		Broker.configureShareGroup(topic, Duration.ofSeconds(15));
+		List<String> values = values("drain", 40);
+		ConfigurableApplicationContext first = start(topic, "first", "--test.sleep-millis=400",
+				"--kafka.worker.workers.share-worker.concurrency=2");
+		List<String> startedByFirst;
+		try {
+			produce(topic, values);
+			// Its first poll acquired 4 records (2 x concurrency): 2 run, 2 wait in
+			// lanes.
+			await().atMost(Duration.ofSeconds(60)).until(() -> !attemptsBy("first", values).isEmpty());
+		}
+		finally {
+			first.close();
+			startedByFirst = attemptsBy("first", values);
+		}
+		long stopped = System.nanoTime();
+		try (ConfigurableApplicationContext second = start(topic, "second", "--test.sleep-millis=1")) {
+			// Released, not left to their locks: the next member gets them sooner than
+			// the
+			// 15 s lock would allow.
+			await().atMost(Duration.ofSeconds(12))
+				.untilAsserted(() -> assertThat(ShareWorkerApplication.ATTEMPTS.keySet()).containsAll(values));
+			assertThat(Duration.ofNanos(System.nanoTime() - stopped)).isLessThan(Duration.ofSeconds(14));
+			// What the first member started, it finished and accepted before it left.
+			assertThat(attemptsBy("second", startedByFirst)).as("records started by the first member, run again")
+				.isEmpty();
+			assertThat(values.stream()
+				.flatMap((value) -> ShareWorkerApplication.ATTEMPTS.get(value).stream())
+				.filter((attempt) -> attempt.startsWith("second:"))
+				.map((attempt) -> Integer.parseInt(attempt.split(":")[1])))
+				.as("delivery counts of the records the second member got")
+				.contains(2);
+		}
+	}
+
+	@Test
 	void recordsOfAKilledMemberAreDeliveredAgainAndNoneIsLost(@TempDir Path directory) throws Exception {
 		String topic = Broker.uniqueName("share-kill");
 		Broker.createTopic(topic, 2);
@@ -254,15 +293,26 @@ class ShareGroupIntegrationTests {
 		return acknowledged(instances, "ACCEPT");
 	}
 
+	private static List<String> attemptsBy(String instance, List<String> values) {
+		return values.stream()
+			.filter((value) -> ShareWorkerApplication.ATTEMPTS.getOrDefault(value, List.of())
+				.stream()
+				.anyMatch((attempt) -> attempt.startsWith(instance + ":")))
+			.toList();
+	}
+
+	private static double acknowledged(MeterRegistry meters, String type) {
+		return meters.find("kafka.worker.share.acknowledgements")
+			.tag("type", type)
+			.counters()
+			.stream()
+			.mapToDouble((counter) -> counter.count())
+			.sum();
+	}
+
 	private static double acknowledged(List<ConfigurableApplicationContext> instances, String type) {
 		return instances.stream()
-			.mapToDouble((context) -> context.getBean(MeterRegistry.class)
-				.find("kafka.worker.share.acknowledgements")
-				.tag("type", type)
-				.counters()
-				.stream()
-				.mapToDouble((counter) -> counter.count())
-				.sum())
+			.mapToDouble((context) -> acknowledged(context.getBean(MeterRegistry.class), type))
 			.sum();
 	}
 
