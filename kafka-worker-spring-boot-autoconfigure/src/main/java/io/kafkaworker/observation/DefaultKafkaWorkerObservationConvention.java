@@ -1,9 +1,13 @@
 package io.kafkaworker.observation;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.kafkaworker.observation.KafkaWorkerObservation.HighCardinalityKeys;
 import io.kafkaworker.observation.KafkaWorkerObservation.LowCardinalityKeys;
+import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,6 +34,9 @@ public class DefaultKafkaWorkerObservationConvention implements KafkaWorkerObser
 	// topics.
 	private static final String SEVERAL_TOPICS = "(several topics)";
 
+	// Bounded by the workers and their topics.
+	private final Map<LowCardinality, KeyValues> lowCardinality = new ConcurrentHashMap<>();
+
 	@Override
 	public String getName() {
 		return NAME;
@@ -43,35 +50,57 @@ public class DefaultKafkaWorkerObservationConvention implements KafkaWorkerObser
 	@Override
 	public KeyValues getLowCardinalityKeyValues(Observation.Context context) {
 		WorkerCallContext call = call(context);
-		return KeyValues.of(LowCardinalityKeys.MESSAGING_SYSTEM.withValue("kafka"),
-				LowCardinalityKeys.OPERATION_TYPE.withValue("process"),
-				LowCardinalityKeys.OPERATION_NAME.withValue("process"),
-				LowCardinalityKeys.DESTINATION_NAME.withValue(destination(call.getRecords())),
-				LowCardinalityKeys.CONSUMER_GROUP.withValue(call.getGroupId()),
-				LowCardinalityKeys.WORKER.withValue(call.getWorkerId()));
+		// The same few values for every call of a worker on a topic: built once, since
+		// building KeyValues sorts them, and the observations of a busy worker come by
+		// the hundred thousand per second.
+		return this.lowCardinality.computeIfAbsent(
+				new LowCardinality(call.getWorkerId(), call.getGroupId(), destination(call.getRecords())),
+				(key) -> KeyValues.of(LowCardinalityKeys.MESSAGING_SYSTEM.withValue("kafka"),
+						LowCardinalityKeys.OPERATION_TYPE.withValue("process"),
+						LowCardinalityKeys.OPERATION_NAME.withValue("process"),
+						LowCardinalityKeys.DESTINATION_NAME.withValue(key.destination()),
+						LowCardinalityKeys.CONSUMER_GROUP.withValue(key.groupId()),
+						LowCardinalityKeys.WORKER.withValue(key.workerId())));
 	}
 
 	@Override
 	public KeyValues getHighCardinalityKeyValues(Observation.Context context) {
 		List<ConsumerRecord<?, ?>> records = call(context).getRecords();
 		ConsumerRecord<?, ?> first = records.get(0);
-		KeyValues values = KeyValues.empty();
-		if (records.stream().allMatch((record) -> record.partition() == first.partition())) {
-			values = values.and(HighCardinalityKeys.PARTITION.withValue(String.valueOf(first.partition())));
+		// Gathered first and made KeyValues once: each KeyValues.and sorts a new copy.
+		KeyValue[] values = new KeyValue[5];
+		int count = 0;
+		if (samePartition(records)) {
+			values[count++] = HighCardinalityKeys.PARTITION.withValue(Integer.toString(first.partition()));
 		}
 		String key = RecordKeys.sharedKeyText(records);
 		if (key != null) {
-			values = values.and(HighCardinalityKeys.MESSAGE_KEY.withValue(key));
+			values[count++] = HighCardinalityKeys.MESSAGE_KEY.withValue(key);
 		}
 		int deliveryCount = deliveryCount(records);
 		if (deliveryCount > 0) {
-			values = values.and(HighCardinalityKeys.DELIVERY_COUNT.withValue(String.valueOf(deliveryCount)));
+			values[count++] = HighCardinalityKeys.DELIVERY_COUNT.withValue(Integer.toString(deliveryCount));
 		}
 		if (context instanceof BatchObservationContext) {
-			return values.and(HighCardinalityKeys.BATCH_MESSAGE_COUNT.withValue(String.valueOf(records.size())));
+			values[count++] = HighCardinalityKeys.BATCH_MESSAGE_COUNT.withValue(Integer.toString(records.size()));
 		}
-		values = values.and(HighCardinalityKeys.OFFSET.withValue(String.valueOf(first.offset())));
-		return (first.value() != null) ? values : values.and(HighCardinalityKeys.TOMBSTONE.withValue("true"));
+		else {
+			values[count++] = HighCardinalityKeys.OFFSET.withValue(Long.toString(first.offset()));
+			if (first.value() == null) {
+				values[count++] = HighCardinalityKeys.TOMBSTONE.withValue("true");
+			}
+		}
+		return KeyValues.of(Arrays.copyOf(values, count));
+	}
+
+	private static boolean samePartition(List<ConsumerRecord<?, ?>> records) {
+		int partition = records.get(0).partition();
+		for (int i = 1; i < records.size(); i++) {
+			if (records.get(i).partition() != partition) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	// Only records of a share group carry a delivery count; 0 when none does.
@@ -85,11 +114,19 @@ public class DefaultKafkaWorkerObservationConvention implements KafkaWorkerObser
 
 	private static String destination(List<ConsumerRecord<?, ?>> records) {
 		String topic = records.get(0).topic();
-		return records.stream().allMatch((record) -> record.topic().equals(topic)) ? topic : SEVERAL_TOPICS;
+		for (int i = 1; i < records.size(); i++) {
+			if (!records.get(i).topic().equals(topic)) {
+				return SEVERAL_TOPICS;
+			}
+		}
+		return topic;
 	}
 
 	private static WorkerCallContext call(Observation.Context context) {
 		return (WorkerCallContext) context;
+	}
+
+	private record LowCardinality(String workerId, String groupId, String destination) {
 	}
 
 }

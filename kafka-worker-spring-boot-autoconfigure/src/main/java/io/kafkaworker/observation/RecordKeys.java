@@ -18,9 +18,13 @@ final class RecordKeys {
 	// bytes are rarely readable and may be large.
 	static @Nullable String sharedKeyText(List<ConsumerRecord<?, ?>> records) {
 		Object key = records.get(0).key();
-		if (key == null || key instanceof byte[]
-				|| !records.stream().allMatch((record) -> Objects.equals(record.key(), key))) {
+		if (key == null || key instanceof byte[]) {
 			return null;
+		}
+		for (int i = 1; i < records.size(); i++) {
+			if (!Objects.equals(records.get(i).key(), key)) {
+				return null;
+			}
 		}
 		return key.toString();
 	}

@@ -46,6 +46,24 @@ class DefaultKafkaWorkerObservationConventionTests {
 				KeyValue.of("messaging.batch.message_count", "3"));
 	}
 
+	@Test
+	void theLowCardinalityValuesNameTheWorkerItsGroupAndTheTopicOrSeveralTopics() {
+		KeyValues values = this.convention
+			.getLowCardinalityKeyValues(new RecordObservationContext("w", "g", record(7, "k", Optional.empty())));
+		assertThat(values.stream()).containsExactlyInAnyOrder(KeyValue.of("messaging.system", "kafka"),
+				KeyValue.of("messaging.operation.type", "process"), KeyValue.of("messaging.operation.name", "process"),
+				KeyValue.of("messaging.destination.name", "orders"), KeyValue.of("messaging.consumer.group.name", "g"),
+				KeyValue.of("kafka.worker.id", "w"));
+		List<ConsumerRecord<?, ?>> mixed = List.of(record(1, "k", Optional.empty()),
+				new ConsumerRecord<>("refunds", 0, 2L, "k", "value"));
+		BatchObservationContext batch = new BatchObservationContext("w", "g", mixed);
+		assertThat(this.convention.getLowCardinalityKeyValues(batch).stream())
+			.contains(KeyValue.of("messaging.destination.name", "(several topics)"));
+		assertThat(this.convention.getHighCardinalityKeyValues(batch).stream()).containsExactlyInAnyOrder(
+				KeyValue.of("messaging.destination.partition.id", "0"), KeyValue.of("messaging.kafka.message.key", "k"),
+				KeyValue.of("messaging.batch.message_count", "2"));
+	}
+
 	private static ConsumerRecord<?, ?> record(long offset, String key, Optional<Short> deliveryCount) {
 		return new ConsumerRecord<>("orders", 0, offset, 0L, TimestampType.CREATE_TIME, 1, 5, key, "value",
 				new RecordHeaders(), Optional.empty(), deliveryCount);

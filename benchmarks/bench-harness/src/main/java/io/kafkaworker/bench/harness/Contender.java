@@ -22,9 +22,13 @@ import java.util.Map;
  * (P7), the delivery guarantee (AT_LEAST_ONCE or EXACTLY_ONCE); null for a stateless one
  * @param shareGroup for a kafka-worker contender, whether it consumes through a share
  * group ({@code share-group=true}) rather than a consumer group
+ * @param observed for a kafka-worker contender, whether its handler calls are observed
+ * as a production application would have them ({@code kafka.worker.observation.enabled}
+ * with Boot's tracing at 10 % sampling and its metrics handler); the others run with
+ * tracing off
  */
 record Contender(String id, String family, String module, String mainClass, String mode, String comparableTo,
-		String output, String tableDelivery, boolean shareGroup) {
+		String output, String tableDelivery, boolean shareGroup, boolean observed) {
 
 	static final String RAW_ZERO = "raw-zero-work";
 
@@ -44,7 +48,7 @@ record Contender(String id, String family, String module, String mainClass, Stri
 	static final String OUTPUT_TRANSACTIONAL = "transactional";
 
 	Contender(String id, String family, String module, String mainClass, String mode, String comparableTo) {
-		this(id, family, module, mainClass, mode, comparableTo, null, null, false);
+		this(id, family, module, mainClass, mode, comparableTo, null, null, false, false);
 	}
 
 	/**
@@ -89,13 +93,28 @@ record Contender(String id, String family, String module, String mainClass, Stri
 				worker("PARALLEL", null, "worker-parallel-eos", OUTPUT_TRANSACTIONAL));
 	}
 
+	/**
+	 * The contenders that measure what observation costs: {@code worker-key} and
+	 * {@code worker-parallel} with {@code kafka.worker.observation.enabled=true}, Boot's
+	 * tracing at 10 % sampling (spans go to OpenTelemetry's batch processor; no exporter
+	 * endpoint is set) and its metrics handler. Run in P1 and P2 only.
+	 * @return the contenders
+	 */
+	static List<Contender> observing() {
+		return List.of(
+				new Contender("worker-key-observed", "kafka-worker", "contender-kafka-worker",
+						"io.kafkaworker.bench.worker.KafkaWorkerMain", "KEY", null, null, null, false, true),
+				new Contender("worker-parallel-observed", "kafka-worker", "contender-kafka-worker",
+						"io.kafkaworker.bench.worker.KafkaWorkerMain", "PARALLEL", null, null, null, false, true));
+	}
+
 	private static Contender worker(String mode, String comparableTo) {
 		return worker(mode, comparableTo, "worker-" + mode.toLowerCase(), null);
 	}
 
 	private static Contender worker(String mode, String comparableTo, String id, String output) {
 		return new Contender(id, "kafka-worker", "contender-kafka-worker",
-				"io.kafkaworker.bench.worker.KafkaWorkerMain", mode, comparableTo, output, null, false);
+				"io.kafkaworker.bench.worker.KafkaWorkerMain", mode, comparableTo, output, null, false, false);
 	}
 
 	/**
@@ -107,7 +126,7 @@ record Contender(String id, String family, String module, String mainClass, Stri
 	static List<Contender> fleet() {
 		return List.of(worker("PARALLEL", null),
 				new Contender("worker-parallel-share", "kafka-worker", "contender-kafka-worker",
-						"io.kafkaworker.bench.worker.KafkaWorkerMain", "PARALLEL", null, null, null, true));
+						"io.kafkaworker.bench.worker.KafkaWorkerMain", "PARALLEL", null, null, null, true, false));
 	}
 
 	/**
@@ -123,7 +142,7 @@ record Contender(String id, String family, String module, String mainClass, Stri
 			contenders.add(new Contender(
 					"worker-key-table" + ("EXACTLY_ONCE".equals(delivery) ? "-eos" : ""), "kafka-worker",
 					"contender-kafka-worker", "io.kafkaworker.bench.worker.KafkaWorkerMain", "KEY", null, null,
-					delivery, false));
+					delivery, false, false));
 		}
 		contenders.add(new Contender(STREAMS, "kafka-streams", "contender-kafka-streams",
 				"io.kafkaworker.bench.streams.KafkaStreamsMain", "KEY", null));
@@ -220,7 +239,13 @@ record Contender(String id, String family, String module, String mainClass, Stri
 			arguments.add("--spring.main.banner-mode=off");
 			arguments.add("--logging.level.root=WARN");
 			arguments.add("--logging.level.io.kafkaworker=INFO");
-			arguments.add("--management.tracing.enabled=false");
+			if (this.observed) {
+				arguments.add("--kafka.worker.observation.enabled=true");
+				arguments.add("--management.tracing.sampling.probability=0.1");
+			}
+			else {
+				arguments.add("--management.tracing.enabled=false");
+			}
 		}
 		if ("spring-kafka".equals(this.family)) {
 			arguments.add("--spring.kafka.listener.type=batch");

@@ -54,6 +54,8 @@ record Scenario(String id, String title, int records, int partitions, int keys, 
 		// with the same work and the same output record.
 		List<Contender> withOutput = new ArrayList<>(standard);
 		withOutput.addAll(Contender.sending());
+		// And what observing every handler call costs.
+		withOutput.addAll(Contender.observing());
 		return List.of(
 				scenario("P1", "I/O-bound: 10 ms per record", 50_000, 50_000, 6, 1_000, 100, 10, 256, 0, -1, 0,
 						quick ? 30 : 600, null, false, withOutput, null, overrides),
