@@ -377,7 +377,7 @@ public final class Worker implements WorkerView {
 				this.settings.consumers(), lanes.concurrency(), lanes.runningCalls(), lanes.lanes(),
 				lanes.haltedLanes(), lanes.bufferedItems(), this.settings.maxBufferedRecords(), partitions,
 				frozenRecords(), joined(), sinceLastPoll(), this.handler.longestRunning(), tableSnapshot(),
-				readerSnapshot(partitions));
+				readerSnapshot(partitions), this.settings.shareGroup());
 	}
 
 	private @Nullable ReaderSnapshot readerSnapshot(List<PartitionSnapshot> partitions) {

@@ -33,12 +33,14 @@ import org.jspecify.annotations.Nullable;
  * @param table the worker's group table, or null if its handler takes no row
  * @param reader the progress of a worker that reads without a consumer group, or null for
  * a worker of a group (and a reader before its first poll)
+ * @param shareGroup whether the worker consumes through a share group, which has no
+ * partitions to hold: {@code partitions} stays empty
  */
 public record WorkerSnapshot(String id, String groupId, List<String> topics, String mode, String delivery, State state,
 		boolean autoStartup, int consumers, int concurrency, int runningCalls, int lanes, int haltedLanes,
 		int bufferedRecords, long maxBufferedRecords, List<PartitionSnapshot> partitions,
 		List<FrozenRecord> frozenRecords, boolean joined, Duration sinceLastPoll, Duration longestRunningCall,
-		@Nullable TableSnapshot table, @Nullable ReaderSnapshot reader) {
+		@Nullable TableSnapshot table, @Nullable ReaderSnapshot reader, boolean shareGroup) {
 
 	/**
 	 * Create a snapshot.

@@ -188,7 +188,9 @@ public final class KafkaWorkerTestSupport {
 
 	/**
 	 * Wait until every consumer of a worker joined its group and received its assignment,
-	 * and the worker holds at least one partition.
+	 * and the worker holds at least one partition. A share-group worker holds no
+	 * partitions (the broker hands it records, not partitions): for it, the wait ends
+	 * when every share consumer joined and polled.
 	 * @param workerId the worker id
 	 * @return the worker's snapshot at that moment, with its partitions
 	 */
@@ -196,7 +198,7 @@ public final class KafkaWorkerTestSupport {
 		WorkerView worker = worker(workerId);
 		return await("Worker '" + workerId + "' was not assigned partitions", () -> {
 			WorkerSnapshot snapshot = worker.snapshot();
-			boolean assigned = snapshot.joined() && !snapshot.partitions().isEmpty();
+			boolean assigned = snapshot.joined() && (snapshot.shareGroup() || !snapshot.partitions().isEmpty());
 			return new Probe<>(assigned ? snapshot : null, describe(snapshot));
 		});
 	}

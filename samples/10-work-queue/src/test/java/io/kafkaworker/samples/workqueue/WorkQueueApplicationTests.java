@@ -51,6 +51,9 @@ class WorkQueueApplicationTests {
 		assertThat(flaky).hasSize(6);
 		assertThat(output.getOut()).contains("Worker 'thumbnails' set share.auto.offset.reset=earliest, "
 				+ "share.record.lock.duration.ms=15000 on share group 'thumbnails'");
+		// A share-group worker holds no partitions: it is assigned once its consumers
+		// joined and polled.
+		assertThat(kafka.awaitAssigned("thumbnails").shareGroup()).isTrue();
 
 		// Every job acknowledged: rendered, or dead-lettered once its attempts ran out.
 		await("every job accepted").atMost(Duration.ofSeconds(45)).until(() -> accepted() >= JOBS);
