@@ -70,8 +70,9 @@ public class DefaultKafkaWorkerObservationConvention implements KafkaWorkerObser
 		// Gathered first and made KeyValues once: each KeyValues.and sorts a new copy.
 		KeyValue[] values = new KeyValue[5];
 		int count = 0;
-		if (samePartition(records)) {
-			values[count++] = HighCardinalityKeys.PARTITION.withValue(Integer.toString(first.partition()));
+		Integer partition = RecordKeys.shared(records, ConsumerRecord::partition);
+		if (partition != null) {
+			values[count++] = HighCardinalityKeys.PARTITION.withValue(partition.toString());
 		}
 		String key = RecordKeys.sharedKeyText(records);
 		if (key != null) {
@@ -93,16 +94,6 @@ public class DefaultKafkaWorkerObservationConvention implements KafkaWorkerObser
 		return KeyValues.of(Arrays.copyOf(values, count));
 	}
 
-	private static boolean samePartition(List<ConsumerRecord<?, ?>> records) {
-		int partition = records.get(0).partition();
-		for (int i = 1; i < records.size(); i++) {
-			if (records.get(i).partition() != partition) {
-				return false;
-			}
-		}
-		return true;
-	}
-
 	// Only records of a share group carry a delivery count; 0 when none does.
 	private static int deliveryCount(List<ConsumerRecord<?, ?>> records) {
 		int highest = 0;
@@ -113,13 +104,8 @@ public class DefaultKafkaWorkerObservationConvention implements KafkaWorkerObser
 	}
 
 	private static String destination(List<ConsumerRecord<?, ?>> records) {
-		String topic = records.get(0).topic();
-		for (int i = 1; i < records.size(); i++) {
-			if (!records.get(i).topic().equals(topic)) {
-				return SEVERAL_TOPICS;
-			}
-		}
-		return topic;
+		String topic = RecordKeys.shared(records, ConsumerRecord::topic);
+		return (topic != null) ? topic : SEVERAL_TOPICS;
 	}
 
 	private static WorkerCallContext call(Observation.Context context) {

@@ -56,8 +56,8 @@ public final class RecordLogContext implements AutoCloseable {
 		ConsumerRecord<?, ?> first = records.get(0);
 		ConsumerRecord<?, ?> last = records.get(records.size() - 1);
 		MDC.put(WORKER, workerId);
-		if (records.stream()
-			.allMatch((record) -> record.topic().equals(first.topic()) && record.partition() == first.partition())) {
+		if (RecordKeys.shared(records, ConsumerRecord::topic) != null
+				&& RecordKeys.shared(records, ConsumerRecord::partition) != null) {
 			MDC.put(TOPIC, first.topic());
 			MDC.put(PARTITION, String.valueOf(first.partition()));
 			MDC.put(OFFSET,
