@@ -53,18 +53,17 @@ public final class InboxTable {
 		}
 		this.jdbc = jdbc;
 		this.name = name;
-		String partition = " WHERE group_id = ? AND topic = ? AND partition_id = ? AND record_offset";
+		String partition = " WHERE group_id = ? AND topic = ? AND partition_id = ? AND ";
 		// A range on the primary key rather than an IN list: no limit on the number of
-		// bind variables, and one index range scan per partition of a call.
-		// The partition's rows in the range and its prune marks, in one statement: one
-		// snapshot, so a concurrent prune shows either the rows or the mark.
-		this.selectSql = "SELECT record_offset FROM " + name
-				+ " WHERE group_id = ? AND topic = ? AND partition_id = ? AND (record_offset BETWEEN ? AND ? "
-				+ "OR record_offset < 0)";
+		// bind variables, and one index range scan per partition of a call. With the
+		// partition's prune marks, in one statement: one snapshot, so a concurrent prune
+		// shows either the rows or the mark.
+		this.selectSql = "SELECT record_offset FROM " + name + partition
+				+ "(record_offset BETWEEN ? AND ? OR record_offset < 0)";
 		this.insertSql = "INSERT INTO " + name + " (group_id, topic, partition_id, record_offset) VALUES (?, ?, ?, ?)";
 		// Between the new mark and the committed offset: the rows below it and older
 		// marks.
-		this.deleteSql = "DELETE FROM " + name + partition + " > ? AND record_offset < ?";
+		this.deleteSql = "DELETE FROM " + name + partition + "record_offset > ? AND record_offset < ?";
 	}
 
 	/**

@@ -127,19 +127,22 @@ public final class JdbcInbox implements InvocationDecorator {
 			InboxTable.Applied applied = this.table.applied(this.groupId, partition.topic(), partition.partition(),
 					from, to);
 			List<Long> offsets = new ArrayList<>(items.size());
+			int belowPruned = 0;
 			for (WorkItem item : items) {
 				if (applied.contains(item.record().offset())) {
 					skipped.add(item);
-					if (item.record().offset() < applied.prunedBelow()) {
-						logger.info("Worker '" + this.workerId + "' skips " + item + ": its group committed offset "
-								+ applied.prunedBelow() + " of " + partition + " before, and the inbox pruned it as "
-								+ "applied (this consumer held the record after its partition moved on, or the group's "
-								+ "offsets were moved back)");
-					}
+					belowPruned += (item.record().offset() < applied.prunedBelow()) ? 1 : 0;
 				}
 				else {
 					offsets.add(item.record().offset());
 				}
+			}
+			if (belowPruned > 0) {
+				// One line per partition of a call: a replay may bring thousands.
+				logger.info("Worker '" + this.workerId + "' skips " + belowPruned + " records of " + partition
+						+ " below offset " + applied.prunedBelow() + ": its group committed that offset before, and "
+						+ "the inbox pruned them as applied (this consumer held them after their partition moved on, "
+						+ "or the group's offsets were moved back)");
 			}
 			if (!offsets.isEmpty()) {
 				this.table.insert(this.groupId, partition.topic(), partition.partition(), offsets);

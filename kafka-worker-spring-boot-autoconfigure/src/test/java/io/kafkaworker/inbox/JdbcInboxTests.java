@@ -255,14 +255,16 @@ class JdbcInboxTests {
 	}
 
 	private List<Long> inboxOffsets(int partition) {
-		return this.jdbc.queryForList("SELECT record_offset FROM " + this.table.name()
-				+ " WHERE group_id = ? AND topic = ? AND partition_id = ? AND record_offset >= 0 ORDER BY record_offset",
-				Long.class, GROUP, TOPIC, partition);
+		return rows(partition, "record_offset >= 0");
 	}
 
 	private List<Long> pruneMarks(int partition) {
+		return rows(partition, "record_offset < 0");
+	}
+
+	private List<Long> rows(int partition, String condition) {
 		return this.jdbc.queryForList("SELECT record_offset FROM " + this.table.name()
-				+ " WHERE group_id = ? AND topic = ? AND partition_id = ? AND record_offset < 0 ORDER BY record_offset",
+				+ " WHERE group_id = ? AND topic = ? AND partition_id = ? AND " + condition + " ORDER BY record_offset",
 				Long.class, GROUP, TOPIC, partition);
 	}
 
