@@ -135,6 +135,42 @@ public final class CompletedOffsets {
 	}
 
 	/**
+	 * Return the first offset, from the given one up, that is not in the set: the given
+	 * offset itself, or the end of the interval that holds it.
+	 * @param offset the offset
+	 * @return the first offset not in the set at or above it
+	 */
+	public long firstAbsentFrom(long offset) {
+		for (int i = 0; i < this.bounds.length; i += 2) {
+			if (this.bounds[i] > offset) {
+				break;
+			}
+			if (offset < this.bounds[i + 1]) {
+				return this.bounds[i + 1];
+			}
+		}
+		return offset;
+	}
+
+	/**
+	 * Return the intervals of the set above an offset, the one that holds it cut to start
+	 * after it.
+	 * @param offset the offset
+	 * @return start (inclusive) and end (exclusive) of each interval, ascending
+	 */
+	long[] boundsAbove(long offset) {
+		int from = 0;
+		while (from < this.bounds.length && this.bounds[from + 1] <= offset + 1) {
+			from += 2;
+		}
+		long[] above = Arrays.copyOfRange(this.bounds, from, this.bounds.length);
+		if (above.length > 0 && above[0] <= offset) {
+			above[0] = offset + 1;
+		}
+		return above;
+	}
+
+	/**
 	 * Return the highest offset in the set.
 	 * @return the offset, or -1 if the set is empty
 	 */

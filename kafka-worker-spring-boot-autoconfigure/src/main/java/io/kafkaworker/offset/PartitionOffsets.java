@@ -20,8 +20,12 @@ import org.jspecify.annotations.Nullable;
  * Gaps are normal (compaction, transaction markers), so nothing here assumes that the
  * next offset is {@code offset + 1}: the tracker remembers the offsets it was given.</li>
  * <li>{@link #committableOffset()} is the lowest received offset that is not complete, or
- * one past the last received offset when every received record is complete. It never
- * passes an unfinished record.</li>
+ * one past the last received offset when every received record is complete (and past the
+ * records right after it that an earlier owner completed). It never passes an unfinished
+ * record.</li>
+ * <li>{@link #completedAbove()} lists every record above it known to be complete: the
+ * received ones and the records an earlier owner completed that have not been received
+ * yet, so that a commit never forgets what the commit before it said.</li>
  * <li>Completions may arrive in any order, from any thread, and more than once; a
  * completion for a sequence number that was never issued is ignored.</li>
  * <li>After {@link #revoke()} the partition belongs to another consumer. Late completions
@@ -197,13 +201,17 @@ public final class PartitionOffsets {
 	 * an unfinished record
 	 */
 	public synchronized CompletedOffsets completedAbove() {
-		if (this.size == 0 || this.lastCompletedOffset <= this.offsets[this.head]) {
-			return CompletedOffsets.NONE;
+		CompletedOffsets handled = this.handledBefore;
+		if (this.lastReceivedOffset < 0) {
+			// Nothing received yet: what the earlier owner committed still holds.
+			return (handled != null) ? handled : CompletedOffsets.NONE;
 		}
+		long base = committableOffset();
 		long[] bounds = new long[8];
 		int count = 0;
 		boolean open = false;
-		for (int i = 1; i < this.size; i++) {
+		int ring = (this.size > 0 && this.lastCompletedOffset > this.offsets[this.head]) ? this.size : 0;
+		for (int i = 1; i < ring; i++) {
 			int slot = slot(i);
 			if (this.complete[slot] != open) {
 				if (count == bounds.length) {
@@ -221,7 +229,15 @@ public final class PartitionOffsets {
 			}
 			bounds[count++] = this.lastReceivedOffset + 1;
 		}
-		return CompletedOffsets.of(this.offsets[this.head], bounds, count);
+		if (handled != null) {
+			// Without these, a commit made before the partition received every record
+			// the earlier owner completed would tell the next owner to handle them again.
+			long[] inherited = handled.boundsAbove(Math.max(base, this.lastReceivedOffset));
+			bounds = Arrays.copyOf(bounds, count + inherited.length);
+			System.arraycopy(inherited, 0, bounds, count, inherited.length);
+			count += inherited.length;
+		}
+		return CompletedOffsets.of(base, bounds, count);
 	}
 
 	/**
@@ -289,7 +305,14 @@ public final class PartitionOffsets {
 		if (this.size > 0) {
 			return this.offsets[this.head];
 		}
-		return (this.lastReceivedOffset < 0) ? -1 : this.lastReceivedOffset + 1;
+		if (this.lastReceivedOffset < 0) {
+			return -1;
+		}
+		CompletedOffsets handled = this.handledBefore;
+		// The records an earlier owner completed right after the last one received are
+		// complete too, though not received yet: committing past them keeps the
+		// committed offset out of the set its metadata lists.
+		return (handled != null) ? handled.firstAbsentFrom(this.lastReceivedOffset + 1) : this.lastReceivedOffset + 1;
 	}
 
 	/**

@@ -349,6 +349,23 @@ class OffsetCommitterTests {
 	}
 
 	@Test
+	void aNewOwnerThatCommitsBeforeReceivingTheRecordsHandledBeforeCommitsThemAgain() {
+		CompletedOffsets before = CompletedOffsets.of(0, new long[] { 1, 200 }, 2);
+		this.consumer.commitSync(Map.of(P0, new OffsetAndMetadata(0, before.encode(4096))));
+		this.consumer.commits.clear();
+		OffsetCommitter withMetadata = metadataCommitter(4096);
+		PartitionOffsets next = new PartitionOffsets(P0);
+		withMetadata.resume(this.consumer, List.of(next));
+		// stopped or revoked before its first poll returned anything
+		assertThat(withMetadata.commitNow(this.consumer, List.of(next))).isTrue();
+		assertThat(CompletedOffsets.decode(0, this.consumer.commits.get(0).get(P0).metadata())).isEqualTo(before);
+		// the first record fails again and freezes the partition: 1 to 199 stay listed
+		next.receive(0);
+		assertThat(withMetadata.commitNow(this.consumer, List.of(next))).isTrue();
+		assertThat(CompletedOffsets.decode(0, committedMetadata(P0))).isEqualTo(before);
+	}
+
+	@Test
 	void withoutALimitNoMetadataIsWrittenOrRead() {
 		long first = this.p0.receive(new long[] { 0, 1 }, new int[2], 2);
 		this.p0.complete(first + 1);
@@ -437,6 +454,11 @@ class OffsetCommitterTests {
 	private @Nullable Long committed(TopicPartition partition) {
 		OffsetAndMetadata committed = this.consumer.committed(Set.of(partition)).get(partition);
 		return (committed != null) ? committed.offset() : null;
+	}
+
+	private @Nullable String committedMetadata(TopicPartition partition) {
+		OffsetAndMetadata committed = this.consumer.committed(Set.of(partition)).get(partition);
+		return (committed != null) ? committed.metadata() : null;
 	}
 
 	private static OffsetAndMetadata offset(long offset) {

@@ -32,6 +32,28 @@ class CompletedOffsetsTests {
 	}
 
 	@Test
+	void firstAbsentFromSkipsTheIntervalThatHoldsTheOffset() {
+		CompletedOffsets set = CompletedOffsets.of(100, new long[] { 102, 105, 110, 111 }, 4);
+		assertThat(set.firstAbsentFrom(101)).isEqualTo(101);
+		assertThat(set.firstAbsentFrom(102)).isEqualTo(105);
+		assertThat(set.firstAbsentFrom(104)).isEqualTo(105);
+		assertThat(set.firstAbsentFrom(105)).isEqualTo(105);
+		assertThat(set.firstAbsentFrom(110)).isEqualTo(111);
+		assertThat(set.firstAbsentFrom(500)).isEqualTo(500);
+		assertThat(CompletedOffsets.NONE.firstAbsentFrom(3)).isEqualTo(3);
+	}
+
+	@Test
+	void boundsAboveCutsTheIntervalThatHoldsTheOffset() {
+		CompletedOffsets set = CompletedOffsets.of(100, new long[] { 102, 105, 110, 111 }, 4);
+		assertThat(set.boundsAbove(100)).containsExactly(102, 105, 110, 111);
+		assertThat(set.boundsAbove(102)).containsExactly(103, 105, 110, 111);
+		assertThat(set.boundsAbove(104)).containsExactly(110, 111);
+		assertThat(set.boundsAbove(107)).containsExactly(110, 111);
+		assertThat(set.boundsAbove(110)).isEmpty();
+	}
+
+	@Test
 	void touchingIntervalsAreMerged() {
 		assertThat(CompletedOffsets.of(0, new long[] { 1, 3, 3, 5 }, 4))
 			.isEqualTo(CompletedOffsets.of(0, new long[] { 1, 5 }, 2));

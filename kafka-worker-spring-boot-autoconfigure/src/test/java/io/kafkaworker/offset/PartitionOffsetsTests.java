@@ -578,11 +578,16 @@ class PartitionOffsetsTests {
 		assertThat(this.offsets.outstanding()).isEqualTo(3);
 		assertThat(this.offsets.outstandingBytes()).isEqualTo(15);
 		assertThat(this.offsets.committableOffset()).isEqualTo(100);
-		assertThat(this.offsets.completedAbove()).isEqualTo(CompletedOffsets.of(100, new long[] { 101, 103 }, 2));
+		// 105 is not received yet, but still complete
+		assertThat(this.offsets.completedAbove())
+			.isEqualTo(CompletedOffsets.of(100, new long[] { 101, 103, 105, 106 }, 4));
 		this.offsets.complete(first);
 		assertThat(this.offsets.committableOffset()).isEqualTo(103);
 		this.offsets.complete(first + 3);
 		this.offsets.complete(first + 4);
+		// every record received is complete, and so is the next one: committable past it
+		assertThat(this.offsets.committableOffset()).isEqualTo(106);
+		assertThat(this.offsets.completedAbove()).isSameAs(CompletedOffsets.NONE);
 		// 105 is the last handled before: received complete, the watermark moves past it
 		assertThat(this.offsets.skipsHandled()).isTrue();
 		long next = this.offsets.receive(new long[] { 105, 106 }, new int[2], 2);
@@ -590,6 +595,28 @@ class PartitionOffsetsTests {
 		assertThat(this.offsets.isComplete(next)).isTrue();
 		assertThat(this.offsets.isComplete(next + 1)).isFalse();
 		assertThat(this.offsets.committableOffset()).isEqualTo(106);
+	}
+
+	@Test
+	void aCommitBeforeEveryRecordHandledBeforeArrivedStillListsTheOnesNotReceived() {
+		// 101, 102, 105 to 107 and 110 were complete when the earlier owner committed 100
+		CompletedOffsets before = CompletedOffsets.of(100, new long[] { 101, 103, 105, 108, 110, 111 }, 6);
+		this.offsets.skipHandled(before);
+		assertThat(this.offsets.committableOffset()).isEqualTo(-1);
+		assertThat(this.offsets.completedAbove()).isEqualTo(before);
+		long first = this.offsets.receive(new long[] { 100, 101 }, new int[2], 2);
+		assertThat(this.offsets.committableOffset()).isEqualTo(100);
+		assertThat(this.offsets.completedAbove()).isEqualTo(before);
+		this.offsets.complete(first);
+		// 102 is not received, but complete: the committable offset passes it
+		assertThat(this.offsets.committableOffset()).isEqualTo(103);
+		assertThat(this.offsets.completedAbove())
+			.isEqualTo(CompletedOffsets.of(103, new long[] { 105, 108, 110, 111 }, 4));
+		long next = this.offsets.receive(new long[] { 103, 104, 105 }, new int[3], 3);
+		this.offsets.complete(next + 1);
+		assertThat(this.offsets.committableOffset()).isEqualTo(103);
+		assertThat(this.offsets.completedAbove())
+			.isEqualTo(CompletedOffsets.of(103, new long[] { 104, 108, 110, 111 }, 4));
 	}
 
 	@Test
