@@ -158,11 +158,16 @@ class ShareGroupIntegrationTests {
 			first.close();
 			startedByFirst = attemptsBy("first", values);
 		}
+		// The worker released them itself (the share consumer's close would release them
+		// too, but no acknowledgement would be observed), and accepted what it started.
+		assertThat(ShareWorkerApplication.ACKNOWLEDGEMENTS).as("the first member's acknowledgements")
+			.contains("first:RELEASE")
+			.filteredOn("first:ACCEPT"::equals)
+			.hasSize(startedByFirst.size());
 		long stopped = System.nanoTime();
 		try (ConfigurableApplicationContext second = start(topic, "second", "--test.sleep-millis=1")) {
 			// Released, not left to their locks: the next member gets them sooner than
-			// the
-			// 15 s lock would allow.
+			// the 15 s lock would allow.
 			await().atMost(Duration.ofSeconds(12))
 				.untilAsserted(() -> assertThat(ShareWorkerApplication.ATTEMPTS.keySet()).containsAll(values));
 			assertThat(Duration.ofNanos(System.nanoTime() - stopped)).isLessThan(Duration.ofSeconds(14));

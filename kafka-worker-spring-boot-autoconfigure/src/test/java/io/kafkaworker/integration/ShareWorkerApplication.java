@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.kafkaworker.annotation.KafkaBatchWorker;
 import io.kafkaworker.annotation.Mode;
+import io.kafkaworker.runtime.WorkerObserver;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jspecify.annotations.Nullable;
 
@@ -35,8 +36,27 @@ public class ShareWorkerApplication {
 	/** Every attempt in this JVM, by value: instance and delivery count. */
 	static final Map<String, List<String>> ATTEMPTS = new ConcurrentHashMap<>();
 
+	/**
+	 * Every acknowledgement in this JVM, as {@code instance:type}. Meters cannot tell
+	 * what a graceful stop acknowledged: Boot closes the registries when the context
+	 * closes, before the workers drain.
+	 */
+	static final List<String> ACKNOWLEDGEMENTS = new CopyOnWriteArrayList<>();
+
 	public static void main(String[] args) {
 		new SpringApplicationBuilder(ShareWorkerApplication.class).web(WebApplicationType.NONE).run(args);
+	}
+
+	@Bean
+	WorkerObserver acknowledgements(@Value("${test.instance:main}") String instance) {
+		return new WorkerObserver() {
+
+			@Override
+			public void shareAcknowledged(String workerId, String topic, String type, int deliveryCount) {
+				ACKNOWLEDGEMENTS.add(instance + ":" + type);
+			}
+
+		};
 	}
 
 	@Bean
