@@ -366,6 +366,18 @@ class OffsetCommitterTests {
 	}
 
 	@Test
+	void aWakeUpWhileReadingTheCommittedOffsetsIsRetried() {
+		CompletedOffsets before = CompletedOffsets.of(0, new long[] { 1, 200 }, 2);
+		this.consumer.commitSync(Map.of(P0, new OffsetAndMetadata(0, before.encode(4096))));
+		this.consumer.committedFailures.add(new WakeupException());
+		this.consumer.committedFailures.add(new WakeupException());
+		PartitionOffsets next = new PartitionOffsets(P0);
+		metadataCommitter(4096).resume(this.consumer, List.of(next));
+		assertThat(next.skipsHandled()).isTrue();
+		assertThat(this.consumer.committedFailures).isEmpty();
+	}
+
+	@Test
 	void withoutALimitNoMetadataIsWrittenOrRead() {
 		long first = this.p0.receive(new long[] { 0, 1 }, new int[2], 2);
 		this.p0.complete(first + 1);
@@ -488,6 +500,8 @@ class OffsetCommitterTests {
 
 		final Deque<RuntimeException> failures = new ArrayDeque<>();
 
+		final Deque<RuntimeException> committedFailures = new ArrayDeque<>();
+
 		Runnable duringCommit = () -> {
 		};
 
@@ -509,6 +523,16 @@ class OffsetCommitterTests {
 				throw failure;
 			}
 			super.commitSync(offsets, timeout);
+		}
+
+		@Override
+		public synchronized Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions,
+				Duration timeout) {
+			RuntimeException failure = this.committedFailures.poll();
+			if (failure != null) {
+				throw failure;
+			}
+			return super.committed(partitions, timeout);
 		}
 
 		@Override
