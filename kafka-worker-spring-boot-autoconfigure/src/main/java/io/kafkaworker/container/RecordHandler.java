@@ -121,35 +121,37 @@ final class RecordHandler implements CallHandler<WorkItem> {
 	}
 
 	private CallOutcome handleCall(List<WorkItem> items) {
-		if (this.batchSignature) {
-			return handleInvocation(items);
+		try (RecordLogContext logContext = RecordLogContext.open(this.workerId)) {
+			if (this.batchSignature) {
+				return handleInvocation(items, logContext);
+			}
+			for (int i = 0; i < items.size(); i++) {
+				WorkItem item = items.get(i);
+				if (item.partition().isRevoked()) {
+					return CallOutcome.DONE;
+				}
+				if (this.held.test(item)) {
+					// A freeze began while this call ran earlier records of the chunk.
+					return CallOutcome.putBackFrom(i);
+				}
+				CallOutcome outcome = handleInvocation(List.of(item), logContext);
+				if (outcome.isHalt()) {
+					return outcome.from(i);
+				}
+			}
+			return CallOutcome.DONE;
 		}
-		for (int i = 0; i < items.size(); i++) {
-			WorkItem item = items.get(i);
-			if (item.partition().isRevoked()) {
-				return CallOutcome.DONE;
-			}
-			if (this.held.test(item)) {
-				// A freeze began while this call ran earlier records of the chunk.
-				return CallOutcome.putBackFrom(i);
-			}
-			CallOutcome outcome = handleInvocation(List.of(item));
-			if (outcome.isHalt()) {
-				return outcome.from(i);
-			}
-		}
-		return CallOutcome.DONE;
 	}
 
-	private CallOutcome handleInvocation(List<WorkItem> records) {
+	private CallOutcome handleInvocation(List<WorkItem> records, RecordLogContext logContext) {
 		forEachPartition(records, PartitionOffsets::started);
 		List<ConsumerRecord<?, ?>> consumerRecords = records.stream()
 			.<ConsumerRecord<?, ?>>map(WorkItem::record)
 			.toList();
 		Observation observation = this.observations.start(this.workerId, this.groupId, consumerRecords,
 				this.batchSignature);
-		try (RecordLogContext logContext = RecordLogContext.open(this.workerId, consumerRecords);
-				Observation.Scope scope = observation.openScope()) {
+		logContext.describe(consumerRecords);
+		try (Observation.Scope scope = observation.openScope()) {
 			return invokeWithRetries(records, consumerRecords, observation);
 		}
 		catch (RuntimeException | Error ex) {

@@ -58,6 +58,36 @@ class RecordLogContextTests {
 	}
 
 	@Test
+	void oneContextNamesTheCallsOfALaneRunOneAfterTheOther() {
+		MDC.put("application", "kept");
+		try (RecordLogContext context = RecordLogContext.open("orders")) {
+			assertThat(MDC.getCopyOfContextMap())
+				.containsExactlyInAnyOrderEntriesOf(Map.of("application", "kept", "kafka.worker", "orders"));
+			context.describe(List.of(record(3, 42, "key-7")));
+			context.describe(List.of(record(3, 43, null)));
+			assertThat(MDC.getCopyOfContextMap()).containsExactlyInAnyOrderEntriesOf(Map.of("application", "kept",
+					"kafka.worker", "orders", "kafka.topic", "demo", "kafka.partition", "3", "kafka.offset", "43"));
+			context.describe(List.of(record(4, 7, "key-1")));
+			assertThat(MDC.get("kafka.partition")).isEqualTo("4");
+			assertThat(MDC.get("kafka.key")).isEqualTo("key-1");
+			context.describe(List.<ConsumerRecord<?, ?>>of(new ConsumerRecord<>("other", 4, 8, "key-2", "value")));
+			assertThat(MDC.get("kafka.topic")).isEqualTo("other");
+			// a handler that clears its MDC: the next call gets every key back
+			MDC.clear();
+			context.describe(List.<ConsumerRecord<?, ?>>of(new ConsumerRecord<>("other", 4, 9, "key-2", "value")));
+			assertThat(MDC.getCopyOfContextMap()).containsExactlyInAnyOrderEntriesOf(Map.of("kafka.worker", "orders",
+					"kafka.topic", "other", "kafka.partition", "4", "kafka.offset", "9", "kafka.key", "key-2"));
+			// a lane batch of two partitions: no partition, offset or key
+			context.describe(List.of(record(1, 10, "a"), record(2, 11, "b")));
+			assertThat(MDC.getCopyOfContextMap()).containsExactlyInAnyOrderEntriesOf(Map.of("kafka.worker", "orders"));
+			context.describe(List.of(record(1, 12, "a")));
+			assertThat(MDC.get("kafka.partition")).isEqualTo("1");
+			MDC.put("application", "kept");
+		}
+		assertThat(MDC.getCopyOfContextMap()).containsExactlyEntriesOf(Map.of("application", "kept"));
+	}
+
+	@Test
 	void binaryKeysAreLeftOut() {
 		try (RecordLogContext context = RecordLogContext.open("orders",
 				List.of(new ConsumerRecord<Object, Object>("demo", 0, 5, new byte[] { 1, 2 }, "v")))) {
