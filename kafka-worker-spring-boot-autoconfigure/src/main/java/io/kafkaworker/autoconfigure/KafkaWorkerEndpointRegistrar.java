@@ -78,8 +78,9 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 			WorkerSettings settings = this.resolver.resolve(method);
 			Properties consumerProperties = this.deserializers.overrides();
 			consumerProperties.putAll(this.resolver.consumerProperties(settings, method));
+			@Nullable Duration maxPollInterval = null;
 			if (!settings.shareGroup()) {
-				checkPollInterval(settings, method, consumerProperties);
+				maxPollInterval = checkPollInterval(settings, method, consumerProperties);
 				defaultToCooperativeRebalancing(settings, method, consumerProperties);
 			}
 			WorkerMethod previous = byId.putIfAbsent(settings.id(), method);
@@ -89,7 +90,8 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 								+ " and " + method.description() + ".",
 						"Give each worker a distinct id with @KafkaBatchWorker(id = ...).");
 			}
-			WorkerEndpoint endpoint = new WorkerEndpoint(settings, method, this.services, consumerProperties);
+			WorkerEndpoint endpoint = new WorkerEndpoint(settings, method, this.services, consumerProperties,
+					maxPollInterval);
 			if (settings.shareGroup()) {
 				registrar.registerEndpoint(endpoint, this.shareContainerFactory.get());
 			}
@@ -141,7 +143,7 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 	// A revocation blocks the consumer thread inside poll() for up to the revoke timeout
 	// plus one commit; longer than {@code max.poll.interval.ms} and the group would evict
 	// the consumer in the middle of its own rebalance.
-	private void checkPollInterval(WorkerSettings settings, WorkerMethod method, Properties consumerProperties) {
+	private Duration checkPollInterval(WorkerSettings settings, WorkerMethod method, Properties consumerProperties) {
 		String source = this.resolver.consumerPropertySource(settings.id(), ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
 		Object configured = consumerSetting(consumerProperties, ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
 		if (!consumerProperties.containsKey(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG)) {
@@ -172,6 +174,7 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 							+ ((configured != null) ? source : "spring.kafka.consumer.properties.max.poll.interval.ms")
 							+ ".");
 		}
+		return maxPollInterval;
 	}
 
 	/**

@@ -36,6 +36,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The engine's side of one Kafka consumer: the progress of the partitions assigned to it
@@ -74,6 +75,18 @@ final class ConsumerSession {
 
 	private volatile long lastPollNanos = System.nanoTime();
 
+	// A poll cycle longer than max.poll.interval.ms plus the longest a poll may block
+	// (the process was stopped, or starved) left a consumer that has left its group but
+	// still holds its partitions until the next poll runs onPartitionsLost. With the
+	// KIP-848 protocol
+	// its commits then go out without a member epoch, which the broker accepts while the
+	// group is empty, overwriting what the partitions' next owner committed (the chaos
+	// suite saw an offset go back from 977 to 958 that way). So nothing is committed
+	// until the next poll has run: progress of partitions still held is committed then.
+	private final long staleAfterNanos;
+
+	private boolean stale;
+
 	private volatile boolean assignmentReceived;
 
 	/** Assigned partitions; written on the consumer thread, read by snapshots. */
@@ -94,7 +107,9 @@ final class ConsumerSession {
 
 	ConsumerSession(String workerId, Consumer<?, ?> consumer, Dispatcher dispatcher, LaneScheduler<WorkItem> scheduler,
 			Backpressure backpressure, DeliveryGuarantee delivery, FreezeRegistry freezes, PartitionPauses pauses,
-			WorkerEvents events, WorkerObserver observer, JoinWatch joinWatch, PartitionStates states) {
+			WorkerEvents events, WorkerObserver observer, JoinWatch joinWatch, PartitionStates states,
+			@Nullable Duration staleAfter) {
+		this.staleAfterNanos = (staleAfter != null) ? staleAfter.toNanos() : Long.MAX_VALUE;
 		this.workerId = workerId;
 		this.consumer = consumer;
 		this.dispatcher = dispatcher;
@@ -116,6 +131,7 @@ final class ConsumerSession {
 	 * @param records the poll's records
 	 */
 	void onRecords(ConsumerRecords<Object, Object> records) {
+		this.stale |= System.nanoTime() - this.lastPollNanos > this.staleAfterNanos;
 		records = held(records);
 		if (!this.commits.admit(records)) {
 			return;
@@ -131,7 +147,9 @@ final class ConsumerSession {
 			this.commits.dispatching(partition, firstOffset);
 			this.dispatcher.dispatch(topicPartition, WorkItem.receive(partition, partitionRecords));
 		}
-		this.commits.afterDispatch(this.partitions.values());
+		if (!this.stale) {
+			this.commits.afterDispatch(this.partitions.values());
+		}
 		this.backpressure.afterDispatch();
 		this.freezes.enforceBacklogLimit();
 	}
@@ -141,14 +159,27 @@ final class ConsumerSession {
 	 * arrive: resume drained partitions, commit what is due.
 	 */
 	void beforePoll() {
-		this.lastPollNanos = System.nanoTime();
+		long now = System.nanoTime();
+		long previous = this.lastPollNanos;
+		this.stale |= now - previous > this.staleAfterNanos;
+		this.lastPollNanos = now;
 		if (!this.assignmentReceived) {
 			this.joinWatch.beforePoll(this.consumer);
 		}
 		this.requests.runQueued();
 		this.backpressure.reconcile();
 		this.freezes.enforceBacklogLimit();
-		this.commits.beforePoll(this.partitions.values());
+		if (this.stale) {
+			// The poll that follows runs the rebalance callbacks of the stale member.
+			logger.warn(
+					"Worker '" + this.workerId + "': its consumer polled " + Duration.ofNanos(now - previous).toMillis()
+							+ " ms after the previous poll, past max.poll.interval.ms and the poll timeout; "
+							+ "commits wait for the next poll, which tells whether the partitions are still held");
+			this.stale = false;
+		}
+		else {
+			this.commits.beforePoll(this.partitions.values());
+		}
 		this.positions.observe(this.partitions.values());
 	}
 

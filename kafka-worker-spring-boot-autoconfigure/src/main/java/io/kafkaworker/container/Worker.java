@@ -61,6 +61,8 @@ public final class Worker implements WorkerView {
 
 	private final WorkerSettings settings;
 
+	private final @Nullable Duration maxPollInterval;
+
 	private final WorkerServices services;
 
 	private final LaneScheduler<WorkItem> scheduler;
@@ -106,10 +108,13 @@ public final class Worker implements WorkerView {
 	 * @param method the user's method
 	 * @param converter the converter for payloads that need one, or null
 	 * @param services the application's shared infrastructure
+	 * @param maxPollInterval the consumers' {@code max.poll.interval.ms}, or null for a
+	 * share-group worker
 	 */
 	public Worker(WorkerSettings settings, WorkerMethod method, @Nullable RecordMessageConverter converter,
-			WorkerServices services) {
+			WorkerServices services, @Nullable Duration maxPollInterval) {
 		this.settings = settings;
+		this.maxPollInterval = maxPollInterval;
 		this.services = services;
 		WorkerAssembly parts = new WorkerAssembly(settings, method, converter, services, this, this::stopAsync,
 				new ReaderEnd() {
@@ -227,12 +232,21 @@ public final class Worker implements WorkerView {
 		}
 	}
 
+	// A poll cycle longer than this left a stale consumer: a poll blocks for at most the
+	// poll timeout (at most the commit interval), a revocation for less than
+	// max.poll.interval.ms (checked at startup), so only a process stopped or starved
+	// for longer than max.poll.interval.ms takes longer.
+	private @Nullable Duration staleAfter() {
+		Duration maxPollInterval = this.maxPollInterval;
+		return (maxPollInterval != null) ? maxPollInterval.plus(this.settings.commitInterval()) : null;
+	}
+
 	private ConsumerSession newSession(Consumer<?, ?> consumer) {
-		return new ConsumerSession(this.settings.id(), consumer, this.dispatcher, this.scheduler, this.backpressure,
-				this.delivery, this.freezes, this.pauses, this.events, this.services.observer(),
-				new JoinWatch(this.settings.id(), this.settings.groupId(), this.services.bootstrapServers(),
-						System::nanoTime),
-				this.states);
+		return new ConsumerSession(
+				this.settings.id(), consumer, this.dispatcher, this.scheduler, this.backpressure, this.delivery,
+				this.freezes, this.pauses, this.events, this.services.observer(), new JoinWatch(this.settings.id(),
+						this.settings.groupId(), this.services.bootstrapServers(), System::nanoTime),
+				this.states, staleAfter());
 	}
 
 	/**

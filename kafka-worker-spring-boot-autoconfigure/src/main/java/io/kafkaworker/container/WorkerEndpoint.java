@@ -1,5 +1,6 @@
 package io.kafkaworker.container;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Properties;
@@ -45,6 +46,8 @@ public final class WorkerEndpoint implements KafkaListenerEndpoint {
 
 	private final Properties consumerOverrides;
 
+	private final @Nullable Duration maxPollInterval;
+
 	private @Nullable Worker worker;
 
 	private TopicPartitionOffset @Nullable [] readerAssignment;
@@ -56,13 +59,16 @@ public final class WorkerEndpoint implements KafkaListenerEndpoint {
 	 * @param services the application's shared infrastructure
 	 * @param consumerOverrides consumer properties that replace the consumer factory's
 	 * for this worker (deserializer wrapping, for example)
+	 * @param maxPollInterval the consumers' {@code max.poll.interval.ms}, or null for a
+	 * share-group worker
 	 */
 	public WorkerEndpoint(WorkerSettings settings, WorkerMethod method, WorkerServices services,
-			Properties consumerOverrides) {
+			Properties consumerOverrides, @Nullable Duration maxPollInterval) {
 		this.settings = settings;
 		this.method = method;
 		this.services = services;
 		this.consumerOverrides = consumerOverrides;
+		this.maxPollInterval = maxPollInterval;
 	}
 
 	/**
@@ -159,7 +165,8 @@ public final class WorkerEndpoint implements KafkaListenerEndpoint {
 	@Override
 	public void setupListenerContainer(MessageListenerContainer listenerContainer,
 			@Nullable MessageConverter messageConverter) {
-		Worker created = new Worker(this.settings, this.method, recordConverter(messageConverter), this.services);
+		Worker created = new Worker(this.settings, this.method, recordConverter(messageConverter), this.services,
+				this.maxPollInterval);
 		this.services.registry().register(created);
 		this.worker = created;
 		listenerContainer.setupMessageListener(new DispatchingBatchListener(created));
