@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import io.kafkaworker.offset.CompletedOffsets;
 import io.kafkaworker.offset.PartitionOffsets;
@@ -150,7 +151,7 @@ public final class OffsetCommitter {
 		partitions.forEach((partition) -> topicPartitions.add(partition.topicPartition()));
 		Map<TopicPartition, OffsetAndMetadata> committed;
 		try {
-			committed = committed(consumer, topicPartitions);
+			committed = despiteWakeups(() -> consumer.committed(topicPartitions, this.timeout));
 		}
 		catch (KafkaException ex) {
 			logger.warn("Worker '" + this.workerId + "' could not read the committed offsets of " + topicPartitions
@@ -274,34 +275,25 @@ public final class OffsetCommitter {
 		return this.lastCommitted.getOrDefault(partition, -1L);
 	}
 
-	// Like commitSync: a wake-up meant for a poll (a partition resumed by another thread,
-	// a stop) must not make this owner handle again, and commit without, the records its
-	// predecessor finished (the chaos suite saw one during a drain).
-	private Map<TopicPartition, OffsetAndMetadata> committed(Consumer<?, ?> consumer, Set<TopicPartition> partitions) {
-		for (int attempt = 1;; attempt++) {
-			try {
-				return consumer.committed(partitions, this.timeout);
-			}
-			catch (WakeupException ex) {
-				if (attempt == MAX_WAKEUPS) {
-					throw ex;
-				}
-			}
-		}
+	private void commitSync(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> offsets) {
+		despiteWakeups(() -> {
+			consumer.commitSync(offsets, this.timeout);
+			return null;
+		});
 	}
 
-	private void commitSync(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> offsets) {
+	// Another thread woke the consumer (a resumed partition, a stop) while it was not
+	// polling: each wake-up is spent by the call it interrupts, so trying again goes
+	// through unless partitions keep resuming. A commit must not fail for it, nor a new
+	// assignment's read of the committed offsets, which would make this owner handle
+	// again, and commit without, the records its predecessor finished (the chaos suite
+	// saw that during a drain).
+	private <T extends @Nullable Object> T despiteWakeups(Supplier<T> call) {
 		for (int attempt = 1;; attempt++) {
 			try {
-				consumer.commitSync(offsets, this.timeout);
-				return;
+				return call.get();
 			}
 			catch (WakeupException ex) {
-				// Another thread woke the consumer (a resumed partition) while we were
-				// not
-				// polling: each wake-up is spent by the call it interrupts, so trying
-				// again
-				// goes through unless partitions keep resuming.
 				if (attempt == MAX_WAKEUPS) {
 					throw ex;
 				}

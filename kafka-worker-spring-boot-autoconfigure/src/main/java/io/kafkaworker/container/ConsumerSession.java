@@ -78,11 +78,11 @@ final class ConsumerSession {
 	// A poll cycle longer than max.poll.interval.ms plus the longest a poll may block
 	// (the process was stopped, or starved) left a consumer that has left its group but
 	// still holds its partitions until the next poll runs onPartitionsLost. With the
-	// KIP-848 protocol
-	// its commits then go out without a member epoch, which the broker accepts while the
-	// group is empty, overwriting what the partitions' next owner committed (the chaos
-	// suite saw an offset go back from 977 to 958 that way). So nothing is committed
-	// until the next poll has run: progress of partitions still held is committed then.
+	// KIP-848 protocol its commits then go out without a member epoch, which the broker
+	// accepts while the group is empty, overwriting what the partitions' next owner
+	// committed (the chaos suite saw an offset go back from 977 to 958 that way). So
+	// nothing is committed until the next poll has run: progress of partitions still
+	// held is committed then.
 	private final long staleAfterNanos;
 
 	private boolean stale;

@@ -61,7 +61,11 @@ public final class Worker implements WorkerView {
 
 	private final WorkerSettings settings;
 
-	private final @Nullable Duration maxPollInterval;
+	// A poll cycle longer than this left a stale consumer (null for share groups).
+	// A poll blocks for at most the poll timeout, itself at most the commit interval;
+	// a revocation for less than max.poll.interval.ms, checked at startup. Only a
+	// process stopped or starved for longer than max.poll.interval.ms takes longer.
+	private final @Nullable Duration staleAfter;
 
 	private final WorkerServices services;
 
@@ -114,7 +118,7 @@ public final class Worker implements WorkerView {
 	public Worker(WorkerSettings settings, WorkerMethod method, @Nullable RecordMessageConverter converter,
 			WorkerServices services, @Nullable Duration maxPollInterval) {
 		this.settings = settings;
-		this.maxPollInterval = maxPollInterval;
+		this.staleAfter = (maxPollInterval != null) ? maxPollInterval.plus(settings.commitInterval()) : null;
 		this.services = services;
 		WorkerAssembly parts = new WorkerAssembly(settings, method, converter, services, this, this::stopAsync,
 				new ReaderEnd() {
@@ -232,21 +236,12 @@ public final class Worker implements WorkerView {
 		}
 	}
 
-	// A poll cycle longer than this left a stale consumer: a poll blocks for at most the
-	// poll timeout (at most the commit interval), a revocation for less than
-	// max.poll.interval.ms (checked at startup), so only a process stopped or starved
-	// for longer than max.poll.interval.ms takes longer.
-	private @Nullable Duration staleAfter() {
-		Duration maxPollInterval = this.maxPollInterval;
-		return (maxPollInterval != null) ? maxPollInterval.plus(this.settings.commitInterval()) : null;
-	}
-
 	private ConsumerSession newSession(Consumer<?, ?> consumer) {
 		return new ConsumerSession(
 				this.settings.id(), consumer, this.dispatcher, this.scheduler, this.backpressure, this.delivery,
 				this.freezes, this.pauses, this.events, this.services.observer(), new JoinWatch(this.settings.id(),
 						this.settings.groupId(), this.services.bootstrapServers(), System::nanoTime),
-				this.states, staleAfter());
+				this.states, this.staleAfter);
 	}
 
 	/**
