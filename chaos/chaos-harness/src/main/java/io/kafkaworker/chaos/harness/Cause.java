@@ -11,6 +11,12 @@ enum Cause {
 	ZOMBIE("zombie"),
 	/** That incarnation was stopped gracefully (SIGTERM): 0 once the engine is done. */
 	SIGTERM("SIGTERM"),
+	/**
+	 * A slow record (its handler runs longer than {@code revoke-timeout}) whose partition
+	 * moved while the first incarnation still ran it: the next owner started it before the
+	 * first handling ended. No engine can wait for a handler longer than the group allows.
+	 */
+	SLOW_HANDOVER("slow record handed over while it ran"),
 	/** That incarnation was alive: its partition moved in a rebalance. */
 	REBALANCE("rebalance"),
 	/** The same incarnation handled it twice (a retry after a failed send). */

@@ -142,9 +142,11 @@ final class Verifier {
 
 	private void attributeDuplicates(Map<String, List<Handling>> byRecord, RunResult result) {
 		List<long[]> outages = outages();
+		Set<String> slow = slowRecords();
 		for (List<Handling> list : byRecord.values()) {
 			for (int i = 1; i < list.size(); i++) {
-				Cause cause = cause(list.get(i - 1), list.get(i), outages);
+				Cause cause = overlapped(list.get(i - 1), list.get(i), slow) ? Cause.SLOW_HANDOVER
+						: cause(list.get(i - 1), list.get(i), outages);
 				result.duplicates.merge(cause, 1L, Long::sum);
 				if (cause == Cause.SIGKILL) {
 					noteKillAge(list.get(i - 1), result);
@@ -155,6 +157,23 @@ final class Verifier {
 				}
 			}
 		}
+	}
+
+	// A slow record ran twice at the same time: the second handling (which ends when its
+	// handler ends, after sleeping the slow time) started before the first one ended.
+	private boolean overlapped(Handling first, Handling again, Set<String> slow) {
+		return slow.contains(first.record()) && !first.incarnation().equals(again.incarnation())
+				&& again.time() - this.settings.slowMillis() < first.time();
+	}
+
+	private Set<String> slowRecords() {
+		Set<String> slow = new HashSet<>();
+		for (FaultLog.Entry entry : this.faults.entries()) {
+			if (entry.type() == Fault.SLOW_RECORD) {
+				slow.add(entry.target());
+			}
+		}
+		return slow;
 	}
 
 	// The earliest signal the first incarnation received from shortly before its handling
