@@ -42,6 +42,8 @@ public final class InboxTable {
 
 	private final String deleteSql;
 
+	private final String markSql;
+
 	/**
 	 * Create the table's statements.
 	 * @param jdbc runs them
@@ -64,6 +66,8 @@ public final class InboxTable {
 		// Between the new mark and the committed offset: the rows below it and older
 		// marks.
 		this.deleteSql = "DELETE FROM " + name + partition + "record_offset > ? AND record_offset < ?";
+		// The highest prune is the lowest mark.
+		this.markSql = "SELECT MIN(record_offset) FROM " + name + partition + "record_offset < 0";
 	}
 
 	/**
@@ -96,6 +100,19 @@ public final class InboxTable {
 			}
 		}
 		return new Applied(present, prunedBelow);
+	}
+
+	/**
+	 * Return the offset below which a partition's rows were pruned as applied.
+	 * @param groupId the consumer group
+	 * @param topic the topic
+	 * @param partition the partition
+	 * @return every offset below this one was applied; 0 when the partition was never
+	 * pruned
+	 */
+	public long prunedBelow(String groupId, String topic, int partition) {
+		Long mark = this.jdbc.queryForObject(this.markSql, Long.class, groupId, topic, partition);
+		return (mark != null) ? -mark - 1 : 0;
 	}
 
 	/**

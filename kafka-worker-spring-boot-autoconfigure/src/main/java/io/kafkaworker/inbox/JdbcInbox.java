@@ -146,6 +146,7 @@ public final class JdbcInbox implements InvocationDecorator {
 			}
 			if (!offsets.isEmpty()) {
 				this.table.insert(this.groupId, partition.topic(), partition.partition(), offsets);
+				skipped.addAll(prunedMeanwhile(partition, items, applied));
 			}
 		}
 		if (skipped.isEmpty()) {
@@ -158,6 +159,31 @@ public final class JdbcInbox implements InvocationDecorator {
 		List<WorkItem> fresh = new ArrayList<>(records);
 		fresh.removeAll(skipped);
 		return fresh;
+	}
+
+	// The rows of another owner can be pruned between this transaction's read and its
+	// insert (a consumer stopped in between, whose partition moved on): the insert then
+	// meets no row, and only the prune's mark, read again after the insert, tells that
+	// the records were applied. Read after the insert, the mark cannot be missed: a
+	// prune that commits its mark later deletes the owner's rows later too, so the
+	// insert met them and failed on the primary key.
+	private List<WorkItem> prunedMeanwhile(TopicPartition partition, List<WorkItem> items,
+			InboxTable.Applied readBefore) {
+		long prunedBelow = this.table.prunedBelow(this.groupId, partition.topic(), partition.partition());
+		List<WorkItem> applied = new ArrayList<>();
+		for (WorkItem item : items) {
+			long offset = item.record().offset();
+			if (offset < prunedBelow && !readBefore.contains(offset)) {
+				applied.add(item);
+			}
+		}
+		if (applied.isEmpty()) {
+			return applied;
+		}
+		logger.info("Worker '" + this.workerId + "' skips " + applied.size() + " records of " + partition
+				+ " below offset " + prunedBelow + ": the inbox pruned them as applied while this consumer "
+				+ "claimed them (it held them after their partition moved on)");
+		return applied;
 	}
 
 	/**

@@ -20,6 +20,7 @@ import io.kafkaworker.testsupport.ThrowawayPostgres;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -217,6 +218,50 @@ class JdbcInboxTests {
 		// A lower commit (offsets moved back) never lowers what was applied.
 		pruner.prune(GROUP, Map.of(partition, new OffsetAndMetadata(5)));
 		assertThat(this.table.applied(GROUP, TOPIC, 0, 0, 30).prunedBelow()).isEqualTo(25);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "h2", "postgresql" })
+	void aConsumerStoppedBetweenReadingAndClaimingARecordThatIsAppliedAndPrunedMeanwhileSkipsIt(String database)
+			throws Exception {
+		connect(database);
+		// The zombie's inbox reads the table, then stops before it inserts its row (as a
+		// consumer frozen by SIGSTOP or a long pause in between).
+		CountDownLatch read = new CountDownLatch(1);
+		CountDownLatch wake = new CountDownLatch(1);
+		JdbcTemplate pausing = new JdbcTemplate(this.dataSource) {
+
+			@Override
+			public int update(String sql, @Nullable Object... args) {
+				if (sql.startsWith("INSERT INTO " + JdbcInboxTests.this.table.name()) && read.getCount() > 0) {
+					read.countDown();
+					try {
+						wake.await(10, TimeUnit.SECONDS);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				}
+				return super.update(sql, args);
+			}
+
+		};
+		InboxTable zombieTable = new InboxTable(pausing, this.table.name());
+		HandlerInvocation zombie = new JdbcInbox("zombie", GROUP, zombieTable, this.transactions,
+				new InboxPruner("zombie", zombieTable, Runnable::run))
+			.decorate(applying());
+		CompletableFuture<Void> zombieAttempt = CompletableFuture.runAsync(() -> invokeUnchecked(zombie, items(1)));
+		assertThat(read.await(10, TimeUnit.SECONDS)).isTrue();
+		// Meanwhile the partition's next owner applies the record, commits past it and
+		// prunes its row.
+		JdbcInbox owner = inbox(Runnable::run);
+		owner.decorate(applying()).invoke(items(1));
+		owner.committed(GROUP, Map.of(new TopicPartition(TOPIC, 0), new OffsetAndMetadata(2)));
+		assertThat(inboxOffsets(0)).isEmpty();
+		wake.countDown();
+		zombieAttempt.get(10, TimeUnit.SECONDS);
+		assertThat(this.calls).containsExactly(List.of(1L));
+		assertThat(appliedCount(0, 1)).isOne();
 	}
 
 	private void connect(String database) throws Exception {
