@@ -40,6 +40,10 @@ final class Verifier {
 
 	private static final long DRAIN_MILLIS = 30_000;
 
+	// A woken zombie handles what it held until its next poll reports the partitions
+	// lost: within a poll cycle, far less than this.
+	private static final long ZOMBIE_WAKE_MILLIS = 10_000;
+
 	private final Settings settings;
 
 	private final Topics topics;
@@ -93,8 +97,11 @@ final class Verifier {
 	 */
 	void verify(RunResult result, Set<String> skipped) throws Exception {
 		Map<String, String> inputs = new LinkedHashMap<>();
-		read(this.topics.input(), (record) -> inputs.put(record.partition() + "@" + record.offset(),
-				new String(record.key(), StandardCharsets.UTF_8)));
+		Map<String, Long> producedAt = new HashMap<>();
+		read(this.topics.input(), (record) -> {
+			inputs.put(record.partition() + "@" + record.offset(), new String(record.key(), StandardCharsets.UTF_8));
+			producedAt.put(record.partition() + "@" + record.offset(), record.timestamp());
+		});
 		Set<String> deadLetters = new HashSet<>();
 		read(this.topics.deadLetters(), (record) -> deadLetters.add(deadLetterOf(record)));
 		List<Handling> handlings = this.spec.rows() ? readRows() : readOutput();
@@ -116,7 +123,7 @@ final class Verifier {
 		if (this.spec.ordered()) {
 			checkOrder(handlings, result);
 		}
-		attributeDuplicates(byRecord, result);
+		attributeDuplicates(byRecord, producedAt, result);
 	}
 
 	// Within one key, the first handlings must come in offset order: output records are
@@ -140,15 +147,17 @@ final class Verifier {
 		}
 	}
 
-	private void attributeDuplicates(Map<String, List<Handling>> byRecord, RunResult result) {
+	private void attributeDuplicates(Map<String, List<Handling>> byRecord, Map<String, Long> producedAt,
+			RunResult result) {
 		List<long[]> outages = outages();
 		Set<String> slow = slowRecords();
 		for (List<Handling> list : byRecord.values()) {
 			for (int i = 1; i < list.size(); i++) {
 				Cause cause = overlapped(list.get(i - 1), list.get(i), slow) ? Cause.SLOW_HANDOVER
-						: cause(list.get(i - 1), list.get(i), outages);
+						: cause(list.get(i - 1), list.get(i), producedAt.getOrDefault(list.get(i).record(), 0L),
+								outages);
 				result.duplicates.merge(cause, 1L, Long::sum);
-				if (cause == Cause.SIGKILL) {
+				if (cause == Cause.SIGKILL && !duringOutage(list.get(i - 1).time(), outages)) {
 					noteKillAge(list.get(i - 1), result);
 				}
 				if (this.spec.exactlyOnce() || cause.graceful()) {
@@ -176,17 +185,26 @@ final class Verifier {
 		return slow;
 	}
 
-	// The earliest signal the first incarnation received from shortly before its handling
-	// (a SIGTERM drains for a while) until the second handling decides; else the second
-	// incarnation may be a zombie that was stopped while the first one handled the record;
-	// else a broker outage, else a rebalance between live members.
-	private Cause cause(Handling first, Handling again, List<long[]> outages) {
+	// A second incarnation that was stopped (SIGSTOP) while the first one handled the
+	// record, and handled it within seconds of waking, is a zombie; else the earliest
+	// signal the first incarnation received from shortly before its handling (a SIGTERM
+	// drains for a while) until the second handling decides; else the second incarnation
+	// may still be a zombie; else a broker outage, else a rebalance between live members.
+	private Cause cause(Handling first, Handling again, long produced, List<long[]> outages) {
 		long from = Math.min(first.time(), again.time());
 		long to = Math.max(first.time(), again.time());
 		boolean outage = outages.stream()
 			.anyMatch((window) -> window[0] - OUTAGE_SLACK_MILLIS <= to && from <= window[1] + OUTAGE_SLACK_MILLIS);
 		if (first.incarnation().equals(again.incarnation())) {
 			return outage ? Cause.BROKER_OUTAGE : Cause.SAME_INCARNATION;
+		}
+		// A zombie finishing, right after it woke, a record it could hold when it was
+		// stopped (produced before): its doing, whatever later befell the incarnation that
+		// handled the record meanwhile.
+		long woke = wokeAfter(again.incarnation(), first.time());
+		if (woke >= 0 && again.time() - woke <= ZOMBIE_WAKE_MILLIS
+				&& produced < stoppedBefore(again.incarnation(), woke)) {
+			return Cause.ZOMBIE;
 		}
 		FaultLog.Entry signal = signals(first.incarnation()).stream()
 			.filter((entry) -> !entry.detail().equals("CONT") && entry.time() >= from - DRAIN_MILLIS && entry.time() <= to)
@@ -199,10 +217,17 @@ final class Verifier {
 				default -> Cause.SIGTERM;
 			};
 		}
-		if (stoppedAt(again.incarnation(), first.time())) {
+		if (woke >= 0) {
 			return Cause.ZOMBIE;
 		}
 		return outage ? Cause.BROKER_OUTAGE : Cause.REBALANCE;
+	}
+
+	// While the broker is down, and for a few seconds after it is back (the group
+	// coordinator loads the offsets), no commit can go through: what a worker handled
+	// then is not held to the commit interval when the worker is killed.
+	private static boolean duringOutage(long time, List<long[]> outages) {
+		return outages.stream().anyMatch((window) -> window[0] <= time && time <= window[1] + OUTAGE_SLACK_MILLIS);
 	}
 
 	// How long before the kill the killed incarnation had handled a record that ran
@@ -221,7 +246,9 @@ final class Verifier {
 		return (incarnation != null) ? incarnation.signals : List.of();
 	}
 
-	private boolean stoppedAt(String incarnationId, long time) {
+	// When the incarnation woke (SIGCONT) from a SIGSTOP that held it at the given time;
+	// -1 if none did.
+	private long wokeAfter(String incarnationId, long time) {
 		long stopped = -1;
 		for (FaultLog.Entry entry : signals(incarnationId)) {
 			if (entry.detail().equals("STOP")) {
@@ -229,12 +256,23 @@ final class Verifier {
 			}
 			else if (entry.detail().equals("CONT") && stopped >= 0) {
 				if (stopped <= time && time <= entry.time()) {
-					return true;
+					return entry.time();
 				}
 				stopped = -1;
 			}
 		}
-		return false;
+		return -1;
+	}
+
+	// When the SIGSTOP that ended with the given SIGCONT began.
+	private long stoppedBefore(String incarnationId, long woke) {
+		long stopped = -1;
+		for (FaultLog.Entry entry : signals(incarnationId)) {
+			if (entry.detail().equals("STOP") && entry.time() <= woke) {
+				stopped = entry.time();
+			}
+		}
+		return stopped;
 	}
 
 	private List<long[]> outages() {
