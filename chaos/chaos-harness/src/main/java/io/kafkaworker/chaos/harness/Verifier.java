@@ -99,8 +99,9 @@ final class Verifier {
 		Map<String, String> inputs = new LinkedHashMap<>();
 		Map<String, Long> producedAt = new HashMap<>();
 		read(this.topics.input(), (record) -> {
-			inputs.put(record.partition() + "@" + record.offset(), new String(record.key(), StandardCharsets.UTF_8));
-			producedAt.put(record.partition() + "@" + record.offset(), record.timestamp());
+			String id = record.partition() + "@" + record.offset();
+			inputs.put(id, new String(record.key(), StandardCharsets.UTF_8));
+			producedAt.put(id, record.timestamp());
 		});
 		Set<String> deadLetters = new HashSet<>();
 		read(this.topics.deadLetters(), (record) -> deadLetters.add(deadLetterOf(record)));
@@ -201,9 +202,8 @@ final class Verifier {
 		// A zombie finishing, right after it woke, a record it could hold when it was
 		// stopped (produced before): its doing, whatever later befell the incarnation that
 		// handled the record meanwhile.
-		long woke = wokeAfter(again.incarnation(), first.time());
-		if (woke >= 0 && again.time() - woke <= ZOMBIE_WAKE_MILLIS
-				&& produced < stoppedBefore(again.incarnation(), woke)) {
+		long[] stop = stopAround(again.incarnation(), first.time());
+		if (stop != null && again.time() - stop[1] <= ZOMBIE_WAKE_MILLIS && produced < stop[0]) {
 			return Cause.ZOMBIE;
 		}
 		FaultLog.Entry signal = signals(first.incarnation()).stream()
@@ -217,7 +217,7 @@ final class Verifier {
 				default -> Cause.SIGTERM;
 			};
 		}
-		if (woke >= 0) {
+		if (stop != null) {
 			return Cause.ZOMBIE;
 		}
 		return outage ? Cause.BROKER_OUTAGE : Cause.REBALANCE;
@@ -246,9 +246,9 @@ final class Verifier {
 		return (incarnation != null) ? incarnation.signals : List.of();
 	}
 
-	// When the incarnation woke (SIGCONT) from a SIGSTOP that held it at the given time;
-	// -1 if none did.
-	private long wokeAfter(String incarnationId, long time) {
+	// The SIGSTOP that held the incarnation at the given time, as {stopped, woke} (the
+	// times of its SIGSTOP and SIGCONT); null if none did.
+	private long[] stopAround(String incarnationId, long time) {
 		long stopped = -1;
 		for (FaultLog.Entry entry : signals(incarnationId)) {
 			if (entry.detail().equals("STOP")) {
@@ -256,23 +256,12 @@ final class Verifier {
 			}
 			else if (entry.detail().equals("CONT") && stopped >= 0) {
 				if (stopped <= time && time <= entry.time()) {
-					return entry.time();
+					return new long[] { stopped, entry.time() };
 				}
 				stopped = -1;
 			}
 		}
-		return -1;
-	}
-
-	// When the SIGSTOP that ended with the given SIGCONT began.
-	private long stoppedBefore(String incarnationId, long woke) {
-		long stopped = -1;
-		for (FaultLog.Entry entry : signals(incarnationId)) {
-			if (entry.detail().equals("STOP") && entry.time() <= woke) {
-				stopped = entry.time();
-			}
-		}
-		return stopped;
+		return null;
 	}
 
 	private List<long[]> outages() {
