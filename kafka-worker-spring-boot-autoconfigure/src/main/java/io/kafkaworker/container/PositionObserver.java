@@ -3,14 +3,17 @@ package io.kafkaworker.container;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.OptionalLong;
+import java.util.Set;
 
 import io.kafkaworker.offset.PartitionOffsets;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Reads the position and log end of a consumer's partitions into their progress for the
- * read model (lag, health), at most a few times a second. Both are local to the consumer:
- * no request to the broker. Runs on the consumer thread.
+ * read model (lag, health), at most a few times a second. Both are local to the consumer,
+ * which learns the log end from its fetches; for paused partitions, which it does not
+ * fetch, it asks the broker without waiting for the answer. Runs on the consumer thread.
  */
 final class PositionObserver {
 
@@ -34,6 +37,7 @@ final class PositionObserver {
 			return;
 		}
 		this.lastObservedNanos = now;
+		refreshPausedEnds();
 		for (PartitionOffsets partition : partitions) {
 			try {
 				long position = this.consumer.position(partition.topicPartition(), Duration.ZERO);
@@ -43,6 +47,23 @@ final class PositionObserver {
 			catch (RuntimeException ex) {
 				// Unknown yet, or moving: the read model keeps its last view.
 			}
+		}
+	}
+
+	// A paused partition is not fetched, so nothing moves its log end for currentLag (a
+	// frozen or operator-paused worker would show its lag stuck): ask for it without
+	// waiting. A zero timeout queues a ListOffsets and returns at once, on both consumer
+	// implementations; the answer updates the consumer's high watermark (or last stable
+	// offset under read_committed) for the next observation.
+	private void refreshPausedEnds() {
+		try {
+			Set<TopicPartition> paused = this.consumer.paused();
+			if (!paused.isEmpty()) {
+				this.consumer.endOffsets(paused, Duration.ZERO);
+			}
+		}
+		catch (RuntimeException ex) {
+			// Unanswered now; the next observation asks again.
 		}
 	}
 
