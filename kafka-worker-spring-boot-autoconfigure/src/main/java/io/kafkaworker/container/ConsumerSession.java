@@ -87,7 +87,7 @@ final class ConsumerSession {
 
 	private boolean stale;
 
-	private volatile boolean assignmentReceived;
+	private final GroupJoin join = new GroupJoin(System::nanoTime);
 
 	/** Assigned partitions; written on the consumer thread, read by snapshots. */
 	private final Map<TopicPartition, PartitionOffsets> partitions = new ConcurrentHashMap<>();
@@ -163,7 +163,7 @@ final class ConsumerSession {
 		long previous = this.lastPollNanos;
 		this.stale |= now - previous > this.staleAfterNanos;
 		this.lastPollNanos = now;
-		if (!this.assignmentReceived) {
+		if (!this.join.assignmentReceived()) {
 			this.joinWatch.beforePoll(this.consumer);
 		}
 		this.requests.runQueued();
@@ -286,7 +286,7 @@ final class ConsumerSession {
 			this.consumer.pause(assigned);
 			throw ex;
 		}
-		this.assignmentReceived = true;
+		this.join.assigned(assigned.size());
 		if (!assigned.isEmpty()) {
 			this.observer.rebalanced(this.workerId, RebalanceChange.ASSIGNED, assigned.size());
 			this.events.publish(new PartitionsAssignedEvent(this.events.source(), this.workerId, assigned));
@@ -351,12 +351,12 @@ final class ConsumerSession {
 	}
 
 	/**
-	 * Return whether the consumer received an assignment, even an empty one: it joined
-	 * its group.
-	 * @return true after the first assignment
+	 * Return whether the consumer joined its group, as readiness sees it.
+	 * @return true once it received partitions, or held an empty assignment a moment
+	 * @see GroupJoin
 	 */
-	boolean assignmentReceived() {
-		return this.assignmentReceived;
+	boolean joined() {
+		return this.join.joined();
 	}
 
 	boolean hasPartitions() {

@@ -434,9 +434,9 @@ public final class Worker implements WorkerView {
 				Math.max(0, partition.outstanding() - inFlight), pausedFor);
 	}
 
-	// Every consumer of the container received an assignment: as many sessions as
-	// consumers, all assigned. Once true it stays true, so readiness does not flap while
-	// a later rebalance moves partitions.
+	// Every consumer of the container joined its group (GroupJoin): as many sessions as
+	// consumers, all joined. Once true it stays true, so readiness does not flap while a
+	// later rebalance moves partitions.
 	private boolean joined() {
 		if (this.joined) {
 			return true;
@@ -447,7 +447,7 @@ public final class Worker implements WorkerView {
 		}
 		int assigned = 0;
 		for (ConsumerSession session : this.sessions.values()) {
-			if (session.assignmentReceived()) {
+			if (session.joined()) {
 				assigned++;
 			}
 		}

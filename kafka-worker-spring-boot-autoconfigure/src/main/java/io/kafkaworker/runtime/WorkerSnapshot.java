@@ -25,8 +25,8 @@ import org.jspecify.annotations.Nullable;
  * @param maxBufferedRecords the bound on records held, buffered or in flight
  * @param partitions the assigned partitions
  * @param frozenRecords the records that froze a partition or key, oldest first
- * @param joined whether every consumer of the worker joined its group and received an
- * assignment (possibly empty)
+ * @param joined whether every consumer of the worker joined its group: received
+ * partitions, or held an assignment with none for two seconds
  * @param sinceLastPoll the longest time any of the worker's consumers has not come back
  * to poll
  * @param longestRunningCall how long the longest handler call running now has run
