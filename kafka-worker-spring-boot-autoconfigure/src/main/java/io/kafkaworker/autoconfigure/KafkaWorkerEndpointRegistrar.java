@@ -56,6 +56,8 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 
 	private final PoisonPillDeserializers deserializers;
 
+	private final ConsumerProtocolSupport consumerProtocol = new ConsumerProtocolSupport();
+
 	// Made on first use, so that applications without share-group workers build none.
 	private final Supplier<ShareWorkerContainerFactory> shareContainerFactory;
 
@@ -79,9 +81,10 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 			Properties consumerProperties = this.deserializers.overrides();
 			consumerProperties.putAll(this.resolver.consumerProperties(settings, method));
 			@Nullable Duration maxPollInterval = null;
+			String rebalancing = "share group";
 			if (!settings.shareGroup()) {
 				maxPollInterval = checkPollInterval(settings, method, consumerProperties);
-				defaultToCooperativeRebalancing(settings, method, consumerProperties);
+				rebalancing = defaultRebalancing(settings, method, consumerProperties);
 			}
 			WorkerMethod previous = byId.putIfAbsent(settings.id(), method);
 			if (previous != null) {
@@ -101,32 +104,57 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 			logger.info("Registered Kafka worker '" + settings.id() + "' for " + method.description() + ": topics "
 					+ settings.topics() + ", " + (settings.shareGroup() ? "share group '" : "group '")
 					+ settings.groupId() + "', mode " + settings.mode() + ", delivery " + settings.delivery()
-					+ ", concurrency " + settings.concurrency() + ", consumers " + settings.consumers());
+					+ ", concurrency " + settings.concurrency() + ", consumers " + settings.consumers()
+					+ ", rebalancing: " + rebalancing);
 		}
 		warnAboutUnknownWorkers(byId.keySet());
 		warnAboutAutoCommit(byId.keySet());
 	}
 
-	// Kafka's default assignors start with the eager RangeAssignor: every rebalance
-	// revokes every partition of every member, and each member's buffered records are
-	// fetched again by the next owner. The cooperative sticky assignor moves only the
-	// partitions that change owner. Left alone when the application chose an assignor or
-	// the consumer protocol (KIP-848, cooperative by design and configured without
-	// assignors), for readers (no group), and for group-table workers of several topics,
-	// whose tables need RangeAssignor's co-partitioned assignment.
-	private void defaultToCooperativeRebalancing(WorkerSettings settings, WorkerMethod method,
-			Properties consumerProperties) {
+	// Kafka's default, the classic protocol with assignors that start with the eager
+	// RangeAssignor, revokes every partition of every member at each rebalance, and each
+	// member's buffered records are fetched again by the next owner. So the engine
+	// chooses: the consumer protocol of KIP-848 where the broker offers it (incremental,
+	// and commits go on while the group reconciles, where a classic rebalance refuses
+	// them until its slowest member rejoins), else the classic protocol with the
+	// cooperative sticky assignor, which moves only the partitions that change owner.
+	// Left alone when the application chose an assignor or a protocol, and for readers
+	// (no group) and group-table workers of several topics (their tables need
+	// RangeAssignor's co-partitioned assignment). Settings that only the classic protocol
+	// accepts (session.timeout.ms, heartbeat.interval.ms: the consumer protocol's are the
+	// broker's) keep it classic.
+	private String defaultRebalancing(WorkerSettings settings, WorkerMethod method, Properties consumerProperties) {
 		if (settings.reader() != null || (method.hasTableRow() && settings.topics().size() > 1)) {
-			return;
+			return "Kafka's default";
 		}
 		for (String name : List.of(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
 				ConsumerConfig.GROUP_PROTOCOL_CONFIG)) {
-			if (consumerSetting(consumerProperties, name) != null) {
-				return;
+			Object configured = consumerSetting(consumerProperties, name);
+			if (configured != null) {
+				return name + "=" + configured;
 			}
+		}
+		boolean classicOnly = consumerSetting(consumerProperties, ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG) != null
+				|| consumerSetting(consumerProperties, ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG) != null;
+		if (!classicOnly && this.consumerProtocol.offeredBy(consumerConfiguration(consumerProperties))) {
+			consumerProperties.setProperty(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+			return "consumer protocol (KIP-848)";
 		}
 		consumerProperties.setProperty(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
 				CooperativeStickyAssignor.class.getName());
+		return "classic protocol, cooperative-sticky";
+	}
+
+	// What a worker's consumers are configured with: the application's consumer factory
+	// (spring.kafka.consumer.*) under the worker's own consumer properties.
+	private Map<String, Object> consumerConfiguration(Properties consumerProperties) {
+		Map<String, Object> configuration = new HashMap<>();
+		ConsumerFactory<?, ?> consumerFactory = this.containerFactory.getConsumerFactory();
+		if (consumerFactory != null) {
+			configuration.putAll(consumerFactory.getConfigurationProperties());
+		}
+		consumerProperties.forEach((name, value) -> configuration.put(name.toString(), value));
+		return configuration;
 	}
 
 	// A Kafka consumer setting of a worker: its own consumer properties, else the

@@ -17,10 +17,14 @@ import io.kafkaworker.testsupport.Broker;
 import io.kafkaworker.testsupport.ContractRecorder;
 import io.kafkaworker.testsupport.Seed;
 import io.kafkaworker.testsupport.WorkerEventLog;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -29,6 +33,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A second instance joins a KEY-mode worker's group mid-stream and later leaves, while a
@@ -39,7 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Each revocation must commit exactly the lowest offset its owner had not completed (it
  * waited for the records in flight), listing in the commit's metadata the records
  * completed above it, so no record is handled twice. Runs with the eager and cooperative
- * classic assignors and with the consumer group protocol of KIP-848.
+ * classic assignors and with the engine's default: the consumer group protocol of
+ * KIP-848, which the test broker offers.
  */
 class RebalanceIntegrationTests {
 
@@ -54,8 +60,8 @@ class RebalanceIntegrationTests {
 	@ParameterizedTest(name = "{0}")
 	@CsvSource({ "eager, group.protocol=classic, org.apache.kafka.clients.consumer.RangeAssignor",
 			"cooperative, group.protocol=classic, org.apache.kafka.clients.consumer.CooperativeStickyAssignor",
-			"KIP-848, group.protocol=consumer, " })
-	void nothingIsLostAndKeyOrderHoldsWhenAnInstanceJoinsAndLeaves(String name, String protocol,
+			"default (KIP-848 where offered), , " })
+	void nothingIsLostAndKeyOrderHoldsWhenAnInstanceJoinsAndLeaves(String name, @Nullable String protocol,
 			@Nullable String assignor) throws Exception {
 		String topic = Broker.uniqueName("rebalance");
 		Broker.createTopic(topic, PARTITIONS);
@@ -73,6 +79,10 @@ class RebalanceIntegrationTests {
 			try (ConfigurableApplicationContext second = start(recorder, events, arguments, 1)) {
 				seed.await("half of the records handled", Duration.ofSeconds(60))
 					.until(() -> recorder.distinctHandled() >= RECORDS / 2);
+			}
+			if (protocol == null) {
+				assertThat(groupType(topic)).as("the default protocol on a broker that offers KIP-848")
+					.isEqualTo(GroupType.CONSUMER);
 			}
 			producing.get(60, TimeUnit.SECONDS);
 			seed.await("every record handled", Duration.ofSeconds(90))
@@ -95,6 +105,38 @@ class RebalanceIntegrationTests {
 			assertThat(recorder.duplicates()).as("duplicates (%s; %s)", context, summary).isZero();
 		}
 		assertThat(recorder.maxActive()).as("peak calls at once (%s)", context).isGreaterThan(PARTITIONS / 3);
+	}
+
+	/**
+	 * A setting that only the classic protocol accepts keeps a worker on it, with the
+	 * cooperative sticky assignor.
+	 */
+	@Test
+	void aWorkerWithClassicOnlySettingsRebalancesCooperativelyOnTheClassicProtocol() throws Exception {
+		String topic = Broker.uniqueName("classic");
+		Broker.createTopic(topic, 2);
+		ContractRecorder recorder = new ContractRecorder(Mode.KEY, CONCURRENCY, true);
+		List<String> arguments = new ArrayList<>(arguments(topic, null, null, Seed.create()));
+		arguments.add("--spring.kafka.consumer.properties.session.timeout.ms=6000");
+		try (WorkerEventLog events = new WorkerEventLog(topic, (event, log) -> {
+		}); ConfigurableApplicationContext context = start(recorder, events, arguments, 1)) {
+			await().atMost(Duration.ofSeconds(30))
+				.ignoreExceptions()
+				.until(() -> groupType(topic) == GroupType.CLASSIC);
+			try (Admin admin = Broker.admin()) {
+				ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(topic))
+					.all()
+					.get(30, TimeUnit.SECONDS)
+					.get(topic);
+				assertThat(group.partitionAssignor()).isEqualTo("cooperative-sticky");
+			}
+		}
+	}
+
+	private static @Nullable GroupType groupType(String groupId) throws Exception {
+		try (Admin admin = Broker.admin()) {
+			return admin.describeConsumerGroups(List.of(groupId)).all().get(30, TimeUnit.SECONDS).get(groupId).type();
+		}
 	}
 
 	// Tell the recorder, on the consumer thread that publishes the event, when a
@@ -128,17 +170,20 @@ class RebalanceIntegrationTests {
 			.run(all.toArray(String[]::new));
 	}
 
-	private static List<String> arguments(String topic, String protocol, @Nullable String assignor, Seed seed) {
+	private static List<String> arguments(String topic, @Nullable String protocol, @Nullable String assignor,
+			Seed seed) {
 		List<String> arguments = new ArrayList<>(List.of(
 				"--spring.kafka.bootstrap-servers=" + Broker.bootstrapServers(),
-				"--spring.kafka.consumer.auto-offset-reset=earliest", "--spring.kafka.consumer.properties." + protocol,
-				"--test.topic=" + topic, "--test.seed=" + seed.value(), "--test.max-delay-micros=4000",
-				"--test.delay-percent=100", "--kafka.worker.defaults.auto-startup=false",
-				"--kafka.worker.workers.record-worker.auto-startup=true",
+				"--spring.kafka.consumer.auto-offset-reset=earliest", "--test.topic=" + topic,
+				"--test.seed=" + seed.value(), "--test.max-delay-micros=4000", "--test.delay-percent=100",
+				"--kafka.worker.defaults.auto-startup=false", "--kafka.worker.workers.record-worker.auto-startup=true",
 				"--kafka.worker.workers.record-worker.mode=KEY",
 				"--kafka.worker.workers.record-worker.concurrency=" + CONCURRENCY,
 				"--kafka.worker.workers.record-worker.group-id=" + topic,
 				"--kafka.worker.workers.record-worker.commit-interval=200ms"));
+		if (protocol != null) {
+			arguments.add("--spring.kafka.consumer.properties." + protocol);
+		}
 		if (assignor != null) {
 			arguments.add("--spring.kafka.consumer.properties.partition.assignment.strategy=" + assignor);
 			arguments.add("--spring.kafka.consumer.properties.session.timeout.ms=6000");

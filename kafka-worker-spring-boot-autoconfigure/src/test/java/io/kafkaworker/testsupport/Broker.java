@@ -261,6 +261,13 @@ public final class Broker {
 							Map.entry("transaction.state.log.min.isr", "1"),
 							Map.entry("auto.create.topics.enable", "false"),
 							Map.entry("group.min.session.timeout.ms", "1000"),
+							// Workers use the consumer protocol (KIP-848) unless a test
+							// chooses: its session and heartbeats are the broker's, as
+							// short as the classic ones the tests set.
+							Map.entry("group.consumer.min.session.timeout.ms", "3000"),
+							Map.entry("group.consumer.session.timeout.ms", "6000"),
+							Map.entry("group.consumer.min.heartbeat.interval.ms", "500"),
+							Map.entry("group.consumer.heartbeat.interval.ms", "1000"),
 							// Share groups (on by default in Kafka 4.2): a state topic
 							// one
 							// broker can hold, and locks as short as share tests need.

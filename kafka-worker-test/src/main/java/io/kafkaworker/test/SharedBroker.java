@@ -32,11 +32,20 @@ final class SharedBroker {
 		EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
 		// The share-group state topic defaults to 3 replicas, which one broker cannot
 		// host: share-group workers would never get a record.
-		broker.brokerProperties(Map.of("group.initial.rebalance.delay.ms", "0", "offsets.topic.num.partitions", "4",
-				"transaction.state.log.num.partitions", "4", "transaction.state.log.replication.factor", "1",
-				"transaction.state.log.min.isr", "1", "auto.create.topics.enable", "false",
-				"group.min.session.timeout.ms", "1000", "share.coordinator.state.topic.replication.factor", "1",
-				"share.coordinator.state.topic.min.isr", "1"));
+		// Workers use the consumer group protocol (KIP-848) on it: its sessions and
+		// heartbeats are the broker's, short here so that a test's instances join and
+		// leave within a second or two rather than Kafka's 5 s heartbeats.
+		broker.brokerProperties(Map.ofEntries(Map.entry("group.initial.rebalance.delay.ms", "0"),
+				Map.entry("offsets.topic.num.partitions", "4"), Map.entry("transaction.state.log.num.partitions", "4"),
+				Map.entry("transaction.state.log.replication.factor", "1"),
+				Map.entry("transaction.state.log.min.isr", "1"), Map.entry("auto.create.topics.enable", "false"),
+				Map.entry("group.min.session.timeout.ms", "1000"),
+				Map.entry("group.consumer.min.session.timeout.ms", "3000"),
+				Map.entry("group.consumer.session.timeout.ms", "6000"),
+				Map.entry("group.consumer.min.heartbeat.interval.ms", "500"),
+				Map.entry("group.consumer.heartbeat.interval.ms", "1000"),
+				Map.entry("share.coordinator.state.topic.replication.factor", "1"),
+				Map.entry("share.coordinator.state.topic.min.isr", "1")));
 		broker.afterPropertiesSet();
 		this.broker = broker;
 		this.clients = new BrokerClients(broker.getBrokersAsString());

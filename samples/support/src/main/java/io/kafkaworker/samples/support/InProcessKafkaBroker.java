@@ -118,6 +118,12 @@ public final class InProcessKafkaBroker implements AutoCloseable {
 		properties.setProperty("offsets.topic.replication.factor", "1");
 		properties.setProperty("transaction.state.log.replication.factor", "1");
 		properties.setProperty("transaction.state.log.min.isr", "1");
+		// Workers use the consumer group protocol (KIP-848) here: an instance started or
+		// stopped in a demo is seen within seconds, not Kafka's 45 s session timeout.
+		properties.setProperty("group.consumer.min.session.timeout.ms", "3000");
+		properties.setProperty("group.consumer.session.timeout.ms", "10000");
+		properties.setProperty("group.consumer.min.heartbeat.interval.ms", "500");
+		properties.setProperty("group.consumer.heartbeat.interval.ms", "1000");
 		properties.setProperty("share.coordinator.state.topic.replication.factor", "1");
 		properties.setProperty("share.coordinator.state.topic.min.isr", "1");
 		// One partition instead of 50 for consumer offsets: plenty here, and created
