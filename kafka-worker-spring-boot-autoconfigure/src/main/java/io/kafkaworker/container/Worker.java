@@ -17,6 +17,7 @@ import io.kafkaworker.annotation.Delivery;
 import io.kafkaworker.annotation.WorkerMethod;
 import io.kafkaworker.delivery.DeliveryGuarantee;
 import io.kafkaworker.delivery.ReaderEnd;
+import io.kafkaworker.delivery.RevocationWait;
 import io.kafkaworker.dispatch.Backpressure;
 import io.kafkaworker.dispatch.Dispatcher;
 import io.kafkaworker.dispatch.PartitionPauses;
@@ -76,6 +77,8 @@ public final class Worker implements WorkerView {
 	private final Backpressure backpressure;
 
 	private final PartitionPauses pauses;
+
+	private final RevocationWait revocationWait;
 
 	private final FreezeRegistry freezes;
 
@@ -137,6 +140,7 @@ public final class Worker implements WorkerView {
 		this.executor = parts.executor;
 		this.events = parts.events;
 		this.pauses = parts.pauses;
+		this.revocationWait = parts.revocationWait;
 		this.scheduler = parts.scheduler;
 		this.backpressure = parts.backpressure;
 		this.freezes = parts.freezes;
@@ -277,6 +281,10 @@ public final class Worker implements WorkerView {
 
 	RecordHandler handler() {
 		return this.handler;
+	}
+
+	RevocationWait revocationWait() {
+		return this.revocationWait;
 	}
 
 	DeliveryGuarantee delivery() {

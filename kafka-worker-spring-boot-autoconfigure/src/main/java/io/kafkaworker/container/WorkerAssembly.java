@@ -11,6 +11,7 @@ import io.kafkaworker.delivery.DeliveryContext;
 import io.kafkaworker.delivery.DeliveryGuarantee;
 import io.kafkaworker.delivery.DeliveryGuarantees;
 import io.kafkaworker.delivery.ReaderEnd;
+import io.kafkaworker.delivery.RevocationWait;
 import io.kafkaworker.dispatch.Backpressure;
 import io.kafkaworker.dispatch.Dispatcher;
 import io.kafkaworker.dispatch.Ordering;
@@ -57,6 +58,8 @@ final class WorkerAssembly {
 
 	final PartitionPauses pauses = new PartitionPauses();
 
+	final RevocationWait revocationWait;
+
 	final LaneScheduler<WorkItem> scheduler;
 
 	final Backpressure backpressure;
@@ -94,6 +97,7 @@ final class WorkerAssembly {
 		this.settings = settings;
 		this.services = services;
 		this.ordering = Ordering.valueOf(settings.mode().name());
+		this.revocationWait = new RevocationWait(settings.revokeTimeout(), System::nanoTime);
 		this.executor = services.executors().apply(settings);
 		this.events = events(worker);
 		HandlerHolder holder = new HandlerHolder();
@@ -162,9 +166,8 @@ final class WorkerAssembly {
 		if (reader != null) {
 			return DeliveryGuarantees.reader(this.settings.id(), reader.stopAtEnd(), readerEnd);
 		}
-		DeliveryContext context = new DeliveryContext(this.settings.id(), this.settings.failure(),
-				this.settings.revokeTimeout(), this.pauses, this.failureActions, this.freezes,
-				this.services.taskScheduler());
+		DeliveryContext context = new DeliveryContext(this.settings.id(), this.settings.failure(), this.revocationWait,
+				this.pauses, this.failureActions, this.freezes, this.services.taskScheduler());
 		return DeliveryGuarantees.of(this.settings.delivery(), this.settings.exactlyOnceStore(), context,
 				this.services.transactionalProducers(), this::committer);
 	}

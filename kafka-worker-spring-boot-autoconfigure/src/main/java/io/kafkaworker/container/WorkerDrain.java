@@ -22,8 +22,10 @@ import org.springframework.kafka.listener.MessageListenerContainer;
 /**
  * The graceful shutdown of one worker, in order: stop fetching, finish records, commit on
  * the consumer threads with the commit timeout, leave the group. Every step is bounded by
- * one deadline; a step that runs out of time is cut short and the next one still runs, so
- * the worker always commits what it finished and leaves its group.
+ * one deadline; waiting for records ends early enough to leave part of it to the commit
+ * and the leave, and the consumers' revocation as they close does not wait again for the
+ * calls still running, so the worker always commits what it finished and leaves its
+ * group.
  *
  * <p>
  * With {@link DrainMode#IN_FLIGHT}, the drain holds every record that has not started,
@@ -37,6 +39,8 @@ final class WorkerDrain {
 	private static final Log logger = LogFactory.getLog(WorkerDrain.class);
 
 	private static final Duration PAUSE_WAIT = Duration.ofSeconds(5);
+
+	private static final Duration MIN_COMMIT_RESERVE = Duration.ofSeconds(1);
 
 	// Between attempts of a commit that a rebalance refused: the request runs before the
 	// consumer's next poll anyway; the pause only keeps a long rebalance from spinning.
@@ -54,6 +58,12 @@ final class WorkerDrain {
 
 	private final long deadline;
 
+	// When waiting for records ends: the last part of the timeout is kept for the commit
+	// and for leaving the group, so that a call slower than the drain (a stuck handler)
+	// can cost neither the commit of everything else that finished nor a clean leave (a
+	// member that does not leave holds its partitions until its session times out).
+	private final long recordsDeadline;
+
 	WorkerDrain(Worker worker, DrainMode mode, Duration timeout) {
 		this.worker = worker;
 		// At-most-once committed its fetched records before handling them: leaving them
@@ -62,6 +72,17 @@ final class WorkerDrain {
 		// of its records finished: both finish everything fetched.
 		this.mode = worker.delivery().drainsAllFetched() ? DrainMode.ALL : mode;
 		this.deadline = System.nanoTime() + timeout.toNanos();
+		this.recordsDeadline = this.deadline - commitReserve(timeout, worker.settings().commitTimeout()).toNanos();
+	}
+
+	// A fifth of the timeout, at least a second and at most the commit timeout (a commit
+	// and a leave normally take milliseconds; the reserve also covers a rebalance's
+	// retries of the commit).
+	static Duration commitReserve(Duration timeout, Duration commitTimeout) {
+		Duration fifth = timeout.dividedBy(5);
+		Duration reserve = (fifth.compareTo(MIN_COMMIT_RESERVE) < 0) ? MIN_COMMIT_RESERVE : fifth;
+		reserve = (reserve.compareTo(commitTimeout) > 0) ? commitTimeout : reserve;
+		return (reserve.compareTo(timeout) > 0) ? timeout : reserve;
 	}
 
 	/**
@@ -78,6 +99,9 @@ final class WorkerDrain {
 		LaneScheduler<WorkItem> scheduler = this.worker.scheduler();
 		container.pause();
 		this.worker.handler().startDraining();
+		// The consumers' closing revokes the partitions: it must not wait again for calls
+		// the drain stopped waiting for.
+		this.worker.revocationWait().cutAt(this.recordsDeadline);
 		if (this.mode == DrainMode.IN_FLIGHT) {
 			scheduler.hold(HOLD_ALL, (item) -> true);
 		}
@@ -129,12 +153,12 @@ final class WorkerDrain {
 	// Idle lanes, and no record left in flight: a record whose handler returned may still
 	// wait for its group-table write to be acknowledged before it completes.
 	private boolean awaitIdle(LaneScheduler<WorkItem> scheduler) throws InterruptedException {
-		if (!scheduler.awaitIdle(remaining())) {
+		if (!scheduler.awaitIdle(remainingForRecords())) {
 			return false;
 		}
 		for (ConsumerSession session : this.worker.sessions()) {
 			for (PartitionOffsets partition : session.partitions()) {
-				if (!partition.awaitNothingInFlight(remaining())) {
+				if (!partition.awaitNothingInFlight(remainingForRecords())) {
 					return false;
 				}
 			}
@@ -183,7 +207,7 @@ final class WorkerDrain {
 	// A consumer pauses before its next poll, within the poll timeout; one without
 	// partitions never reports paused, and has nothing to deliver.
 	private void awaitPaused(MessageListenerContainer container) throws InterruptedException {
-		long until = System.nanoTime() + Math.min(remaining().toNanos(), PAUSE_WAIT.toNanos());
+		long until = System.nanoTime() + Math.min(remainingForRecords().toNanos(), PAUSE_WAIT.toNanos());
 		while (!container.isContainerPaused() && hasPartitions() && System.nanoTime() - until < 0) {
 			Thread.sleep(10);
 		}
@@ -213,10 +237,15 @@ final class WorkerDrain {
 		this.worker.scheduler().unhold(HOLD_ABOVE_CUT);
 		this.worker.scheduler().unhold(HOLD_ALL);
 		this.worker.handler().stopDraining();
+		this.worker.revocationWait().restore();
 	}
 
 	private Duration remaining() {
 		return Duration.ofNanos(Math.max(0, this.deadline - System.nanoTime()));
+	}
+
+	private Duration remainingForRecords() {
+		return Duration.ofNanos(Math.max(0, this.recordsDeadline - System.nanoTime()));
 	}
 
 }

@@ -44,7 +44,7 @@ final class AtMostOnceDelivery implements DeliveryGuarantee {
 	public CommitProtocol open(Consumer<?, ?> consumer, Rewind rewind) {
 		OffsetCommitter committer = this.committers.create();
 		return new CommitFirst(consumer, committer,
-				new WatermarkCommits(this.workerId, this.context.revokeTimeout(), consumer, committer));
+				new WatermarkCommits(this.workerId, this.context.revocationWait(), consumer, committer));
 	}
 
 	@Override

@@ -1,7 +1,5 @@
 package io.kafkaworker.delivery;
 
-import java.time.Duration;
-
 import io.kafkaworker.dispatch.PartitionPauses;
 import io.kafkaworker.failure.FailureActions;
 import io.kafkaworker.failure.FailureSettings;
@@ -15,14 +13,15 @@ import org.springframework.scheduling.TaskScheduler;
  *
  * @param workerId the worker
  * @param failure the worker's failure handling
- * @param revokeTimeout the longest wait for in-flight records when partitions are
+ * @param revocationWait the longest wait for in-flight records when partitions are
  * revoked, and for a transaction's records at a revocation, a seek or a shutdown
  * @param pauses the worker's partition pauses
  * @param actions the worker's failure policy
  * @param freezes the worker's freezes
  * @param retryScheduler wakes a consumer when a back-off ends, or null
  */
-public record DeliveryContext(String workerId, FailureSettings failure, Duration revokeTimeout, PartitionPauses pauses,
-		FailureActions actions, FreezeRegistry freezes, @Nullable TaskScheduler retryScheduler) {
+public record DeliveryContext(String workerId, FailureSettings failure, RevocationWait revocationWait,
+		PartitionPauses pauses, FailureActions actions, FreezeRegistry freezes,
+		@Nullable TaskScheduler retryScheduler) {
 
 }

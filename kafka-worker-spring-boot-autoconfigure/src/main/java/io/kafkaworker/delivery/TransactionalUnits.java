@@ -285,7 +285,7 @@ final class TransactionalUnits implements CommitProtocol {
 		if (current == null) {
 			return true;
 		}
-		Duration timeout = this.context.revokeTimeout();
+		Duration timeout = this.context.revocationWait().fromNow();
 		current.awaitEnd(timeout);
 		if (current.failure.get() != null) {
 			abortAfterFailure(current);

@@ -29,15 +29,16 @@ final class WatermarkCommits implements CommitProtocol {
 
 	private final String workerId;
 
-	private final Duration revokeTimeout;
+	private final RevocationWait revocationWait;
 
 	private final Consumer<?, ?> consumer;
 
 	private final OffsetCommitter committer;
 
-	WatermarkCommits(String workerId, Duration revokeTimeout, Consumer<?, ?> consumer, OffsetCommitter committer) {
+	WatermarkCommits(String workerId, RevocationWait revocationWait, Consumer<?, ?> consumer,
+			OffsetCommitter committer) {
 		this.workerId = workerId;
-		this.revokeTimeout = revokeTimeout;
+		this.revocationWait = revocationWait;
 		this.consumer = consumer;
 		this.committer = committer;
 	}
@@ -89,7 +90,8 @@ final class WatermarkCommits implements CommitProtocol {
 	// (invariant 1: no commit passes an unfinished record, and their completions would
 	// otherwise be redelivered to the next owner).
 	private void awaitInFlight(List<PartitionOffsets> partitions) {
-		long deadline = System.nanoTime() + this.revokeTimeout.toNanos();
+		Duration wait = this.revocationWait.fromNow();
+		long deadline = System.nanoTime() + wait.toNanos();
 		List<TopicPartition> unfinished = new ArrayList<>();
 		try {
 			for (PartitionOffsets partition : partitions) {
@@ -104,7 +106,7 @@ final class WatermarkCommits implements CommitProtocol {
 		}
 		if (!unfinished.isEmpty()) {
 			logger.warn("Worker '" + this.workerId + "' stopped waiting for in-flight records of " + unfinished
-					+ " after " + DurationFormatterUtils.print(this.revokeTimeout, DurationFormat.Style.COMPOSITE)
+					+ " after " + DurationFormatterUtils.print(wait, DurationFormat.Style.COMPOSITE)
 					+ "; records not complete by then are redelivered to the partitions' next owner");
 		}
 	}

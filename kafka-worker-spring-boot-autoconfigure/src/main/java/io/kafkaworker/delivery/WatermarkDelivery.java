@@ -25,7 +25,7 @@ final class WatermarkDelivery implements DeliveryGuarantee {
 
 	@Override
 	public CommitProtocol open(Consumer<?, ?> consumer, Rewind rewind) {
-		return new WatermarkCommits(this.context.workerId(), this.context.revokeTimeout(), consumer,
+		return new WatermarkCommits(this.context.workerId(), this.context.revocationWait(), consumer,
 				this.committers.create());
 	}
 

@@ -5,8 +5,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import io.kafkaworker.annotation.KafkaBatchWorker;
 import io.kafkaworker.annotation.Mode;
 import io.kafkaworker.integration.ModeContractIntegrationTests.ContractApp;
 import io.kafkaworker.testsupport.Broker;
@@ -14,6 +18,7 @@ import io.kafkaworker.testsupport.CommandLineArguments;
 import io.kafkaworker.testsupport.ContractRecorder;
 import io.kafkaworker.testsupport.Seed;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -21,14 +26,21 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Graceful shutdown under load on a real broker: the context closes while records are in
@@ -37,6 +49,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * record it handled and nothing it did not, in every mode, including the out-of-order
  * ones.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class GracefulShutdownIntegrationTests {
 
 	private static final int PARTITIONS = 4;
@@ -168,6 +181,57 @@ class GracefulShutdownIntegrationTests {
 		}
 	}
 
+	/**
+	 * One record slower than the whole shutdown timeout (a stuck call) must cost neither
+	 * the commit of what else finished nor leaving the group: the drain keeps the end of
+	 * the timeout for both. Before, the drain spent the whole timeout waiting for the
+	 * stuck call, its commit timed out at once and the consumers had no time left to
+	 * leave: in a JVM that exits after the shutdown, everything finished since the last
+	 * periodic commit ran again (chaos run 20261207-004653, KEY), and the partitions
+	 * waited for the session timeout. Periodic commits are turned off here (an hour) so
+	 * that only the drain's own commit can cover the finished records.
+	 */
+	@Test
+	void aCallSlowerThanTheShutdownTimeoutCostsNeitherTheCommitNorLeavingTheGroup(CapturedOutput output)
+			throws Exception {
+		String topic = Broker.uniqueName("stuck");
+		Broker.createTopic(topic, 2);
+		try (KafkaProducer<String, String> producer = Broker.producer()) {
+			producer.send(new ProducerRecord<>(topic, 0, "stuck", StuckApp.STUCK)).get();
+			for (int i = 0; i < 20; i++) {
+				producer.send(new ProducerRecord<>(topic, 1, "key-" + i, "value-" + i)).get();
+			}
+		}
+		StuckApp.reset();
+		try {
+			long closeMillis;
+			try (ConfigurableApplicationContext worker = new SpringApplicationBuilder(StuckApp.class)
+				.web(WebApplicationType.NONE)
+				.run("--spring.kafka.bootstrap-servers=" + Broker.bootstrapServers(),
+						"--spring.kafka.consumer.auto-offset-reset=earliest", "--test.topic=" + topic,
+						"--kafka.worker.workers.stuck-worker.group-id=" + topic,
+						"--kafka.worker.workers.stuck-worker.commit-interval=1h",
+						"--kafka.worker.shutdown.timeout=5s")) {
+				assertThat(StuckApp.stuckStarted.await(30, TimeUnit.SECONDS)).as("the stuck call started").isTrue();
+				await().atMost(Duration.ofSeconds(30)).until(() -> StuckApp.handled.get() == 20);
+				long closeStart = System.nanoTime();
+				worker.close();
+				closeMillis = Duration.ofNanos(System.nanoTime() - closeStart).toMillis();
+			}
+			// Read right after the close: a consumer that had no time to leave and commit
+			// as it closes does so later in this JVM, never in one that exits.
+			assertThat(Broker.committedOffsets(topic, topic)).as("committed when the close returned")
+				.containsEntry(new TopicPartition(topic, 1), 20L);
+			assertThat(output).contains("Worker 'stuck-worker' did not finish its in-flight records")
+				.doesNotContain("could not commit before leaving its group")
+				.doesNotContain("has not left its group within the shutdown timeout");
+			assertThat(closeMillis).as("close time").isLessThan(Duration.ofSeconds(7).toMillis());
+		}
+		finally {
+			StuckApp.release.countDown();
+		}
+	}
+
 	private static KafkaConsumer<String, String> member(String topic) {
 		Properties properties = new Properties();
 		properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Broker.bootstrapServers());
@@ -218,6 +282,45 @@ class GracefulShutdownIntegrationTests {
 					"--kafka.worker.defaults.auto-startup=false", "--kafka.worker.shutdown.drain=" + drain,
 					"--kafka.worker.shutdown.timeout=" + SHUTDOWN_TIMEOUT.toSeconds() + "s",
 					"--spring.kafka.consumer.properties.session.timeout.ms=6000"), extra));
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class StuckApp {
+
+		static final String STUCK = "stuck";
+
+		static volatile CountDownLatch stuckStarted = new CountDownLatch(1);
+
+		static volatile CountDownLatch release = new CountDownLatch(1);
+
+		static final AtomicInteger handled = new AtomicInteger();
+
+		static void reset() {
+			stuckStarted = new CountDownLatch(1);
+			release = new CountDownLatch(1);
+			handled.set(0);
+		}
+
+		@Bean
+		StuckWorker stuckWorker() {
+			return new StuckWorker();
+		}
+
+	}
+
+	public static class StuckWorker {
+
+		@KafkaBatchWorker(id = "stuck-worker", topics = "${test.topic}", mode = Mode.KEY)
+		public void handle(ConsumerRecord<String, String> record) throws InterruptedException {
+			if (StuckApp.STUCK.equals(record.value())) {
+				StuckApp.stuckStarted.countDown();
+				StuckApp.release.await(2, TimeUnit.MINUTES);
+				return;
+			}
+			StuckApp.handled.incrementAndGet();
+		}
+
 	}
 
 }
