@@ -12,9 +12,11 @@ enum Cause {
 	/** That incarnation was stopped gracefully (SIGTERM): 0 once the engine is done. */
 	SIGTERM("SIGTERM"),
 	/**
-	 * A slow record (its handler runs longer than {@code revoke-timeout}) whose partition
-	 * moved while the first incarnation still ran it: the next owner started it before the
-	 * first handling ended. No engine can wait for a handler longer than the group allows.
+	 * A slow record (its handler runs longer than {@code revoke-timeout} and than a drain
+	 * may wait) whose partition could move while the first incarnation still ran it: the
+	 * next owner started it before the first handling ended, or the group's membership
+	 * changed during the first handling. No engine can wait for a handler longer than the
+	 * group allows.
 	 */
 	SLOW_HANDOVER("slow record handed over while it ran"),
 	/** That incarnation was alive: its partition moved in a rebalance. */

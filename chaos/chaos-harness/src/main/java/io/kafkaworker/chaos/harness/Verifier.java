@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -152,9 +153,10 @@ final class Verifier {
 			RunResult result) {
 		List<long[]> outages = outages();
 		Set<String> slow = slowRecords();
+		List<Long> moves = membershipChanges();
 		for (List<Handling> list : byRecord.values()) {
 			for (int i = 1; i < list.size(); i++) {
-				Cause cause = overlapped(list.get(i - 1), list.get(i), slow) ? Cause.SLOW_HANDOVER
+				Cause cause = handedOverWhileRunning(list.get(i - 1), list.get(i), slow, moves) ? Cause.SLOW_HANDOVER
 						: cause(list.get(i - 1), list.get(i), producedAt.getOrDefault(list.get(i).record(), 0L),
 								outages);
 				result.duplicates.merge(cause, 1L, Long::sum);
@@ -169,11 +171,34 @@ final class Verifier {
 		}
 	}
 
-	// A slow record ran twice at the same time: the second handling (which ends when its
-	// handler ends, after sleeping the slow time) started before the first one ended.
-	private boolean overlapped(Handling first, Handling again, Set<String> slow) {
-		return slow.contains(first.record()) && !first.incarnation().equals(again.incarnation())
-				&& again.time() - this.settings.slowMillis() < first.time();
+	// A slow record whose partition could move while the first incarnation ran it: the
+	// two handlings overlapped (each is logged when its handler ends, after sleeping the
+	// slow time, so the second began before the first ended), or the group's membership
+	// changed while the first ran. A revocation waits revoke-timeout and a drain part of
+	// shutdown.timeout for it, both shorter than the slow time, so the first owner
+	// commits without it and finishes it afterwards; its next owner runs it again. (A
+	// slow record that ended before the change was committed by its owner within one
+	// commit interval, and a duplicate of it still counts against the graceful check.)
+	private boolean handedOverWhileRunning(Handling first, Handling again, Set<String> slow, List<Long> moves) {
+		if (!slow.contains(first.record()) || first.incarnation().equals(again.incarnation())) {
+			return false;
+		}
+		long began = first.time() - this.settings.slowMillis();
+		return again.time() - this.settings.slowMillis() < first.time()
+				|| moves.stream().anyMatch((time) -> began <= time && time <= first.time());
+	}
+
+	// The times of every fault or event that changes the group's membership.
+	private List<Long> membershipChanges() {
+		Set<Fault> changes = EnumSet.of(Fault.SIGKILL, Fault.SIGTERM, Fault.SIGTERM_ALL, Fault.EXTRA_MEMBER,
+				Fault.ZOMBIE, Fault.STOPPED, Fault.START, Fault.SIGCONT, Fault.BROKER_KILL, Fault.BROKER_READY);
+		List<Long> times = new ArrayList<>();
+		for (FaultLog.Entry entry : this.faults.entries()) {
+			if (changes.contains(entry.type())) {
+				times.add(entry.time());
+			}
+		}
+		return times;
 	}
 
 	private Set<String> slowRecords() {
