@@ -45,6 +45,13 @@ final class Verifier {
 	// lost: within a poll cycle, far less than this.
 	private static final long ZOMBIE_WAKE_MILLIS = 10_000;
 
+	// A woken zombie's consumer also fetches from the positions it held, before a
+	// heartbeat tells it that it was fenced (kafka-clients 4.2's consumer fetches and
+	// heartbeats on its own thread): records produced while it was stopped that it
+	// handles within this of waking are its doing too. Shorter than ZOMBIE_WAKE_MILLIS,
+	// so that a zombie that rejoined and was given the partition again is not excused.
+	private static final long ZOMBIE_FETCH_MILLIS = 5_000;
+
 	private final Settings settings;
 
 	private final Topics topics;
@@ -225,10 +232,12 @@ final class Verifier {
 			return outage ? Cause.BROKER_OUTAGE : Cause.SAME_INCARNATION;
 		}
 		// A zombie finishing, right after it woke, a record it could hold when it was
-		// stopped (produced before): its doing, whatever later befell the incarnation that
-		// handled the record meanwhile.
+		// stopped (produced before), or one it fetched from its old position as it woke:
+		// its doing, whatever later befell the incarnation that handled the record
+		// meanwhile.
 		long[] stop = stopAround(again.incarnation(), first.time());
-		if (stop != null && again.time() - stop[1] <= ZOMBIE_WAKE_MILLIS && produced < stop[0]) {
+		long sinceWaking = (stop != null) ? again.time() - stop[1] : Long.MAX_VALUE;
+		if (sinceWaking <= ZOMBIE_FETCH_MILLIS || (sinceWaking <= ZOMBIE_WAKE_MILLIS && produced < stop[0])) {
 			return Cause.ZOMBIE;
 		}
 		FaultLog.Entry signal = signals(first.incarnation()).stream()
