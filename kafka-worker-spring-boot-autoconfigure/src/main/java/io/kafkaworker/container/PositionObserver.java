@@ -13,18 +13,27 @@ import org.apache.kafka.common.TopicPartition;
  * Reads the position and log end of a consumer's partitions into their progress for the
  * read model (lag, health), at most a few times a second. Both are local to the consumer,
  * which learns the log end from its fetches; for paused partitions, which it does not
- * fetch, it asks the broker without waiting for the answer. Runs on the consumer thread.
+ * fetch, it asks the broker every few seconds without waiting for the answer. Runs on the
+ * consumer thread.
  */
 final class PositionObserver {
 
 	private static final long INTERVAL_NANOS = Duration.ofMillis(500).toNanos();
 
+	// At most one request for paused partitions' log ends in this time: nothing tracks
+	// whether the last one was answered (a partition without a leader keeps it waiting),
+	// and an exactly-once worker pauses its partitions for every unit.
+	private static final long PAUSED_END_INTERVAL_NANOS = Duration.ofSeconds(5).toNanos();
+
 	private final Consumer<?, ?> consumer;
 
 	private long lastObservedNanos;
 
+	private long lastPausedEndsNanos;
+
 	PositionObserver(Consumer<?, ?> consumer) {
 		this.consumer = consumer;
+		this.lastPausedEndsNanos = System.nanoTime() - PAUSED_END_INTERVAL_NANOS;
 	}
 
 	/**
@@ -37,7 +46,10 @@ final class PositionObserver {
 			return;
 		}
 		this.lastObservedNanos = now;
-		refreshPausedEnds();
+		if (now - this.lastPausedEndsNanos >= PAUSED_END_INTERVAL_NANOS) {
+			this.lastPausedEndsNanos = now;
+			refreshPausedEnds();
+		}
 		for (PartitionOffsets partition : partitions) {
 			try {
 				long position = this.consumer.position(partition.topicPartition(), Duration.ZERO);

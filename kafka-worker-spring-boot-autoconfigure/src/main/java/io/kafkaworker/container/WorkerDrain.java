@@ -102,26 +102,38 @@ final class WorkerDrain {
 		// The consumers' closing revokes the partitions: it must not wait again for calls
 		// the drain stopped waiting for.
 		this.worker.revocationWait().cutAt(this.recordsDeadline);
-		if (this.mode == DrainMode.IN_FLIGHT) {
-			scheduler.hold(HOLD_ALL, (item) -> true);
-		}
-		else {
-			// Finishing everything means nothing may arrive after the lanes went idle.
-			awaitPaused(container);
-		}
-		boolean finished = awaitIdle(scheduler);
-		if (finished && this.mode == DrainMode.IN_FLIGHT) {
-			finished = finishGaps(scheduler);
-		}
 		boolean share = this.worker.settings().shareGroup();
-		if (!finished) {
-			logger.warn("Worker '" + id + "' did not finish its in-flight records within the shutdown timeout; "
-					+ (share ? "it acknowledges what finished, and the rest is released to the share group"
-							: "it commits what finished, and the rest is redelivered after restart"));
+		Map<TopicPartition, Long> committed;
+		int left;
+		try {
+			if (this.mode == DrainMode.IN_FLIGHT) {
+				scheduler.hold(HOLD_ALL, (item) -> true);
+			}
+			else {
+				// Finishing everything means nothing may arrive after the lanes
+				// went idle.
+				awaitPaused(container);
+			}
+			boolean finished = awaitIdle(scheduler);
+			if (finished && this.mode == DrainMode.IN_FLIGHT) {
+				finished = finishGaps(scheduler);
+			}
+			if (!finished) {
+				logger.warn("Worker '" + id + "' did not finish its in-flight records within the shutdown timeout; "
+						+ (share ? "it acknowledges what finished, and the rest is released to the share group"
+								: "it commits what finished, and the rest is redelivered after restart"));
+			}
+			committed = commit();
+			left = scheduler.snapshot().bufferedItems();
+			stop(container);
 		}
-		Map<TopicPartition, Long> committed = commit();
-		int left = scheduler.snapshot().bufferedItems();
-		stop(container);
+		catch (InterruptedException | RuntimeException ex) {
+			// Cut short: the worker is left as it was before the drain, so that
+			// it neither holds its records nor skips revocation waits if it keeps
+			// running.
+			restore(container);
+			throw ex;
+		}
 		long took = Duration.ofNanos(System.nanoTime() - started).toMillis();
 		if (share) {
 			// A share group has no offsets: each record was acknowledged on its own.
@@ -226,13 +238,19 @@ final class WorkerDrain {
 	// releases the partitions.
 	private void stop(MessageListenerContainer container) throws InterruptedException {
 		CountDownLatch stopped = new CountDownLatch(1);
-		container.stop(stopped::countDown);
+		// Restored when the container has stopped, even after this drain stopped waiting
+		// for it: the consumers released their partitions and dropped what was held, and
+		// a context that starts again finds the worker as it was before the drain.
+		container.stop(() -> {
+			restore(container);
+			stopped.countDown();
+		});
 		if (!stopped.await(remaining().toNanos(), TimeUnit.NANOSECONDS)) {
 			logger.warn("Worker '" + this.worker.id() + "' has not left its group within the shutdown timeout");
-			return;
 		}
-		// Stopped: the consumers released their partitions and dropped what was held. A
-		// context that starts again finds the worker as it was before the drain.
+	}
+
+	private void restore(MessageListenerContainer container) {
 		container.resume();
 		this.worker.scheduler().unhold(HOLD_ABOVE_CUT);
 		this.worker.scheduler().unhold(HOLD_ALL);

@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.kafkaworker.annotation.KafkaBatchWorker;
 import io.kafkaworker.annotation.Mode;
 import io.kafkaworker.integration.ModeContractIntegrationTests.ContractApp;
+import io.kafkaworker.runtime.WorkerRegistry;
+import io.kafkaworker.runtime.WorkerView;
 import io.kafkaworker.testsupport.Broker;
 import io.kafkaworker.testsupport.CommandLineArguments;
 import io.kafkaworker.testsupport.ContractRecorder;
@@ -226,6 +228,44 @@ class GracefulShutdownIntegrationTests {
 				.doesNotContain("could not commit before leaving its group")
 				.doesNotContain("has not left its group within the shutdown timeout");
 			assertThat(closeMillis).as("close time").isLessThan(Duration.ofSeconds(7).toMillis());
+		}
+		finally {
+			StuckApp.release.countDown();
+		}
+	}
+
+	/**
+	 * A context stopped and started again (Spring's lifecycle, a CRaC checkpoint) finds
+	 * its workers as they were before the drain: nothing held, no drain in force, and
+	 * revocations waiting their whole revoke timeout again, even when the drain gave up
+	 * on a stuck call.
+	 */
+	@Test
+	void aContextStoppedAfterGivingUpOnAStuckCallRunsRecordsAgainWhenStarted() throws Exception {
+		String topic = Broker.uniqueName("restart");
+		Broker.createTopic(topic, 2);
+		try (KafkaProducer<String, String> producer = Broker.producer()) {
+			producer.send(new ProducerRecord<>(topic, 0, "stuck", StuckApp.STUCK)).get();
+		}
+		StuckApp.reset();
+		try (ConfigurableApplicationContext worker = new SpringApplicationBuilder(StuckApp.class)
+			.web(WebApplicationType.NONE)
+			.run("--spring.kafka.bootstrap-servers=" + Broker.bootstrapServers(),
+					"--spring.kafka.consumer.auto-offset-reset=earliest", "--test.topic=" + topic,
+					"--kafka.worker.workers.stuck-worker.group-id=" + topic, "--kafka.worker.shutdown.timeout=3s")) {
+			assertThat(StuckApp.stuckStarted.await(30, TimeUnit.SECONDS)).as("the stuck call started").isTrue();
+			worker.stop();
+			StuckApp.release.countDown();
+			worker.start();
+			try (KafkaProducer<String, String> producer = Broker.producer()) {
+				for (int i = 0; i < 10; i++) {
+					producer.send(new ProducerRecord<>(topic, i % 2, "key-" + i, "value-" + i)).get();
+				}
+			}
+			await().atMost(Duration.ofSeconds(30)).until(() -> StuckApp.handled.get() == 10);
+			WorkerView view = worker.getBean(WorkerRegistry.class).find("stuck-worker");
+			assertThat(view).isNotNull();
+			assertThat(view.snapshot().haltedLanes()).isZero();
 		}
 		finally {
 			StuckApp.release.countDown();
