@@ -31,7 +31,7 @@ class ArchitectureTests {
 	private static final Set<String> DELIVERY_API = Set.of("io.kafkaworker.delivery.DeliveryGuarantee",
 			"io.kafkaworker.delivery.CommitProtocol", "io.kafkaworker.delivery.DeliveryGuarantees",
 			"io.kafkaworker.delivery.DeliveryContext", "io.kafkaworker.delivery.ReaderEnd",
-			"io.kafkaworker.delivery.ShareOutcomes");
+			"io.kafkaworker.delivery.ShareOutcomes", "io.kafkaworker.delivery.RevocationWait");
 
 	private static final JavaClasses classes = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
