@@ -207,13 +207,8 @@ class GracefulShutdownIntegrationTests {
 		StuckApp.reset();
 		try {
 			long closeMillis;
-			try (ConfigurableApplicationContext worker = new SpringApplicationBuilder(StuckApp.class)
-				.web(WebApplicationType.NONE)
-				.run("--spring.kafka.bootstrap-servers=" + Broker.bootstrapServers(),
-						"--spring.kafka.consumer.auto-offset-reset=earliest", "--test.topic=" + topic,
-						"--kafka.worker.workers.stuck-worker.group-id=" + topic,
-						"--kafka.worker.workers.stuck-worker.commit-interval=1h",
-						"--kafka.worker.shutdown.timeout=5s")) {
+			try (ConfigurableApplicationContext worker = startStuck(topic, "5s",
+					"--kafka.worker.workers.stuck-worker.commit-interval=1h")) {
 				assertThat(StuckApp.stuckStarted.await(30, TimeUnit.SECONDS)).as("the stuck call started").isTrue();
 				await().atMost(Duration.ofSeconds(30)).until(() -> StuckApp.handled.get() == 20);
 				long closeStart = System.nanoTime();
@@ -248,11 +243,7 @@ class GracefulShutdownIntegrationTests {
 			producer.send(new ProducerRecord<>(topic, 0, "stuck", StuckApp.STUCK)).get();
 		}
 		StuckApp.reset();
-		try (ConfigurableApplicationContext worker = new SpringApplicationBuilder(StuckApp.class)
-			.web(WebApplicationType.NONE)
-			.run("--spring.kafka.bootstrap-servers=" + Broker.bootstrapServers(),
-					"--spring.kafka.consumer.auto-offset-reset=earliest", "--test.topic=" + topic,
-					"--kafka.worker.workers.stuck-worker.group-id=" + topic, "--kafka.worker.shutdown.timeout=3s")) {
+		try (ConfigurableApplicationContext worker = startStuck(topic, "3s")) {
 			assertThat(StuckApp.stuckStarted.await(30, TimeUnit.SECONDS)).as("the stuck call started").isTrue();
 			worker.stop();
 			StuckApp.release.countDown();
@@ -305,6 +296,14 @@ class GracefulShutdownIntegrationTests {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	private static ConfigurableApplicationContext startStuck(String topic, String shutdownTimeout, String... extra) {
+		return new SpringApplicationBuilder(StuckApp.class).web(WebApplicationType.NONE)
+			.run(CommandLineArguments.merge(List.of("--spring.kafka.bootstrap-servers=" + Broker.bootstrapServers(),
+					"--spring.kafka.consumer.auto-offset-reset=earliest", "--test.topic=" + topic,
+					"--kafka.worker.workers.stuck-worker.group-id=" + topic,
+					"--kafka.worker.shutdown.timeout=" + shutdownTimeout), extra));
 	}
 
 	private static ConfigurableApplicationContext start(ContractRecorder recorder, String topic, String workerId,
