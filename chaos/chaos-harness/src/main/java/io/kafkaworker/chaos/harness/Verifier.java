@@ -229,6 +229,12 @@ final class Verifier {
 		boolean outage = outages.stream()
 			.anyMatch((window) -> window[0] - OUTAGE_SLACK_MILLIS <= to && from <= window[1] + OUTAGE_SLACK_MILLIS);
 		if (first.incarnation().equals(again.incarnation())) {
+			// Stopped past its session timeout in between, it was fenced and rejoined:
+			// what it had not committed before, or handled from its old positions as it
+			// woke, ran again when it got its partitions back.
+			if (stoppedBetween(first.incarnation(), first.time(), again.time())) {
+				return Cause.ZOMBIE;
+			}
 			return outage ? Cause.BROKER_OUTAGE : Cause.SAME_INCARNATION;
 		}
 		// A zombie finishing, right after it woke, a record it could hold when it was
@@ -278,6 +284,24 @@ final class Verifier {
 	private List<FaultLog.Entry> signals(String incarnationId) {
 		Fleet.Incarnation incarnation = this.fleet.incarnation(incarnationId);
 		return (incarnation != null) ? incarnation.signals : List.of();
+	}
+
+	// Whether the incarnation was stopped (SIGSTOP) after, or woke less than
+	// ZOMBIE_FETCH_MILLIS before, the first handling, and woke before the second.
+	private boolean stoppedBetween(String incarnationId, long first, long again) {
+		long stopped = -1;
+		for (FaultLog.Entry entry : signals(incarnationId)) {
+			if (entry.detail().equals("STOP")) {
+				stopped = entry.time();
+			}
+			else if (entry.detail().equals("CONT") && stopped >= 0) {
+				if (first <= entry.time() + ZOMBIE_FETCH_MILLIS && entry.time() <= again) {
+					return true;
+				}
+				stopped = -1;
+			}
+		}
+		return false;
 	}
 
 	// The SIGSTOP that held the incarnation at the given time, as {stopped, woke} (the
