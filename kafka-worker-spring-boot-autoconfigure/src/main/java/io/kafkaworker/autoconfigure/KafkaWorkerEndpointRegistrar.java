@@ -42,6 +42,11 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 
 	private static final long DEFAULT_MAX_POLL_INTERVAL_MS = 300_000;
 
+	/**
+	 * Records per poll, so per transaction, of a Kafka-transactions worker by default.
+	 */
+	static final int DEFAULT_TRANSACTION_RECORDS = 2000;
+
 	private static final Log logger = LogFactory.getLog(KafkaWorkerEndpointRegistrar.class);
 
 	private final KafkaBatchWorkerAnnotationBeanPostProcessor methods;
@@ -85,6 +90,7 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 			if (!settings.shareGroup()) {
 				maxPollInterval = checkPollInterval(settings, method, consumerProperties);
 				rebalancing = defaultRebalancing(settings, method, consumerProperties);
+				defaultTransactionSize(settings, consumerProperties);
 			}
 			WorkerMethod previous = byId.putIfAbsent(settings.id(), method);
 			if (previous != null) {
@@ -143,6 +149,19 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 		consumerProperties.setProperty(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
 				CooperativeStickyAssignor.class.getName());
 		return "classic protocol, cooperative-sticky";
+	}
+
+	// A Kafka-transactions worker commits one transaction per poll, whose fixed cost
+	// (AddOffsetsToTxn, TxnOffsetCommit, EndTxn, then a fetch of the paused partitions)
+	// is paid per unit; at Kafka's 500 records per poll it paced the worker to 0.34-0.38
+	// of at-least-once with the same sends, at 2,000 to 0.76-0.83 (benchmarks/README,
+	// "Exactly-once cost"). Left alone when the application or the worker set it.
+	private void defaultTransactionSize(WorkerSettings settings, Properties consumerProperties) {
+		if (settings.kafkaTransactions()
+				&& consumerSetting(consumerProperties, ConsumerConfig.MAX_POLL_RECORDS_CONFIG) == null) {
+			consumerProperties.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+					String.valueOf(DEFAULT_TRANSACTION_RECORDS));
+		}
 	}
 
 	// What a worker's consumers are configured with: the application's consumer factory

@@ -442,6 +442,32 @@ class KafkaWorkerAutoConfigurationTests {
 	}
 
 	@Test
+	void kafkaTransactionsShouldSpanTwoThousandRecordsUnlessTheApplicationOrTheWorkerSetsThePollSize() {
+		String eos = "kafka.worker.workers.orders.delivery=EXACTLY_ONCE";
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.withPropertyValues(eos)
+			.run((context) -> assertThat(
+					container(context, "orders").getContainerProperties().getKafkaConsumerProperties())
+				.containsEntry("max.poll.records", "2000"));
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.withPropertyValues(eos, "spring.kafka.consumer.max-poll-records=300")
+			.run((context) -> assertThat(
+					container(context, "orders").getContainerProperties().getKafkaConsumerProperties())
+				.doesNotContainKey("max.poll.records"));
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.withPropertyValues(eos, "kafka.worker.workers.orders.consumer-properties.max.poll.records=50")
+			.run((context) -> assertThat(
+					container(context, "orders").getContainerProperties().getKafkaConsumerProperties())
+				.containsEntry("max.poll.records", "50"));
+		// at least once and the JDBC inbox commit no transaction per poll: Kafka's
+		// default
+		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
+			.run((context) -> assertThat(
+					container(context, "orders").getContainerProperties().getKafkaConsumerProperties())
+				.doesNotContainKey("max.poll.records"));
+	}
+
+	@Test
 	void exactlyOnceWorkerShouldReadCommittedAndExposeTheSender() {
 		this.contextRunner.withUserConfiguration(OrdersWorkerConfiguration.class)
 			.withPropertyValues("kafka.worker.workers.orders.delivery=EXACTLY_ONCE")

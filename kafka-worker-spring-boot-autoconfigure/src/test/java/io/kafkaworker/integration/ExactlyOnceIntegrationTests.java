@@ -278,8 +278,11 @@ class ExactlyOnceIntegrationTests {
 		Random random = new Random(seed);
 		int records = 3000;
 		Broker.produce(topic, records, (i) -> new String[] { "key-" + random.nextInt(100), "ok:" + i });
+		// Units of 500 records (not the default 2,000): the rebalance must fall between
+		// units of the first instance, with more of them left for the second.
 		String[] slow = { "--test.max-delay-micros=20000", "--test.seed=" + seed,
-				"--kafka.worker.workers.transactional.concurrency=4" };
+				"--kafka.worker.workers.transactional.concurrency=4",
+				"--kafka.worker.workers.transactional.consumer-properties.max.poll.records=500" };
 		ConfigurableApplicationContext first = start(topic, "KEY", "first-", slow);
 		ConfigurableApplicationContext second = null;
 		try {
