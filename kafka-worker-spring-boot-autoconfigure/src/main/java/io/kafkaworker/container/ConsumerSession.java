@@ -449,7 +449,7 @@ final class ConsumerSession {
 		if (released.isEmpty()) {
 			return released;
 		}
-		this.commits.released(released, dropped.size(), revoked);
+		this.commits.released(released, this.partitions.values(), dropped.size(), revoked);
 		for (PartitionOffsets partition : released) {
 			TopicPartition topicPartition = partition.topicPartition();
 			long committed = this.commits.lastCommitted(topicPartition);

@@ -113,14 +113,15 @@ final class AtMostOnceDelivery implements DeliveryGuarantee {
 		}
 
 		@Override
-		public void released(List<PartitionOffsets> partitions, int droppedRecords, boolean revoked) {
+		public void released(List<PartitionOffsets> partitions, Collection<PartitionOffsets> kept, int droppedRecords,
+				boolean revoked) {
 			if (droppedRecords > 0) {
 				List<TopicPartition> released = partitions.stream().map(PartitionOffsets::topicPartition).toList();
 				logger.warn("Worker '" + AtMostOnceDelivery.this.workerId + "' dropped " + droppedRecords
 						+ " fetched records of revoked partitions " + released
 						+ " before handling them; their offsets were committed (at-most-once)");
 			}
-			this.watermarks.released(partitions, droppedRecords, revoked);
+			this.watermarks.released(partitions, kept, droppedRecords, revoked);
 		}
 
 		@Override

@@ -116,11 +116,13 @@ public interface CommitProtocol {
 	 * Hear that the session let partitions go: their progress is revoked and their
 	 * buffered records were dropped.
 	 * @param partitions the partitions' progress
+	 * @param kept the progress of the partitions the session still holds
 	 * @param droppedRecords how many fetched records were dropped before they started
 	 * @param revoked true for a revocation, after which what the partitions finished must
 	 * be committed; false when they were lost or move (a seek, an offset reset)
 	 */
-	void released(List<PartitionOffsets> partitions, int droppedRecords, boolean revoked);
+	void released(List<PartitionOffsets> partitions, Collection<PartitionOffsets> kept, int droppedRecords,
+			boolean revoked);
 
 	/**
 	 * Forget a partition that left the consumer.

@@ -132,7 +132,8 @@ final class ReaderReads implements CommitProtocol {
 	}
 
 	@Override
-	public void released(List<PartitionOffsets> partitions, int droppedRecords, boolean revoked) {
+	public void released(List<PartitionOffsets> partitions, Collection<PartitionOffsets> kept, int droppedRecords,
+			boolean revoked) {
 	}
 
 	@Override

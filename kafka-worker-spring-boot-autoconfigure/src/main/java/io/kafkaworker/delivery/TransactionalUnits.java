@@ -247,7 +247,8 @@ final class TransactionalUnits implements CommitProtocol {
 	}
 
 	@Override
-	public void released(List<PartitionOffsets> partitions, int droppedRecords, boolean revoked) {
+	public void released(List<PartitionOffsets> partitions, Collection<PartitionOffsets> kept, int droppedRecords,
+			boolean revoked) {
 		partitions.forEach(this.routing::remove);
 	}
 
