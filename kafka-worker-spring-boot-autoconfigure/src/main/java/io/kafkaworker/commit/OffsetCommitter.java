@@ -105,8 +105,21 @@ public final class OffsetCommitter {
 	 * @param partitions the partitions' progress
 	 */
 	public void commitIfDue(Consumer<?, ?> consumer, Collection<PartitionOffsets> partitions) {
-		if (this.nanoClock.getAsLong() - this.lastAttemptNanos >= this.intervalNanos) {
-			commitNow(consumer, partitions);
+		commitIfDue(consumer, partitions, this.timeout);
+	}
+
+	/**
+	 * Commit the partitions' progress if the commit interval has passed since the last
+	 * attempt, blocking for no longer than the given time nor than the commit timeout.
+	 * @param consumer the consumer that owns the partitions
+	 * @param partitions the partitions' progress
+	 * @param atMost the longest the commit may block; nothing is committed if not
+	 * positive
+	 */
+	public void commitIfDue(Consumer<?, ?> consumer, Collection<PartitionOffsets> partitions, Duration atMost) {
+		if (!atMost.isNegative() && !atMost.isZero()
+				&& this.nanoClock.getAsLong() - this.lastAttemptNanos >= this.intervalNanos) {
+			commitNow(consumer, partitions, (atMost.compareTo(this.timeout) < 0) ? atMost : this.timeout);
 		}
 	}
 
@@ -117,6 +130,10 @@ public final class OffsetCommitter {
 	 * @return whether everything that needed a commit was committed
 	 */
 	public boolean commitNow(Consumer<?, ?> consumer, Collection<PartitionOffsets> partitions) {
+		return commitNow(consumer, partitions, this.timeout);
+	}
+
+	private boolean commitNow(Consumer<?, ?> consumer, Collection<PartitionOffsets> partitions, Duration timeout) {
 		this.lastAttemptNanos = this.nanoClock.getAsLong();
 		Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
 		for (PartitionOffsets partition : partitions) {
@@ -133,7 +150,7 @@ public final class OffsetCommitter {
 				offsets.put(topicPartition, new OffsetAndMetadata(offset, metadata));
 			}
 		}
-		return commit(consumer, offsets);
+		return commit(consumer, offsets, timeout);
 	}
 
 	/**
@@ -180,12 +197,16 @@ public final class OffsetCommitter {
 	 * @return whether the commit succeeded
 	 */
 	public boolean commit(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> offsets) {
+		return commit(consumer, offsets, this.timeout);
+	}
+
+	private boolean commit(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
 		if (offsets.isEmpty()) {
 			return true;
 		}
 		long start = this.nanoClock.getAsLong();
 		try {
-			commitSync(consumer, offsets);
+			commitSync(consumer, offsets, timeout);
 			this.failedForRebalance = false;
 			offsets.forEach((partition, offset) -> {
 				this.lastCommitted.put(partition, offset.offset());
@@ -214,7 +235,7 @@ public final class OffsetCommitter {
 			this.metadataLimit = 0;
 			Map<TopicPartition, OffsetAndMetadata> plain = new HashMap<>();
 			offsets.forEach((partition, offset) -> plain.put(partition, new OffsetAndMetadata(offset.offset())));
-			return commit(consumer, plain);
+			return commit(consumer, plain, timeout);
 		}
 		catch (KafkaException ex) {
 			return failed(offsets, start, ex);
@@ -275,9 +296,9 @@ public final class OffsetCommitter {
 		return this.lastCommitted.getOrDefault(partition, -1L);
 	}
 
-	private void commitSync(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> offsets) {
+	private void commitSync(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
 		despiteWakeups(() -> {
-			consumer.commitSync(offsets, this.timeout);
+			consumer.commitSync(offsets, timeout);
 			return null;
 		});
 	}

@@ -30,6 +30,9 @@ final class WatermarkCommits implements CommitProtocol {
 	/** How often a revocation's wait checks whether a periodic commit is due. */
 	private static final long COMMIT_CHECK_NANOS = Duration.ofMillis(100).toNanos();
 
+	/** The least time left in a revocation's wait for a commit to start within it. */
+	private static final long MIN_COMMIT_NANOS = Duration.ofMillis(500).toNanos();
+
 	private final String workerId;
 
 	private final RevocationWait revocationWait;
@@ -75,8 +78,11 @@ final class WatermarkCommits implements CommitProtocol {
 	public void released(List<PartitionOffsets> partitions, Collection<PartitionOffsets> kept, int droppedRecords,
 			boolean revoked) {
 		if (revoked) {
-			awaitInFlight(partitions, kept);
-			this.committer.commitNow(this.consumer, partitions);
+			// the kept partitions too: this commit restarts the commit interval
+			List<PartitionOffsets> all = new ArrayList<>(partitions);
+			all.addAll(kept);
+			awaitInFlight(partitions, all);
+			this.committer.commitNow(this.consumer, all);
 		}
 	}
 
@@ -97,15 +103,24 @@ final class WatermarkCommits implements CommitProtocol {
 	// interval meanwhile, as the poll loop would: what every partition finished stays
 	// committed, and a kill -9 during the wait runs again at most one commit interval of
 	// records (the chaos suite saw 4.3 s of them after a 5 s wait).
-	private void awaitInFlight(List<PartitionOffsets> partitions, Collection<PartitionOffsets> kept) {
+	private void awaitInFlight(List<PartitionOffsets> partitions, List<PartitionOffsets> all) {
 		Duration wait = this.revocationWait.fromNow();
 		long deadline = System.nanoTime() + wait.toNanos();
-		List<PartitionOffsets> all = new ArrayList<>(partitions);
-		all.addAll(kept);
 		try {
-			while (!awaitNothingInFlight(partitions, Math.min(deadline, System.nanoTime() + COMMIT_CHECK_NANOS))
-					&& System.nanoTime() < deadline) {
-				this.committer.commitIfDue(this.consumer, all);
+			while (!awaitNothingInFlight(partitions, Math.min(deadline, System.nanoTime() + COMMIT_CHECK_NANOS))) {
+				// a graceful drain that began meanwhile cuts the wait short
+				deadline = Math.min(deadline, System.nanoTime() + this.revocationWait.fromNow().toNanos());
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					break;
+				}
+				// Within the wait, so the revocation still blocks for at most
+				// revoke-timeout plus the final commit (checked against
+				// max.poll.interval.ms); not in its last moments, when the final commit
+				// follows anyway.
+				if (left >= MIN_COMMIT_NANOS) {
+					this.committer.commitIfDue(this.consumer, all, Duration.ofNanos(left));
+				}
 			}
 		}
 		catch (InterruptedException ex) {

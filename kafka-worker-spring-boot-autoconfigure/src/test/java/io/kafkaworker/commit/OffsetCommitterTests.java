@@ -65,6 +65,21 @@ class OffsetCommitterTests {
 	}
 
 	@Test
+	void commitIfDueWithinATimeBlocksNoLongerThanThatTimeNorTheCommitTimeout() {
+		receiveAndComplete(this.p0, 0, 3);
+		this.clock.addAndGet(INTERVAL.toNanos());
+		this.committer.commitIfDue(this.consumer, List.of(this.p0), Duration.ZERO);
+		assertThat(this.consumer.commits).as("no time left: no commit").isEmpty();
+		this.committer.commitIfDue(this.consumer, List.of(this.p0), Duration.ofMillis(700));
+		receiveAndComplete(this.p0, 3, 4);
+		this.clock.addAndGet(INTERVAL.toNanos());
+		this.committer.commitIfDue(this.consumer, List.of(this.p0), Duration.ofMinutes(1));
+		assertThat(this.consumer.commits).containsExactly(Map.of(P0, new OffsetAndMetadata(3)),
+				Map.of(P0, new OffsetAndMetadata(4)));
+		assertThat(this.consumer.timeouts).containsExactly(Duration.ofMillis(700), TIMEOUT);
+	}
+
+	@Test
 	void commitIfDueWaitsForTheCommitInterval() {
 		receiveAndComplete(this.p0, 0, 3);
 		this.clock.addAndGet(INTERVAL.toNanos() - 1);

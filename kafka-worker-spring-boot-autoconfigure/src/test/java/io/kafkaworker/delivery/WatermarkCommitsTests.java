@@ -76,6 +76,28 @@ class WatermarkCommitsTests {
 			.containsEntry(REVOKED, new OffsetAndMetadata(1));
 	}
 
+	@Test
+	void aGracefulDrainThatBeginsDuringARevocationCutsItsWaitShort() {
+		this.consumer.assign(List.of(REVOKED));
+		this.consumer.seek(REVOKED, 0);
+		OffsetCommitter committer = new OffsetCommitter("orders", Duration.ofMillis(200), Duration.ofSeconds(1), 0,
+				System::nanoTime, (offsets, duration, failure) -> {
+				});
+		RevocationWait wait = new RevocationWait(Duration.ofSeconds(20), System::nanoTime);
+		WatermarkCommits commits = new WatermarkCommits("orders", wait, this.consumer, committer);
+		PartitionOffsets revoked = new PartitionOffsets(REVOKED);
+		revoked.receive(0);
+		revoked.started(1);
+		// a stuck call; the drain gives up on it 300 ms into the revocation
+		this.handler.schedule(() -> wait.cutAt(System.nanoTime()), 300, TimeUnit.MILLISECONDS);
+		long start = System.nanoTime();
+
+		commits.released(List.of(revoked), List.of(), 0, true);
+
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+		assertThat(revoked.inFlight()).isOne();
+	}
+
 	private record Commit(Map<TopicPartition, OffsetAndMetadata> offsets, long nanos) {
 	}
 
