@@ -289,37 +289,33 @@ final class Verifier {
 	// Whether the incarnation was stopped (SIGSTOP) after, or woke less than
 	// ZOMBIE_FETCH_MILLIS before, the first handling, and woke before the second.
 	private boolean stoppedBetween(String incarnationId, long first, long again) {
-		long stopped = -1;
-		for (FaultLog.Entry entry : signals(incarnationId)) {
-			if (entry.detail().equals("STOP")) {
-				stopped = entry.time();
-			}
-			else if (entry.detail().equals("CONT") && stopped >= 0) {
-				if (first <= entry.time() + ZOMBIE_FETCH_MILLIS && entry.time() <= again) {
-					return true;
-				}
-				stopped = -1;
-			}
-		}
-		return false;
+		return stops(incarnationId).stream()
+			.anyMatch((stop) -> first <= stop[1] + ZOMBIE_FETCH_MILLIS && stop[1] <= again);
 	}
 
 	// The SIGSTOP that held the incarnation at the given time, as {stopped, woke} (the
 	// times of its SIGSTOP and SIGCONT); null if none did.
 	private long[] stopAround(String incarnationId, long time) {
+		return stops(incarnationId).stream()
+			.filter((stop) -> stop[0] <= time && time <= stop[1])
+			.findFirst()
+			.orElse(null);
+	}
+
+	// Each time the incarnation was held by SIGSTOP, as {stopped, woke}, in order.
+	private List<long[]> stops(String incarnationId) {
+		List<long[]> stops = new ArrayList<>();
 		long stopped = -1;
 		for (FaultLog.Entry entry : signals(incarnationId)) {
 			if (entry.detail().equals("STOP")) {
 				stopped = entry.time();
 			}
 			else if (entry.detail().equals("CONT") && stopped >= 0) {
-				if (stopped <= time && time <= entry.time()) {
-					return new long[] { stopped, entry.time() };
-				}
+				stops.add(new long[] { stopped, entry.time() });
 				stopped = -1;
 			}
 		}
-		return null;
+		return stops;
 	}
 
 	private List<long[]> outages() {
