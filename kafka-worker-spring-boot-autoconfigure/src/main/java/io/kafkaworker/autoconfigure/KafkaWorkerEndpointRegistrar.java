@@ -45,7 +45,7 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 	/**
 	 * Records per poll, so per transaction, of a Kafka-transactions worker by default.
 	 */
-	static final int DEFAULT_TRANSACTION_RECORDS = 2000;
+	private static final int DEFAULT_TRANSACTION_RECORDS = 2000;
 
 	private static final Log logger = LogFactory.getLog(KafkaWorkerEndpointRegistrar.class);
 
@@ -153,8 +153,8 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 
 	// A Kafka-transactions worker commits one transaction per poll, whose fixed cost
 	// (AddOffsetsToTxn, TxnOffsetCommit, EndTxn, then a fetch of the paused partitions)
-	// is paid per unit; at Kafka's 500 records per poll it paced the worker to 0.34-0.38
-	// of at-least-once with the same sends, at 2,000 to 0.76-0.83 (benchmarks/README,
+	// is paid per unit; at Kafka's 500 records per poll it paced a KEY worker to 0.35 of
+	// at-least-once with the same sends, at 2,000 to 0.46-0.49 (benchmarks/README,
 	// "Exactly-once cost"). Left alone when the application or the worker set it.
 	private void defaultTransactionSize(WorkerSettings settings, Properties consumerProperties) {
 		if (settings.kafkaTransactions()

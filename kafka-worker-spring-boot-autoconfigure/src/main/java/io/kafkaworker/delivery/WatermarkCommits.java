@@ -1,6 +1,7 @@
 package io.kafkaworker.delivery;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -104,8 +105,8 @@ final class WatermarkCommits implements CommitProtocol {
 	// committed, and a kill -9 during the wait runs again at most one commit interval of
 	// records (the chaos suite saw 4.3 s of them after a 5 s wait).
 	private void awaitInFlight(List<PartitionOffsets> partitions, List<PartitionOffsets> all) {
-		Duration wait = this.revocationWait.fromNow();
-		long deadline = System.nanoTime() + wait.toNanos();
+		long start = System.nanoTime();
+		long deadline = start + this.revocationWait.fromNow().toNanos();
 		try {
 			while (!awaitNothingInFlight(partitions, Math.min(deadline, System.nanoTime() + COMMIT_CHECK_NANOS))) {
 				// a graceful drain that began meanwhile cuts the wait short
@@ -133,9 +134,12 @@ final class WatermarkCommits implements CommitProtocol {
 			}
 		}
 		if (!unfinished.isEmpty()) {
-			logger.warn("Worker '" + this.workerId + "' stopped waiting for in-flight records of " + unfinished
-					+ " after " + DurationFormatterUtils.print(wait, DurationFormat.Style.COMPOSITE)
-					+ "; records not complete by then are redelivered to the partitions' next owner");
+			logger.warn(
+					"Worker '" + this.workerId + "' stopped waiting for in-flight records of " + unfinished + " after "
+							+ DurationFormatterUtils.print(
+									Duration.ofNanos(System.nanoTime() - start).truncatedTo(ChronoUnit.MILLIS),
+									DurationFormat.Style.COMPOSITE)
+							+ "; records not complete by then are redelivered to the partitions' next owner");
 		}
 	}
 

@@ -43,11 +43,8 @@ class WatermarkCommitsTests {
 		this.consumer.assign(List.of(REVOKED, KEPT));
 		this.consumer.seek(REVOKED, 0);
 		this.consumer.seek(KEPT, 0);
-		OffsetCommitter committer = new OffsetCommitter("orders", Duration.ofMillis(200), Duration.ofSeconds(1), 0,
-				System::nanoTime, (offsets, duration, failure) -> {
-				});
 		WatermarkCommits commits = new WatermarkCommits("orders",
-				new RevocationWait(Duration.ofSeconds(10), System::nanoTime), this.consumer, committer);
+				new RevocationWait(Duration.ofSeconds(10), System::nanoTime), this.consumer, committer());
 		PartitionOffsets revoked = new PartitionOffsets(REVOKED);
 		long slow = revoked.receive(0);
 		revoked.started(1);
@@ -80,11 +77,8 @@ class WatermarkCommitsTests {
 	void aGracefulDrainThatBeginsDuringARevocationCutsItsWaitShort() {
 		this.consumer.assign(List.of(REVOKED));
 		this.consumer.seek(REVOKED, 0);
-		OffsetCommitter committer = new OffsetCommitter("orders", Duration.ofMillis(200), Duration.ofSeconds(1), 0,
-				System::nanoTime, (offsets, duration, failure) -> {
-				});
 		RevocationWait wait = new RevocationWait(Duration.ofSeconds(20), System::nanoTime);
-		WatermarkCommits commits = new WatermarkCommits("orders", wait, this.consumer, committer);
+		WatermarkCommits commits = new WatermarkCommits("orders", wait, this.consumer, committer());
 		PartitionOffsets revoked = new PartitionOffsets(REVOKED);
 		revoked.receive(0);
 		revoked.started(1);
@@ -96,6 +90,13 @@ class WatermarkCommitsTests {
 
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
 		assertThat(revoked.inFlight()).isOne();
+	}
+
+	// commits every 200 ms, each waiting up to 1 s
+	private static OffsetCommitter committer() {
+		return new OffsetCommitter("orders", Duration.ofMillis(200), Duration.ofSeconds(1), 0, System::nanoTime,
+				(offsets, duration, failure) -> {
+				});
 	}
 
 	private record Commit(Map<TopicPartition, OffsetAndMetadata> offsets, long nanos) {
