@@ -3,6 +3,7 @@ package io.kafkaworker.container;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 
 import io.kafkaworker.annotation.WorkerMethod;
@@ -22,6 +23,8 @@ import io.kafkaworker.failure.DeadLetterPublisher;
 import io.kafkaworker.failure.FailureActions;
 import io.kafkaworker.failure.FreezeRegistry;
 import io.kafkaworker.intercept.CallInterceptors;
+import io.kafkaworker.lane.CallHandler;
+import io.kafkaworker.lane.CallOutcome;
 import io.kafkaworker.lane.LaneScheduler;
 import io.kafkaworker.runtime.WorkerObserver;
 import io.kafkaworker.state.GroupTable;
@@ -125,7 +128,7 @@ final class WorkerAssembly {
 
 	private LaneScheduler<WorkItem> scheduler(boolean batch, HandlerHolder holder) {
 		return new LaneScheduler<>(this.settings.concurrency(), batch ? this.settings.batchSize() : MAX_CHUNK, !batch,
-				this.executor.executor(), (items) -> Objects.requireNonNull(holder.handler).handle(items));
+				this.executor.executor(), holder);
 	}
 
 	private Backpressure backpressure() {
@@ -236,9 +239,19 @@ final class WorkerAssembly {
 
 	// The scheduler needs the handler and the handler needs what the scheduler feeds:
 	// the holder breaks the cycle during construction only.
-	private static final class HandlerHolder {
+	private static final class HandlerHolder implements CallHandler<WorkItem> {
 
 		@Nullable RecordHandler handler;
+
+		@Override
+		public CallOutcome handle(List<WorkItem> items) {
+			return Objects.requireNonNull(this.handler).handle(items);
+		}
+
+		@Override
+		public void runEnded() {
+			Objects.requireNonNull(this.handler).runEnded();
+		}
 
 	}
 

@@ -3,7 +3,9 @@ package io.kafkaworker.lane;
 import java.util.List;
 
 /**
- * Handles the items of one call, on an executor thread.
+ * Handles the items of one call, on an executor thread. A thread runs calls one after
+ * another, possibly of different lanes, until no lane is ready; then the scheduler
+ * reports {@link #runEnded()} on that thread before the thread goes back to the executor.
  *
  * @param <T> the type of work item
  */
@@ -18,5 +20,13 @@ public interface CallHandler<T> {
 	 * {@link CallOutcome#HALT} to put the items back at the head of the lane and halt it
 	 */
 	CallOutcome handle(List<T> items);
+
+	/**
+	 * Called on an executor thread after the last call of its run, before the thread goes
+	 * back to the executor: what the handler kept on the thread across calls (its log
+	 * context, for one) must not outlive the run.
+	 */
+	default void runEnded() {
+	}
 
 }

@@ -734,20 +734,34 @@ public final class LaneScheduler<T> {
 
 		@Override
 		public void run() {
-			Call<T> call = this.first;
-			while (call != null) {
-				CallOutcome outcome = invoke(call);
-				List<Call<T>> next = finish(call, outcome);
-				runOnHalted(outcome);
-				call = null;
-				for (Call<T> candidate : next) {
-					if (call == null) {
-						call = candidate;
-					}
-					else {
-						execute(candidate);
+			try {
+				Call<T> call = this.first;
+				while (call != null) {
+					CallOutcome outcome = invoke(call);
+					List<Call<T>> next = finish(call, outcome);
+					runOnHalted(outcome);
+					call = null;
+					for (Call<T> candidate : next) {
+						if (call == null) {
+							call = candidate;
+						}
+						else {
+							execute(candidate);
+						}
 					}
 				}
+			}
+			finally {
+				runEnded();
+			}
+		}
+
+		private void runEnded() {
+			try {
+				LaneScheduler.this.handler.runEnded();
+			}
+			catch (RuntimeException ex) {
+				logger.error("Call handler failed to end its run", ex);
 			}
 		}
 

@@ -9,9 +9,9 @@ import org.slf4j.MDC;
 /**
  * The coordinates of the records a lane thread handles, in its MDC while it handles them,
  * so that every log line of the handler, its retries and its failure policy names them.
- * One context serves the calls of one lane run, one after the other, on one thread. Trace
- * and span ids come from the tracer (Micrometer Tracing puts {@code traceId} and
- * {@code spanId} in the MDC while the call's span is current).
+ * One context serves the calls a lane thread runs one after the other, of any lanes,
+ * until its run ends. Trace and span ids come from the tracer (Micrometer Tracing puts
+ * {@code traceId} and {@code spanId} in the MDC while the call's span is current).
  */
 public final class RecordLogContext implements AutoCloseable {
 
@@ -46,10 +46,10 @@ public final class RecordLogContext implements AutoCloseable {
 
 	private final String workerId;
 
-	// What this context put last, so that the records of one lane run that share a
-	// partition update only the offset and key: when every record put and removed all
-	// five, this class and the MDC were a sixth of the worker's CPU samples in a profile
-	// of the zero-work benchmark (P2).
+	// What this context put last, so that a call updates only the keys that changed,
+	// mostly the offset and key: when every record put and removed all five, this class
+	// and the MDC were a sixth of the worker's CPU samples in a profile of the zero-work
+	// benchmark (P2).
 	private @Nullable String topic;
 
 	private int partition = -1;
@@ -63,8 +63,8 @@ public final class RecordLogContext implements AutoCloseable {
 	}
 
 	/**
-	 * Open a context for the calls a lane thread makes in one run; name each call's
-	 * records with {@link #describe(List)}.
+	 * Open a context for the calls a lane thread runs one after the other; name each
+	 * call's records with {@link #describe(List)}.
 	 * @param workerId the worker
 	 * @return the context, whose {@link #close()} removes every key it put
 	 */
@@ -95,29 +95,40 @@ public final class RecordLogContext implements AutoCloseable {
 		ConsumerRecord<?, ?> first = records.get(0);
 		if (records.size() == 1 || (RecordKeys.shared(records, ConsumerRecord::topic) != null
 				&& RecordKeys.shared(records, ConsumerRecord::partition) != null)) {
-			String partitionText = this.partitionText;
 			// The same string, not an equal one: a handler that cleared or replaced
 			// the MDC meanwhile gets every key back.
-			if (partitionText == null || first.partition() != this.partition || !first.topic().equals(this.topic)
-					|| MDC.get(PARTITION) != partitionText) {
-				partitionText = String.valueOf(first.partition());
+			if (this.partitionText == null || MDC.get(PARTITION) != this.partitionText) {
 				MDC.put(WORKER, this.workerId);
 				MDC.put(TOPIC, first.topic());
-				MDC.put(PARTITION, partitionText);
 				this.topic = first.topic();
-				this.partition = first.partition();
-				this.partitionText = partitionText;
+				putPartition(first.partition());
+			}
+			else {
+				// In KEY mode a lane thread's consecutive calls are mostly of other
+				// partitions, rarely of other topics.
+				if (!first.topic().equals(this.topic)) {
+					MDC.put(TOPIC, first.topic());
+					this.topic = first.topic();
+				}
+				if (first.partition() != this.partition) {
+					putPartition(first.partition());
+				}
 			}
 			ConsumerRecord<?, ?> last = records.get(records.size() - 1);
 			MDC.put(OFFSET,
 					(records.size() == 1) ? String.valueOf(first.offset()) : first.offset() + "-" + last.offset());
 		}
-		else if (this.partitionText != null) {
-			MDC.remove(TOPIC);
-			MDC.remove(PARTITION);
-			MDC.remove(OFFSET);
-			this.topic = null;
-			this.partitionText = null;
+		else {
+			if (this.partitionText != null) {
+				MDC.remove(TOPIC);
+				MDC.remove(PARTITION);
+				MDC.remove(OFFSET);
+				this.topic = null;
+				this.partitionText = null;
+			}
+			if (MDC.get(WORKER) != this.workerId) {
+				MDC.put(WORKER, this.workerId);
+			}
 		}
 		String key = RecordKeys.sharedKeyText(records);
 		if (key != null) {
@@ -128,6 +139,13 @@ public final class RecordLogContext implements AutoCloseable {
 			MDC.remove(KEY);
 			this.keyPut = false;
 		}
+	}
+
+	private void putPartition(int partition) {
+		String partitionText = String.valueOf(partition);
+		MDC.put(PARTITION, partitionText);
+		this.partition = partition;
+		this.partitionText = partitionText;
 	}
 
 	/**

@@ -61,6 +61,38 @@ class LaneSchedulerTests {
 	}
 
 	@Test
+	void aRunEndsOnceAfterItsLastCallEvenWhenACallFails() {
+		List<String> events = new ArrayList<>();
+		CallHandler<String> handler = new CallHandler<>() {
+
+			@Override
+			public CallOutcome handle(List<String> items) {
+				events.add("call " + items);
+				if (items.contains("b1")) {
+					throw new IllegalStateException("escapes the handler");
+				}
+				return CallOutcome.DONE;
+			}
+
+			@Override
+			public void runEnded() {
+				events.add("run ended");
+			}
+
+		};
+		LaneScheduler<String> scheduler = new LaneScheduler<>(1, 1, this.executor, handler);
+		scheduler.submit("a", true, List.of("a1", "a2"));
+		scheduler.submit("b", true, List.of("b1"));
+		assertThat(this.executor.pending()).isEqualTo(1);
+		this.executor.runNext();
+		// one run took every ready lane's calls, one after the other, then ended once
+		assertThat(events).containsExactly("call [a1]", "call [b1]", "call [a2]", "run ended");
+		scheduler.release((key) -> true);
+		this.executor.runAll();
+		assertThat(events).endsWith("call [b1]", "run ended");
+	}
+
+	@Test
 	void exclusiveLaneRunsOneCallAtATime() {
 		LaneScheduler<String> scheduler = new LaneScheduler<>(4, 1, this.executor, done());
 		scheduler.submit("a", true, List.of("a1", "a2", "a3", "a4", "a5"));
