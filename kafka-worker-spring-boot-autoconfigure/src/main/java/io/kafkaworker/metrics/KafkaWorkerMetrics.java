@@ -2,10 +2,12 @@ package io.kafkaworker.metrics;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
 
 import io.kafkaworker.runtime.PartitionSnapshot;
@@ -66,6 +68,13 @@ public class KafkaWorkerMetrics implements MeterBinder, WorkerObserver {
 
 	private final Map<MeterKey, DistributionSummary> batchSizes = new ConcurrentHashMap<>();
 
+	// Tag values of the outcomes, by ordinal.
+	private static final String[] OUTCOMES = Arrays.stream(RecordOutcome.values())
+		.map((outcome) -> outcome.name().toLowerCase(Locale.ROOT))
+		.toArray(String[]::new);
+
+	private final Map<String, Map<String, CallMeters>> callMeters = new ConcurrentHashMap<>();
+
 	private final Map<String, MultiGauge> lagGauges = new ConcurrentHashMap<>();
 
 	private final Map<String, CachedSnapshot> snapshots = new ConcurrentHashMap<>();
@@ -117,13 +126,7 @@ public class KafkaWorkerMetrics implements MeterBinder, WorkerObserver {
 
 	@Override
 	public void recordsHandled(String workerId, String topic, RecordOutcome outcome, int records) {
-		String name = outcome.name().toLowerCase(Locale.ROOT);
-		Counter counter = meter(this.counters, new MeterKey("records", workerId, topic, name),
-				(registry) -> Counter.builder("kafka.worker.records")
-					.tags("worker", workerId, "topic", topic, "outcome", name)
-					.baseUnit(RECORDS)
-					.description("Records by outcome")
-					.register(registry));
+		Counter counter = callMeters(workerId, topic).records(outcome);
 		if (counter != null) {
 			counter.increment(records);
 		}
@@ -131,24 +134,27 @@ public class KafkaWorkerMetrics implements MeterBinder, WorkerObserver {
 
 	@Override
 	public void handlerCalled(String workerId, String topic, int records, Duration duration, boolean success) {
-		String outcome = success ? "success" : "failure";
-		Timer timer = meter(this.timers, new MeterKey("call", workerId, topic, outcome),
-				(registry) -> Timer.builder("kafka.worker.record.duration")
-					.tags("worker", workerId, "topic", topic, "outcome", outcome)
-					.description("Time spent in the handler per call")
-					.register(registry));
+		CallMeters meters = callMeters(workerId, topic);
+		Timer timer = meters.duration(success);
 		if (timer != null) {
 			timer.record(duration);
 		}
-		DistributionSummary batchSize = meter(this.batchSizes, new MeterKey("batch", workerId, "", ""),
-				(registry) -> DistributionSummary.builder("kafka.worker.batch.size")
-					.tags("worker", workerId)
-					.baseUnit(RECORDS)
-					.description("Records per handler call")
-					.register(registry));
+		DistributionSummary batchSize = meters.batchSize();
 		if (batchSize != null) {
 			batchSize.record(records);
 		}
+	}
+
+	// Two lookups by strings whose hashes are cached: looking the meters up by a new
+	// MeterKey per call (and a lower-cased outcome name per record) was a tenth of the
+	// lane threads' CPU samples at zero work (P2), where a call is often one record.
+	private CallMeters callMeters(String workerId, String topic) {
+		Map<String, CallMeters> byTopic = this.callMeters.get(workerId);
+		if (byTopic == null) {
+			byTopic = this.callMeters.computeIfAbsent(workerId, (key) -> new ConcurrentHashMap<>());
+		}
+		CallMeters meters = byTopic.get(topic);
+		return (meters != null) ? meters : byTopic.computeIfAbsent(topic, (key) -> new CallMeters(workerId, topic));
 	}
 
 	@Override
@@ -289,6 +295,79 @@ public class KafkaWorkerMetrics implements MeterBinder, WorkerObserver {
 	}
 
 	private record MeterKey(String meter, String worker, String topic, String tag) {
+	}
+
+	/**
+	 * The meters a worker updates on every call for one topic, each found once through
+	 * {@link #meter} (where every meter is created) and kept: none is created before its
+	 * first use, so an outcome that never happened publishes no series.
+	 */
+	private final class CallMeters {
+
+		private final String workerId;
+
+		private final String topic;
+
+		private final AtomicReferenceArray<Counter> records = new AtomicReferenceArray<>(OUTCOMES.length);
+
+		private final AtomicReferenceArray<Timer> durations = new AtomicReferenceArray<>(2);
+
+		private volatile @Nullable DistributionSummary batchSize;
+
+		CallMeters(String workerId, String topic) {
+			this.workerId = workerId;
+			this.topic = topic;
+		}
+
+		@Nullable Counter records(RecordOutcome outcome) {
+			Counter counter = this.records.get(outcome.ordinal());
+			if (counter == null) {
+				String name = OUTCOMES[outcome.ordinal()];
+				counter = meter(KafkaWorkerMetrics.this.counters,
+						new MeterKey("records", this.workerId, this.topic, name),
+						(registry) -> Counter.builder("kafka.worker.records")
+							.tags("worker", this.workerId, "topic", this.topic, "outcome", name)
+							.baseUnit(RECORDS)
+							.description("Records by outcome")
+							.register(registry));
+				if (counter != null) {
+					this.records.set(outcome.ordinal(), counter);
+				}
+			}
+			return counter;
+		}
+
+		@Nullable Timer duration(boolean success) {
+			int index = success ? 0 : 1;
+			Timer timer = this.durations.get(index);
+			if (timer == null) {
+				String outcome = success ? "success" : "failure";
+				timer = meter(KafkaWorkerMetrics.this.timers, new MeterKey("call", this.workerId, this.topic, outcome),
+						(registry) -> Timer.builder("kafka.worker.record.duration")
+							.tags("worker", this.workerId, "topic", this.topic, "outcome", outcome)
+							.description("Time spent in the handler per call")
+							.register(registry));
+				if (timer != null) {
+					this.durations.set(index, timer);
+				}
+			}
+			return timer;
+		}
+
+		@Nullable DistributionSummary batchSize() {
+			DistributionSummary summary = this.batchSize;
+			if (summary == null) {
+				summary = meter(KafkaWorkerMetrics.this.batchSizes, new MeterKey("batch", this.workerId, "", ""),
+						(registry) -> DistributionSummary.builder("kafka.worker.batch.size")
+							.tags("worker", this.workerId)
+							.baseUnit(RECORDS)
+							.description("Records per handler call")
+							.register(registry));
+				this.batchSize = summary;
+			}
+			return summary;
+		}
+
 	}
 
 	private record CachedSnapshot(WorkerSnapshot snapshot, long takenAt) {
