@@ -59,11 +59,15 @@ public final class PartitionOffsets {
 	/** Sequence number of the record at {@link #head}. */
 	private long headSequence;
 
-	/** Records received and not yet complete. */
-	private int outstanding;
+	/**
+	 * Records received and not yet complete. Written under this object's lock, read
+	 * without it: back-pressure sums every partition's after each call, and a lock per
+	 * partition there was 6 % of the lane threads' CPU samples at zero work (P2).
+	 */
+	private volatile int outstanding;
 
-	/** Estimated memory of the outstanding records. */
-	private long outstandingBytes;
+	/** Estimated memory of the outstanding records; written and read like the count. */
+	private volatile long outstandingBytes;
 
 	/** Records currently inside a handler call. */
 	private int inFlight;
@@ -133,6 +137,8 @@ public final class PartitionOffsets {
 		}
 		long first = this.headSequence + this.size;
 		CompletedOffsets handled = this.handledBefore;
+		int outstanding = this.outstanding;
+		long outstandingBytes = this.outstandingBytes;
 		for (int i = 0; i < count; i++) {
 			if (this.size == this.offsets.length) {
 				grow();
@@ -148,10 +154,12 @@ public final class PartitionOffsets {
 			else {
 				this.complete[slot] = false;
 				this.bytes[slot] = estimatedBytes[i];
-				this.outstandingBytes += estimatedBytes[i];
-				this.outstanding++;
+				outstandingBytes += estimatedBytes[i];
+				outstanding++;
 			}
 		}
+		this.outstanding = outstanding;
+		this.outstandingBytes = outstandingBytes;
 		this.lastReceivedOffset = previous;
 		if (handled != null) {
 			advanceHead();
@@ -257,10 +265,11 @@ public final class PartitionOffsets {
 		}
 		this.complete[slot] = true;
 		this.lastCompletedOffset = Math.max(this.lastCompletedOffset, this.offsets[slot]);
-		this.outstanding--;
-		this.outstandingBytes -= this.bytes[slot];
+		int outstanding = this.outstanding - 1;
+		this.outstanding = outstanding;
+		this.outstandingBytes = this.outstandingBytes - this.bytes[slot];
 		advanceHead();
-		if (this.outstanding == 0) {
+		if (outstanding == 0) {
 			notifyAll();
 		}
 		return true;
@@ -344,7 +353,7 @@ public final class PartitionOffsets {
 	 * Return how many received records are not complete yet (buffered or in flight).
 	 * @return the number of outstanding records
 	 */
-	public synchronized int outstanding() {
+	public int outstanding() {
 		return this.outstanding;
 	}
 
@@ -352,7 +361,7 @@ public final class PartitionOffsets {
 	 * Return the estimated memory of the records received and not yet complete.
 	 * @return the estimate in bytes
 	 */
-	public synchronized long outstandingBytes() {
+	public long outstandingBytes() {
 		return this.outstandingBytes;
 	}
 
