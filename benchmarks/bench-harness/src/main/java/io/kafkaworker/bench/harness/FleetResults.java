@@ -82,7 +82,7 @@ final class FleetResults {
 		return new Outcome(scenario.id(), contender, status, detail, results.text("javaVersion"), expected, handled,
 				seen.missing(), seen.duplicates(), elapsed, rate, rate, percentiles[0], percentiles[1], rssMb,
 				results.largest("peakHeapUsedBytes") / 1048576.0, results.largest("peakHeapAfterGcBytes") / 1048576.0,
-				results.smallest("startupNanos") / 1e9, 0, 0, Outcome.NOT_READ, otherCores, results.members());
+				results.smallest("startupNanos") / 1e9, 0, 0, Outcome.NOT_READ, otherCores, -1, results.members());
 	}
 
 	private void load() throws IOException {

@@ -349,7 +349,7 @@ public final class Harness {
 			return new Outcome(scenario.id(), contender, status,
 					(exited ? "exit " + child.exitCode() : "did not stop") + ", see " + child.log().getFileName(), "",
 					sum(endOffsets), 0, sum(endOffsets), 0, 0, 0, 0, -1, -1, rssMb, 0, 0, 0, 0, 0, committed,
-					otherCores, List.of());
+					otherCores, -1, List.of());
 		}
 		Properties result = new Properties();
 		try (InputStream in = Files.newInputStream(resultFile)) {
@@ -397,7 +397,13 @@ public final class Harness {
 				Long.parseLong(result.getProperty("peakHeapUsedBytes")) / 1048576.0,
 				Long.parseLong(result.getProperty("peakHeapAfterGcBytes")) / 1048576.0,
 				Long.parseLong(result.getProperty("startupNanos")) / 1e9,
-				Long.parseLong(result.getProperty("failedCalls", "0")), failingTried, committed, otherCores, List.of());
+				Long.parseLong(result.getProperty("failedCalls", "0")), failingTried, committed, otherCores,
+				cpuMicrosPerRecord(result, handled), List.of());
+	}
+
+	private static double cpuMicrosPerRecord(Properties result, long handled) {
+		long cpuNanos = Long.parseLong(result.getProperty("cpuNanos", "-1"));
+		return (cpuNanos >= 0 && handled > 0) ? cpuNanos / 1e3 / handled : -1;
 	}
 
 	// The JVM options of a contender's JVM named name: heap, collector, profile, and the

@@ -33,13 +33,16 @@ import java.util.List;
  * contender stopped (P4), or {@link #NONE_COMMITTED} or {@link #NOT_READ}
  * @param otherCores average cores other programs used while the contender ran (its
  * start-up included), or -1 if unknown
+ * @param cpuMicrosPerRecord CPU the contender's JVM used from its first record to its
+ * last, per record handled, in microseconds; -1 if unknown (and for a fleet)
  * @param members for a contender run as several JVMs, what each did, in start order;
  * empty for a contender alone
  */
 record Outcome(String scenario, Contender contender, String status, String detail, String java, long expected,
 		long handled, long missing, long duplicates, double elapsedSeconds, double rate, double allRate, long p50Millis,
 		long p99Millis, double peakRssMb, double peakHeapMb, double peakHeapAfterGcMb, double startupSeconds,
-		long failingCalls, long failingTried, long failingCommitted, double otherCores, List<Member> members) {
+		long failingCalls, long failingTried, long failingCommitted, double otherCores, double cpuMicrosPerRecord,
+		List<Member> members) {
 
 	/**
 	 * What one JVM of a contender run as several did.

@@ -159,9 +159,9 @@ final class Report {
 							+ "largest JVM's; dup counts a record handled by two JVMs too%n",
 					scenario.instances()));
 		}
-		String format = "  %-19s %-32s %7s %-26s %8s %8s %7s %13s %8s %6s %9s%n";
+		String format = "  %-19s %-32s %7s %-26s %8s %8s %7s %13s %8s %6s %9s %9s%n";
 		text.append(String.format(format, "contender", "rate", "x limit", "x Parallel Consumer", "p50 ms", "p99 ms",
-				"RSS MB", "heap MB pk/gc", "missing", "dup", "other CPU"));
+				"RSS MB", "heap MB pk/gc", "missing", "dup", "other CPU", "CPU us/rec"));
 		for (Outcome outcome : this.outcomes.getOrDefault(scenario, List.of())) {
 			Double ratio = ratioToLimit(scenario, outcome);
 			text.append(String.format(format, outcome.contender().id(), outcome.rateText(),
@@ -170,7 +170,8 @@ final class Report {
 					millis(outcome.p99Millis()), String.format("%.0f", outcome.peakRssMb()),
 					String.format("%.0f/%.0f", outcome.peakHeapMb(), outcome.peakHeapAfterGcMb()),
 					String.format("%,d", outcome.missing()), String.format("%,d", outcome.duplicates()),
-					(outcome.otherCores() < 0) ? "-" : String.format("%.2f", outcome.otherCores())));
+					(outcome.otherCores() < 0) ? "-" : String.format("%.2f", outcome.otherCores()),
+					(outcome.cpuMicrosPerRecord() < 0) ? "-" : String.format("%.2f", outcome.cpuMicrosPerRecord())));
 		}
 		if (scenario.instances() > 1) {
 			text.append("  records each JVM handled (for the first time in that JVM) and its rate from its first "
@@ -262,7 +263,7 @@ final class Report {
 				+ "ratio_to_parallel_consumer,p50_ms,p99_ms,peak_rss_mb,peak_heap_mb,peak_heap_after_gc_mb,"
 				+ "startup_s,scenario_parameters,failing_calls,failing_records_called,failing_partition_committed,"
 				+ "other_programs_cores,load_average_at_scenario_start,instances,handled_per_instance,"
-				+ "rate_per_instance\n");
+				+ "rate_per_instance,cpu_us_per_record\n");
 		for (Map.Entry<Scenario, List<Outcome>> entry : this.outcomes.entrySet()) {
 			Scenario scenario = entry.getKey();
 			for (Outcome outcome : entry.getValue()) {
@@ -289,14 +290,15 @@ final class Report {
 						String.join(" ",
 								outcome.members().stream().map((member) -> Long.toString(member.handled())).toList()),
 						String.join(" ",
-								outcome.members().stream().map((member) -> number(member.rate(), 1)).toList())));
+								outcome.members().stream().map((member) -> number(member.rate(), 1)).toList()),
+						(outcome.cpuMicrosPerRecord() >= 0) ? number(outcome.cpuMicrosPerRecord(), 3) : ""));
 				csv.append('\n');
 			}
 		}
 		for (Map.Entry<Scenario, String> entry : this.notRun.entrySet()) {
 			csv.append(String.join(",", this.runId, this.quick ? "quick" : "full", entry.getKey().id(), "", "", "",
 					"NOT_RUN", quote(entry.getValue())));
-			csv.append(",".repeat(27)).append('\n');
+			csv.append(",".repeat(28)).append('\n');
 		}
 		return csv.toString();
 	}
