@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -89,8 +89,8 @@ final class RecordHandler implements CallHandler<WorkItem> {
 	// controls the scheduler controls retries too.
 	private final Clock clock;
 
-	// When each running invocation started, by thread, for the liveness check.
-	private final Map<Thread, Long> runningSince = new ConcurrentHashMap<>();
+	// The lane threads in a run of calls, for the liveness check.
+	private final Set<LaneRun> runs = ConcurrentHashMap.newKeySet();
 
 	// Set when a graceful shutdown drains the worker: failures stop retrying.
 	private volatile boolean draining;
@@ -98,8 +98,8 @@ final class RecordHandler implements CallHandler<WorkItem> {
 	// Bound once: a call runs through it on the hot path.
 	private final DeliveryGuarantee.Call call = this::handleCall;
 
-	// The log context of each lane thread during its run of calls.
-	private final ThreadLocal<RecordLogContext> logContexts = new ThreadLocal<>();
+	// What each lane thread keeps during its run of calls.
+	private final ThreadLocal<LaneRun> laneRuns = new ThreadLocal<>();
 
 	RecordHandler(String workerId, String groupId, WorkerRetryPolicy retry, boolean batchSignature,
 			HandlerInvocation invoker, Backpressure backpressure, FailureActions failureActions,
@@ -130,17 +130,18 @@ final class RecordHandler implements CallHandler<WorkItem> {
 	 */
 	@Override
 	public void runEnded() {
-		RecordLogContext logContext = this.logContexts.get();
-		if (logContext != null) {
-			this.logContexts.remove();
-			logContext.close();
+		LaneRun run = this.laneRuns.get();
+		if (run != null) {
+			this.laneRuns.remove();
+			this.runs.remove(run);
+			run.logContext.close();
 		}
 	}
 
 	private CallOutcome handleCall(List<WorkItem> items) {
-		RecordLogContext logContext = logContext();
+		LaneRun run = laneRun();
 		if (this.batchSignature) {
-			return handleInvocation(items, logContext);
+			return handleInvocation(items, run);
 		}
 		for (int i = 0; i < items.size(); i++) {
 			WorkItem item = items.get(i);
@@ -151,7 +152,7 @@ final class RecordHandler implements CallHandler<WorkItem> {
 				// A freeze began while this call ran earlier records of the chunk.
 				return CallOutcome.putBackFrom(i);
 			}
-			CallOutcome outcome = handleInvocation(List.of(item), logContext);
+			CallOutcome outcome = handleInvocation(List.of(item), run);
 			if (outcome.isHalt()) {
 				return outcome.from(i);
 			}
@@ -159,26 +160,24 @@ final class RecordHandler implements CallHandler<WorkItem> {
 		return CallOutcome.DONE;
 	}
 
-	// One context for all the calls a lane thread runs before its run ends: opened and
-	// closed per call, it put and removed every MDC key per record, a fifth of the lane
-	// threads' CPU samples in KEY mode at zero work (P2; a call there is one record).
-	private RecordLogContext logContext() {
-		RecordLogContext logContext = this.logContexts.get();
-		if (logContext == null) {
-			logContext = RecordLogContext.open(this.workerId);
-			this.logContexts.set(logContext);
+	private LaneRun laneRun() {
+		LaneRun run = this.laneRuns.get();
+		if (run == null) {
+			run = new LaneRun(RecordLogContext.open(this.workerId));
+			this.laneRuns.set(run);
+			this.runs.add(run);
 		}
-		return logContext;
+		return run;
 	}
 
-	private CallOutcome handleInvocation(List<WorkItem> records, RecordLogContext logContext) {
+	private CallOutcome handleInvocation(List<WorkItem> records, LaneRun run) {
 		forEachPartition(records, PartitionOffsets::started);
 		List<ConsumerRecord<?, ?>> consumerRecords = consumerRecords(records);
 		Observation observation = this.observations.start(this.workerId, this.groupId, consumerRecords,
 				this.batchSignature);
-		logContext.describe(consumerRecords);
+		run.logContext.describe(consumerRecords);
 		try (Observation.Scope scope = observation.openScope()) {
-			return invokeWithRetries(records, consumerRecords, observation);
+			return invokeWithRetries(records, consumerRecords, observation, run);
 		}
 		catch (RuntimeException | Error ex) {
 			observation.error(ex);
@@ -194,19 +193,19 @@ final class RecordHandler implements CallHandler<WorkItem> {
 	}
 
 	private CallOutcome invokeWithRetries(List<WorkItem> records, List<ConsumerRecord<?, ?>> consumerRecords,
-			Observation observation) {
+			Observation observation, LaneRun run) {
 		WorkerRetryPolicy retry = this.retry;
 		WorkerRetryPolicy.Backoffs backoffs = null;
 		PartitionOffsets partition = records.get(0).partition();
 		for (int attempt = 1;; attempt++) {
 			long start = System.nanoTime();
-			this.runningSince.put(Thread.currentThread(), start);
+			run.invocationStarted = start;
 			this.observer.attemptStarted(this.workerId, consumerRecords, attempt);
 			WorkerCall intercepted = null;
 			try {
 				intercepted = this.interceptors.before(consumerRecords, attempt);
 				CompletableFuture<?> durable = this.invoker.invoke(records);
-				called(records, start, true);
+				called(records, start, true, run);
 				this.observer.attemptEnded(this.workerId, consumerRecords, attempt, null);
 				this.interceptors.after(intercepted, start);
 				if (durable == null) {
@@ -219,7 +218,7 @@ final class RecordHandler implements CallHandler<WorkItem> {
 				return CallOutcome.DONE;
 			}
 			catch (Throwable ex) {
-				called(records, start, false);
+				called(records, start, false, run);
 				this.observer.attemptEnded(this.workerId, consumerRecords, attempt, ex);
 				this.interceptors.failed(intercepted, consumerRecords, attempt, ex, start);
 				rethrowIfFatal(ex);
@@ -327,15 +326,18 @@ final class RecordHandler implements CallHandler<WorkItem> {
 	 */
 	Duration longestRunning() {
 		long now = System.nanoTime();
-		long oldest = now;
-		for (Long started : this.runningSince.values()) {
-			oldest = Math.min(oldest, started);
+		long longest = 0;
+		for (LaneRun run : this.runs) {
+			long started = run.invocationStarted;
+			if (started != LaneRun.NOT_RUNNING) {
+				longest = Math.max(longest, now - started);
+			}
 		}
-		return Duration.ofNanos(now - oldest);
+		return Duration.ofNanos(longest);
 	}
 
-	private void called(List<WorkItem> records, long start, boolean success) {
-		this.runningSince.remove(Thread.currentThread());
+	private void called(List<WorkItem> records, long start, boolean success, LaneRun run) {
+		run.invocationStarted = LaneRun.NOT_RUNNING;
 		this.observer.handlerCalled(this.workerId, records.get(0).record().topic(), records.size(),
 				Duration.ofNanos(System.nanoTime() - start), success);
 	}
@@ -386,6 +388,27 @@ final class RecordHandler implements CallHandler<WorkItem> {
 		if (current != null) {
 			action.apply(current, count);
 		}
+	}
+
+	/**
+	 * What a lane thread keeps from its first call to the end of its run: one log context
+	 * for all its calls (opened and closed per call, it put and removed every MDC key per
+	 * record, a fifth of the lane threads' CPU samples in KEY mode at zero work, P2), and
+	 * when its running invocation started, for the liveness check (a map by thread
+	 * written twice per invocation cost another few percent there).
+	 */
+	private static final class LaneRun {
+
+		static final long NOT_RUNNING = Long.MIN_VALUE;
+
+		final RecordLogContext logContext;
+
+		volatile long invocationStarted = NOT_RUNNING;
+
+		LaneRun(RecordLogContext logContext) {
+			this.logContext = logContext;
+		}
+
 	}
 
 	@FunctionalInterface
