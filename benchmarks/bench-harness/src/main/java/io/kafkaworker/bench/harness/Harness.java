@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
  *        [--records=N] [--partitions=N] [--keys=N] [--value-bytes=N] [--work-ms=N]
  *        [--concurrency=N] [--hot-percent=N] [--fail-partition=N] [--fail-from=OFFSET]
  *        [--retry-initial-ms=N] [--retry-max-ms=N] [--budget=SECONDS] [--max-heap=SIZE]
- *        [--instances=N] [--worker.NAME=VALUE ...] [--profile] [--wait-quiet[=CORES]] [--java25=PATH]
+ *        [--instances=N] [--worker.NAME=VALUE ...] [--profile[=JFC]] [--wait-quiet[=CORES]] [--java25=PATH]
  *        [--results-dir=DIR]
  * </pre>
  */
@@ -67,7 +67,8 @@ public final class Harness {
 
 	private final List<String> springProperties;
 
-	private final boolean profile;
+	// JFR settings (a name or a .jfc file) for --profile, null without it.
+	private final String profile;
 
 	/** Cores other programs may use before a contender starts, or a negative number. */
 	private final double quietCores;
@@ -83,7 +84,7 @@ public final class Harness {
 	private final Path resultsDir;
 
 	private Harness(Path home, boolean quick, Set<String> scenarioIds, Set<String> contenderIds,
-			Map<String, String> overrides, List<String> workerExtras, List<String> springProperties, boolean profile,
+			Map<String, String> overrides, List<String> workerExtras, List<String> springProperties, String profile,
 			double quietCores, String java25, Path resultsDir) {
 		this.home = home;
 		this.quick = quick;
@@ -109,7 +110,7 @@ public final class Harness {
 		Map<String, String> overrides = new LinkedHashMap<>();
 		List<String> workerExtras = new ArrayList<>();
 		List<String> springProperties = new ArrayList<>();
-		boolean profile = false;
+		String profile = null;
 		double quietCores = -1;
 		String java25 = DEFAULT_JAVA25;
 		Path resultsDir = null;
@@ -122,7 +123,10 @@ public final class Harness {
 				quick = false;
 			}
 			else if (arg.equals("--profile")) {
-				profile = true;
+				profile = "profile";
+			}
+			else if (arg.startsWith("--profile=")) {
+				profile = value(arg);
 			}
 			else if (arg.equals("--wait-quiet")) {
 				quietCores = DEFAULT_QUIET_CORES;
@@ -185,7 +189,7 @@ public final class Harness {
 				         [--records=N] [--partitions=N] [--keys=N] [--value-bytes=N] [--work-ms=N]
 				         [--concurrency=N] [--hot-percent=N] [--fail-partition=N] [--fail-from=OFFSET]
 				         [--retry-initial-ms=N] [--retry-max-ms=N] [--budget=SECONDS] [--max-heap=SIZE]
-				         [--instances=N] [--worker.NAME=VALUE ...] [--spring.NAME=VALUE ...] [--profile] [--wait-quiet[=CORES]] [--java25=PATH]
+				         [--instances=N] [--worker.NAME=VALUE ...] [--spring.NAME=VALUE ...] [--profile[=JFC]] [--wait-quiet[=CORES]] [--java25=PATH]
 				         [--results-dir=DIR]
 				Scenarios: P1 I/O-bound, P2 zero work, P3 hot key, P4 frozen partition,
 				           P5 bounded memory, P6 virtual threads, P7 stateful (P7-WORK 10 ms, P7-ZERO zero work),
@@ -415,9 +419,9 @@ public final class Harness {
 			options.add("-Xmx" + scenario.maxHeap());
 		}
 		options.add("-XX:+UseG1GC");
-		if (this.profile && !contender.isLimit()) {
+		if (this.profile != null && !contender.isLimit()) {
 			Path recording = this.workDir.resolve(name + ".jfr");
-			options.add("-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true");
+			options.add("-XX:StartFlightRecording=filename=" + recording + ",settings=" + this.profile + ",dumponexit=true");
 		}
 		options.add("-Dbench.contender=" + contender.id());
 		options.add("-Dbench.endOffsets="
@@ -475,7 +479,7 @@ public final class Harness {
 
 	// With --profile: the CPU profile of the JVM named name, summarised into the results.
 	private void summariseProfile(Contender contender, String name) throws IOException {
-		if (this.profile && !contender.isLimit()) {
+		if (this.profile != null && !contender.isLimit()) {
 			Path recording = this.workDir.resolve(name + ".jfr");
 			if (Files.exists(recording)) {
 				Path summary = this.resultsDir.resolve("profiles").resolve(name + ".txt");
