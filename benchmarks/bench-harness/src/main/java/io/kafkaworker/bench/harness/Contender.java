@@ -32,6 +32,8 @@ record Contender(String id, String family, String module, String mainClass, Stri
 
 	static final String RAW_ZERO = "raw-zero-work";
 
+	static final String RAW_VIRTUAL_THREADS = "raw-virtual-threads";
+
 	/** Kafka Streams' per-key count (P7). */
 	static final String STREAMS = "streams-count";
 
@@ -77,6 +79,17 @@ record Contender(String id, String family, String module, String mainClass, Stri
 		contenders.add(worker("KEY", "pc-key"));
 		contenders.add(worker("PARALLEL", "pc-unordered"));
 		return contenders;
+	}
+
+	/**
+	 * The raw consumer of P6 that runs each record on a virtual thread of its own (at most
+	 * the scenario's concurrency at once; one poll loop; no order, no safe commits): the
+	 * cost of the work's sleep on virtual threads with nothing of an engine around it.
+	 * @return the contender
+	 */
+	static Contender rawVirtualThreads() {
+		return new Contender(RAW_VIRTUAL_THREADS, "raw", "contender-raw", "io.kafkaworker.bench.raw.RawConsumerMain",
+				"VIRTUAL_THREADS", null);
 	}
 
 	/**
@@ -192,8 +205,10 @@ record Contender(String id, String family, String module, String mainClass, Stri
 			properties.add("-Dbench.output.topic=" + outputTopic);
 		}
 		if ("raw".equals(this.family)) {
-			properties.add("-Dbench.consumers="
-					+ (isLimit() ? Integer.getInteger("bench.limitConsumers", 1) : scenario.partitions()));
+			// One poll loop for the limit and the virtual-thread consumer, as kafka-worker
+			// runs by default; one per partition for the partition-bound one.
+			properties.add("-Dbench.consumers=" + (isLimit() ? Integer.getInteger("bench.limitConsumers", 1)
+					: RAW_VIRTUAL_THREADS.equals(this.id) ? 1 : scenario.partitions()));
 		}
 		if (this.tableDelivery != null) {
 			properties.add("-Dbench.table=true");

@@ -56,6 +56,10 @@ record Scenario(String id, String title, int records, int partitions, int keys, 
 		withOutput.addAll(Contender.sending());
 		// And what observing every handler call costs.
 		withOutput.addAll(Contender.observing());
+		// P6 also runs the raw consumer handing each record to its own virtual thread:
+		// what sleeping on virtual threads costs on this machine, without an engine.
+		List<Contender> withVirtualThreads = new ArrayList<>(standard);
+		withVirtualThreads.add(1, Contender.rawVirtualThreads());
 		return List.of(
 				scenario("P1", "I/O-bound: 10 ms per record", 50_000, 50_000, 6, 1_000, 100, 10, 256, 0, -1, 0,
 						quick ? 30 : 600, null, false, withOutput, null, overrides),
@@ -71,7 +75,7 @@ record Scenario(String id, String title, int records, int partitions, int keys, 
 						quick ? 120 : 600, "256m", false, standard, null, overrides),
 				scenario("P6", "virtual threads: P1 on JDK 25, concurrency 5,000, 10,000 keys",
 						quick ? 100_000 : 500_000, 500_000, 6, 10_000, 100, 10, 5_000, 0, -1, 0, quick ? 30 : 600, null,
-						true, standard, null, overrides),
+						true, withVirtualThreads, null, overrides),
 				// P7: a per-key counter, stateful against stateless and against Kafka
 				// Streams, on P1's data (10 ms of work) and on P2's (none). Kafka Streams,
 				// bound by 6 partitions x 10 ms, needs about 85 s for P1's 50,000 records:

@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 
 import io.kafkaworker.bench.probe.Probe;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -35,6 +38,13 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * at which one poll loop of this JVM takes records off the broker.
  *
  * <p>
+ * With {@code bench.mode=VIRTUAL_THREADS} (P6) the one poll loop hands each record to a
+ * virtual thread of its own, at most {@code bench.concurrency} at once, and commits its
+ * positions: no order, and no record-safe commits. It measures what the work's sleep
+ * costs on virtual threads on this machine with nothing of an engine around it, the
+ * reference for kafka-worker with virtual threads.
+ *
+ * <p>
  * A record whose handling throws is tried again in place, {@code bench.retry.attempts}
  * attempts in all (1 unless set), with waits from {@code bench.retry.initial.ms} growing
  * by {@code bench.retry.multiplier}; after that its partition stops at it: the consumer
@@ -44,6 +54,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * partition per consumer, as here, there are none).
  */
 public final class RawConsumerMain {
+
+	private static final boolean VIRTUAL_THREADS = "VIRTUAL_THREADS".equals(System.getProperty("bench.mode"));
 
 	private static final int RETRY_ATTEMPTS = Integer.getInteger("bench.retry.attempts", 1);
 
@@ -76,6 +88,16 @@ public final class RawConsumerMain {
 				return false;
 			}
 			wait *= RETRY_MULTIPLIER;
+		}
+	}
+
+	// Built reflectively: the benchmark modules are compiled for Java 17, P6 runs on 25.
+	private static ExecutorService virtualThreadPerTask() {
+		try {
+			return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new IllegalStateException("bench.mode=VIRTUAL_THREADS needs JDK 21 or later", ex);
 		}
 	}
 
@@ -122,8 +144,27 @@ public final class RawConsumerMain {
 				}
 
 			});
+			ExecutorService virtualThreads = VIRTUAL_THREADS ? virtualThreadPerTask() : null;
+			Semaphore slots = new Semaphore(Integer.getInteger("bench.concurrency", 1));
 			while (true) {
 				ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(100));
+				if (virtualThreads != null) {
+					for (ConsumerRecord<String, String> record : records) {
+						slots.acquireUninterruptibly();
+						virtualThreads.execute(() -> {
+							try {
+								handle(probe, record);
+							}
+							finally {
+								slots.release();
+							}
+						});
+					}
+					if (!records.isEmpty()) {
+						consumer.commitAsync();
+					}
+					continue;
+				}
 				for (TopicPartition partition : records.partitions()) {
 					for (ConsumerRecord<String, String> record : records.records(partition)) {
 						if (!handle(probe, record)) {
