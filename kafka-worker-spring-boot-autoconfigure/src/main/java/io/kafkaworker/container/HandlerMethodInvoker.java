@@ -57,9 +57,8 @@ final class HandlerMethodInvoker {
 		this.converter = converter;
 		// Accessible even when public: Method.invoke then skips its access check on
 		// every call (finding the caller's class), 3 % of a lane thread's CPU samples at
-		// zero work (P2). Where it cannot (a module that does not open the package),
-		// Spring's
-		// makeAccessible does what it did before.
+		// zero work (P2). Where it cannot be (a module that does not open the package),
+		// Spring's makeAccessible does what it did before.
 		if (!workerMethod.method().trySetAccessible()) {
 			ReflectionUtils.makeAccessible(workerMethod.method());
 		}

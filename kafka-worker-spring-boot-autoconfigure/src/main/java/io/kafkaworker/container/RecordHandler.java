@@ -96,7 +96,19 @@ final class RecordHandler implements CallHandler<WorkItem> {
 	private volatile boolean draining;
 
 	// Bound once: a call runs through it on the hot path.
-	private final DeliveryGuarantee.Call call = this::handleCall;
+	private final DeliveryGuarantee.Call call = new DeliveryGuarantee.Call() {
+
+		@Override
+		public CallOutcome run(List<WorkItem> items) {
+			return handleCall(items);
+		}
+
+		@Override
+		public void describe(List<WorkItem> items) {
+			laneRun().logContext.describe(consumerRecords(items));
+		}
+
+	};
 
 	// What each lane thread keeps during its run of calls.
 	private final ThreadLocal<LaneRun> laneRuns = new ThreadLocal<>();
@@ -173,9 +185,11 @@ final class RecordHandler implements CallHandler<WorkItem> {
 	private CallOutcome handleInvocation(List<WorkItem> records, LaneRun run) {
 		forEachPartition(records, PartitionOffsets::started);
 		List<ConsumerRecord<?, ?>> consumerRecords = consumerRecords(records);
+		// Before the observation starts, so that what its handlers log names these
+		// records.
+		run.logContext.describe(consumerRecords);
 		Observation observation = this.observations.start(this.workerId, this.groupId, consumerRecords,
 				this.batchSignature);
-		run.logContext.describe(consumerRecords);
 		try (Observation.Scope scope = observation.openScope()) {
 			return invokeWithRetries(records, consumerRecords, observation, run);
 		}
@@ -199,8 +213,8 @@ final class RecordHandler implements CallHandler<WorkItem> {
 		PartitionOffsets partition = records.get(0).partition();
 		for (int attempt = 1;; attempt++) {
 			long start = System.nanoTime();
-			run.invocationStarted = start;
 			this.observer.attemptStarted(this.workerId, consumerRecords, attempt);
+			run.invocationStarted = start;
 			WorkerCall intercepted = null;
 			try {
 				intercepted = this.interceptors.before(consumerRecords, attempt);

@@ -63,7 +63,6 @@ public interface DeliveryGuarantee {
 	/**
 	 * Runs the handler for a call's records.
 	 */
-	@FunctionalInterface
 	interface Call {
 
 		/**
@@ -72,6 +71,15 @@ public interface DeliveryGuarantee {
 		 * @return what the lane does next
 		 */
 		CallOutcome run(List<WorkItem> items);
+
+		/**
+		 * Name records in the lane thread's log context, for what a guarantee does with
+		 * them outside the handler (the failure policy of records whose retries ran out
+		 * in an earlier, aborted transaction), so that its log lines carry them and not
+		 * the thread's previous call's.
+		 * @param items the records
+		 */
+		void describe(List<WorkItem> items);
 
 	}
 

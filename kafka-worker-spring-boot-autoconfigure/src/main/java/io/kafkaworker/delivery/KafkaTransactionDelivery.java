@@ -94,8 +94,10 @@ final class KafkaTransactionDelivery implements DeliveryGuarantee {
 				RecordAttempts.Failure failure = units.attempts().exhaustedOnLane(item);
 				if (failure == null) {
 					toHandle.add(item);
+					continue;
 				}
-				else if (failure.exhaustedPolicy == FailurePolicy.SKIP) {
+				call.describe(List.of(item));
+				if (failure.exhaustedPolicy == FailurePolicy.SKIP) {
 					actions.skip(List.of(item), failure.last, failure.attempts);
 				}
 				else if (!deadLetter(item, failure, units, actions)) {

@@ -34,12 +34,15 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,6 +58,7 @@ import static org.awaitility.Awaitility.await;
  * output read_uncommitted, to show that the aborted sends really happened and were hidden
  * by the abort rather than never made.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ExactlyOnceIntegrationTests {
 
 	private static final String WORKER = "transactional";
@@ -208,12 +212,13 @@ class ExactlyOnceIntegrationTests {
 	}
 
 	@Test
-	void aDeadLetterIsSentInsideTheTransactionThatCommitsPastTheRecord() {
+	void aDeadLetterIsSentInsideTheTransactionThatCommitsPastTheRecord(CapturedOutput output) {
 		String topic = topics(3);
 		produceFailingAt(topic, "fail:");
 		try (ConfigurableApplicationContext context = start(topic, "PARTITION", "a-",
 				"--kafka.worker.workers.transactional.on-failure=DEAD_LETTER",
-				"--kafka.worker.workers.transactional.retry.max-attempts=2")) {
+				"--kafka.worker.workers.transactional.retry.max-attempts=2",
+				"--logging.structured.format.console=logstash")) {
 			awaitAllCommitted(topic);
 			assertExactlyOnce(read(topic + ".out", "read_committed"),
 					inputs(topic, (coordinates) -> !coordinates.equals("1@10")), "dead letter");
@@ -223,6 +228,12 @@ class ExactlyOnceIntegrationTests {
 				assertThat(new String(deadLetter.headers().lastHeader("kafka_dlt-original-offset").value()))
 					.isNotEmpty();
 			});
+			// The failure policy ran on a lane thread whose log context named the
+			// dead-lettered record, not the thread's previous call.
+			assertThat(output.getOut().lines().filter((line) -> line.contains("dead-lettered " + topic + "-1@10")))
+				.isNotEmpty()
+				.allMatch((line) -> line.contains("\"kafka.partition\":\"1\"")
+						&& line.contains("\"kafka.offset\":\"10\""));
 		}
 	}
 
