@@ -91,6 +91,39 @@ public final class RawConsumerMain {
 		}
 	}
 
+	// Each record of the poll on a virtual thread of its own, at most the slots at once.
+	private static void handleOnVirtualThreads(Probe probe, ConsumerRecords<String, String> records,
+			ExecutorService virtualThreads, Semaphore slots) {
+		for (ConsumerRecord<String, String> record : records) {
+			slots.acquireUninterruptibly();
+			virtualThreads.execute(() -> {
+				try {
+					handle(probe, record);
+				}
+				finally {
+					slots.release();
+				}
+			});
+		}
+	}
+
+	// Each partition's records one after another on the poll loop's thread; a partition
+	// stops at a record that failed every attempt.
+	private static void handleInPlace(Probe probe, KafkaConsumer<String, String> consumer,
+			ConsumerRecords<String, String> records) {
+		for (TopicPartition partition : records.partitions()) {
+			for (ConsumerRecord<String, String> record : records.records(partition)) {
+				if (!handle(probe, record)) {
+					consumer.seek(partition, record.offset());
+					consumer.pause(List.of(partition));
+					System.out.printf("[raw] %s stopped at offset %d after %d attempts: paused%n", partition,
+							record.offset(), RETRY_ATTEMPTS);
+					break;
+				}
+			}
+		}
+	}
+
 	// Built reflectively: the benchmark modules are compiled for Java 17, P6 runs on 25.
 	private static ExecutorService virtualThreadPerTask() {
 		try {
@@ -149,32 +182,10 @@ public final class RawConsumerMain {
 			while (true) {
 				ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(100));
 				if (virtualThreads != null) {
-					for (ConsumerRecord<String, String> record : records) {
-						slots.acquireUninterruptibly();
-						virtualThreads.execute(() -> {
-							try {
-								handle(probe, record);
-							}
-							finally {
-								slots.release();
-							}
-						});
-					}
-					if (!records.isEmpty()) {
-						consumer.commitAsync();
-					}
-					continue;
+					handleOnVirtualThreads(probe, records, virtualThreads, slots);
 				}
-				for (TopicPartition partition : records.partitions()) {
-					for (ConsumerRecord<String, String> record : records.records(partition)) {
-						if (!handle(probe, record)) {
-							consumer.seek(partition, record.offset());
-							consumer.pause(List.of(partition));
-							System.out.printf("[raw] %s stopped at offset %d after %d attempts: paused%n", partition,
-									record.offset(), RETRY_ATTEMPTS);
-							break;
-						}
-					}
+				else {
+					handleInPlace(probe, consumer, records);
 				}
 				if (!records.isEmpty()) {
 					consumer.commitAsync();
