@@ -7,11 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.kafkaworker.dispatch.WorkItem;
 import io.kafkaworker.offset.PartitionOffsets;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 
@@ -40,6 +42,25 @@ final class TransactionalUnit {
 
 	/** Whether a lane woke the consumer thread for this unit. */
 	final AtomicBoolean woken = new AtomicBoolean();
+
+	/** When the unit's transaction began ({@link System#nanoTime()}). */
+	final long beganNanos = System.nanoTime();
+
+	/** How long the consumer thread went without a unit before this one. */
+	final long idleBeforeNanos;
+
+	// When the call that finished the unit's last record ended; 0 if the consumer thread
+	// saw the unit complete first.
+	private volatile long completedNanos;
+
+	/**
+	 * Create a unit whose transaction began now.
+	 * @param idleBeforeNanos how long the consumer thread went without a unit before it:
+	 * the resume and fetch after the previous unit
+	 */
+	TransactionalUnit(long idleBeforeNanos) {
+		this.idleBeforeNanos = idleBeforeNanos;
+	}
 
 	/**
 	 * Add a partition's records, before they are dispatched.
@@ -84,7 +105,36 @@ final class TransactionalUnit {
 	 * @return true if the consumer thread should be woken to commit the unit now
 	 */
 	boolean completedNow() {
-		return !this.woken.get() && isComplete() && this.woken.compareAndSet(false, true);
+		if (!this.woken.get() && isComplete() && this.woken.compareAndSet(false, true)) {
+			this.completedNanos = System.nanoTime();
+			return true;
+		}
+		return false;
+	}
+
+	/**
+	 * Describe where a committed unit's time went, for tuning exactly-once throughput.
+	 * @param committed the committed offset of each partition
+	 * @param commitStartNanos when the commit began
+	 * @param commitEndNanos when it ended
+	 * @return the description
+	 */
+	String timeline(Map<TopicPartition, OffsetAndMetadata> committed, long commitStartNanos, long commitEndNanos) {
+		long records = 0;
+		for (Map.Entry<TopicPartition, OffsetAndMetadata> entry : committed.entrySet()) {
+			Long first = this.firstOffsets.get(entry.getKey());
+			records += (first != null) ? Math.max(0, entry.getValue().offset() - first) : 0;
+		}
+		long completed = (this.completedNanos != 0) ? this.completedNanos : commitStartNanos;
+		return records + ((records == 1) ? " record of " : " records of ") + committed.size()
+				+ ((committed.size() == 1) ? " partition: " : " partitions: ") + millis(this.idleBeforeNanos)
+				+ " ms from the previous unit's end to this unit's poll, " + millis(completed - this.beganNanos)
+				+ " ms to handle, " + millis(commitStartNanos - completed) + " ms until the commit began, "
+				+ millis(commitEndNanos - commitStartNanos) + " ms to commit";
+	}
+
+	private static long millis(long nanos) {
+		return TimeUnit.NANOSECONDS.toMillis(nanos);
 	}
 
 	/**

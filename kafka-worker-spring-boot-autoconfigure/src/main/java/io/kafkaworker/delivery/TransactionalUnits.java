@@ -79,6 +79,9 @@ final class TransactionalUnits implements CommitProtocol {
 
 	private volatile @Nullable TransactionalUnit unit;
 
+	// When the last unit ended (consumer thread), for the debug timeline of the next.
+	private long lastUnitEndNanos = System.nanoTime();
+
 	TransactionalUnits(DeliveryContext context, Map<PartitionOffsets, TransactionalUnits> routing,
 			KafkaTransaction transaction, Runnable onClose, Consumer<?, ?> consumer, Rewind rewind,
 			OffsetCommitter committer) {
@@ -154,7 +157,7 @@ final class TransactionalUnits implements CommitProtocol {
 			this.pauses.backOff(AFTER_BROKER_FAILURE);
 			return false;
 		}
-		this.unit = new TransactionalUnit();
+		this.unit = new TransactionalUnit(System.nanoTime() - this.lastUnitEndNanos);
 		return true;
 	}
 
@@ -318,7 +321,13 @@ final class TransactionalUnits implements CommitProtocol {
 			failure = ex;
 		}
 		this.unit = null;
-		this.committer.recordCommitted(offsets, Duration.ofNanos(System.nanoTime() - start), failure);
+		long end = System.nanoTime();
+		this.lastUnitEndNanos = end;
+		this.committer.recordCommitted(offsets, Duration.ofNanos(end - start), failure);
+		if (failure == null && logger.isDebugEnabled()) {
+			logger.debug("Worker '" + this.workerId + "' committed a transaction of "
+					+ current.timeline(offsets, start, end));
+		}
 		if (failure != null) {
 			logger.warn("Worker '" + this.workerId + "' could not commit the transaction of " + offsets
 					+ " (aborted; the records are handled again): " + failure);
@@ -333,6 +342,7 @@ final class TransactionalUnits implements CommitProtocol {
 
 	private void abort(TransactionalUnit current) {
 		this.unit = null;
+		this.lastUnitEndNanos = System.nanoTime();
 		this.transaction.abort();
 		rewind(current);
 	}
