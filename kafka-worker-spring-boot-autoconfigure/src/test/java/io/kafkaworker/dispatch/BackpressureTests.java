@@ -274,7 +274,39 @@ class BackpressureTests {
 		backpressure.progressed(p0);
 		assertThat(backpressure.pausedPartitions()).as("lane threads count every record").containsExactly(partition(0));
 		backpressure.reconcile();
-		assertThat(backpressure.pausedPartitions()).as("2 counted, at most half the share of 5").isEmpty();
+		assertThat(backpressure.pausedPartitions())
+			.as("1 counted (the lane up to a quarter of the share), at most half the share of 5")
+			.isEmpty();
+	}
+
+	@Test
+	void partitionPausedBesideAHotLaneResumesOnceItsOtherRecordsDrained() {
+		Map<TopicPartition, Integer> deepest = new ConcurrentHashMap<>();
+		Backpressure backpressure = new Backpressure(40, Long.MAX_VALUE, this.control,
+				(partition) -> deepest.getOrDefault(partition, 0));
+		PartitionOffsets p0 = tracked(backpressure, 0);
+		tracked(backpressure, 1);
+		// Sequences 0-9: other keys' records; 10-49: the hot key's, one of them in a
+		// running call and 39 waiting in its lane.
+		receive(p0, 50);
+		backpressure.afterDispatch();
+		assertThat(backpressure.pausedPartitions()).containsExactly(partition(0));
+		deepest.put(partition(0), 39);
+		complete(p0, 0, 5);
+		backpressure.reconcile();
+		assertThat(backpressure.pausedPartitions()).as("5 other records, the running call and 5 of the hot lane")
+			.containsExactly(partition(0));
+		complete(p0, 5, 10);
+		backpressure.reconcile();
+		assertThat(backpressure.pausedPartitions())
+			.as("the running call and 5 of the hot lane: at most half the share of 20, though the worker holds "
+					+ "more than half its bound")
+			.isEmpty();
+		receive(p0, 1);
+		backpressure.afterDispatch();
+		assertThat(backpressure.pausedPartitions())
+			.as("41 held, over the bound, but to pause the hot lane counts up to half the share: 12 of 20")
+			.isEmpty();
 	}
 
 	@Test
