@@ -26,7 +26,6 @@ import io.kafkaworker.intercept.CallInterceptors;
 import io.kafkaworker.lane.CallHandler;
 import io.kafkaworker.lane.CallOutcome;
 import io.kafkaworker.lane.LaneScheduler;
-import io.kafkaworker.lane.ReadyOrder;
 import io.kafkaworker.runtime.WorkerObserver;
 import io.kafkaworker.state.GroupTable;
 import org.apache.commons.logging.Log;
@@ -128,12 +127,8 @@ final class WorkerAssembly {
 	}
 
 	private LaneScheduler<WorkItem> scheduler(boolean batch, HandlerHolder holder) {
-		// Share groups and readers never run in exactly-once units (see delivery()).
-		ReadyOrder order = (this.settings.shareGroup() || this.settings.reader() != null) ? ReadyOrder.ARRIVAL
-				: DeliveryGuarantees.readyOrder(this.settings.delivery(), this.settings.exactlyOnceStore(),
-						this.settings.consumers());
 		return new LaneScheduler<>(this.settings.concurrency(), batch ? this.settings.batchSize() : MAX_CHUNK, !batch,
-				order, this.executor.executor(), holder);
+				this.executor.executor(), holder);
 	}
 
 	private Backpressure backpressure() {

@@ -2,7 +2,6 @@ package io.kafkaworker.delivery;
 
 import io.kafkaworker.annotation.Delivery;
 import io.kafkaworker.commit.OffsetCommitter;
-import io.kafkaworker.lane.ReadyOrder;
 import io.kafkaworker.transaction.ExactlyOnceStore;
 import io.kafkaworker.transaction.TransactionalProducers;
 import org.jspecify.annotations.Nullable;
@@ -17,25 +16,6 @@ import org.springframework.kafka.core.KafkaOperations;
 public final class DeliveryGuarantees {
 
 	private DeliveryGuarantees() {
-	}
-
-	/**
-	 * Return which of a consumer-group worker's waiting lanes gets a free slot first.
-	 * With Kafka transactions and one consumer, the lanes hold one unit at a time (a
-	 * poll's records, the next admitted only after this one committed), and the unit
-	 * commits only once every record of it finished, nothing of it visible before: its
-	 * deepest lane first ends it soonest. Otherwise records count as they finish, or
-	 * several consumers' units share the lanes (one consumer's deep lanes could keep
-	 * taking the slots from another's shallow unit), and arrival order keeps one busy
-	 * lane from starving the others.
-	 * @param delivery the worker's delivery guarantee
-	 * @param store where exactly-once delivery keeps its proof
-	 * @param consumers the worker's consumer threads
-	 * @return the order
-	 */
-	public static ReadyOrder readyOrder(Delivery delivery, ExactlyOnceStore store, int consumers) {
-		return (delivery == Delivery.EXACTLY_ONCE && store == ExactlyOnceStore.KAFKA && consumers == 1)
-				? ReadyOrder.DEEPEST_FIRST : ReadyOrder.ARRIVAL;
 	}
 
 	/**
