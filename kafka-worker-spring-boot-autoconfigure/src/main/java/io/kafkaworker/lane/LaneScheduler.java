@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.Condition;
@@ -43,11 +42,9 @@ import org.jspecify.annotations.Nullable;
  * head item matches a hold starts no call; a non-exclusive lane, which keeps no order,
  * runs its other items. Holds are rules, not flags: items that arrive later are held too,
  * and items ahead of the held ones still run.</li>
- * <li>A lane that has items to run and is not running waits in a ready queue. In
- * {@link ReadyOrder#ARRIVAL arrival order} (the default) a finished call takes the next
- * ready lane before its own lane runs again, so one busy lane cannot starve the others;
- * {@link ReadyOrder#DEEPEST_FIRST} gives the next slot to the lane with the most items,
- * for batches that count only once all their items finished.</li>
+ * <li>A lane that has items to run and is not running waits in a FIFO ready queue; a
+ * finished call takes the next ready lane before its own lane runs again, so one busy
+ * lane cannot starve the others.</li>
  * </ul>
  * Submitting never blocks on a handler: it appends to a queue and at most hands a new
  * task to the executor. A finished call continues on the same thread with the next ready
@@ -72,7 +69,7 @@ public final class LaneScheduler<T> {
 	private final Map<Object, Lane<T>> lanes = new HashMap<>();
 
 	/** Lanes that could start a call but wait for a free slot. */
-	private final ReadyQueue<T> ready;
+	private final ArrayDeque<Lane<T>> ready = new ArrayDeque<>();
 
 	private final int concurrency;
 
@@ -122,23 +119,6 @@ public final class LaneScheduler<T> {
 	 */
 	public LaneScheduler(int concurrency, int maxCallSize, boolean chunking, Executor executor,
 			CallHandler<T> handler) {
-		this(concurrency, maxCallSize, chunking, ReadyOrder.ARRIVAL, executor, handler);
-	}
-
-	/**
-	 * Create a scheduler.
-	 * @param concurrency the maximum number of calls running at once
-	 * @param maxCallSize the maximum number of items per call
-	 * @param chunking whether calls carry items that are handled one by one, so the call
-	 * size only trades scheduling overhead against fairness: an exclusive lane then takes
-	 * more than one item only when no other lane waits for a slot, and a non-exclusive
-	 * lane splits its items evenly over the free slots
-	 * @param order which waiting lane gets a free slot
-	 * @param executor the executor that runs calls
-	 * @param handler the handler of each call, invoked on an executor thread
-	 */
-	public LaneScheduler(int concurrency, int maxCallSize, boolean chunking, ReadyOrder order, Executor executor,
-			CallHandler<T> handler) {
 		if (concurrency < 1) {
 			throw new IllegalArgumentException("concurrency must be at least 1");
 		}
@@ -148,7 +128,6 @@ public final class LaneScheduler<T> {
 		this.concurrency = concurrency;
 		this.maxCallSize = maxCallSize;
 		this.chunking = chunking;
-		this.ready = (order == ReadyOrder.DEEPEST_FIRST) ? new DeepestFirstQueue<>() : new ArrivalQueue<>();
 		this.executor = executor;
 		this.handler = handler;
 	}
@@ -212,23 +191,9 @@ public final class LaneScheduler<T> {
 			if (this.closed) {
 				throw new IllegalStateException("Lane scheduler is closed");
 			}
-			// Lanes are made ready once all their items are in, so that a lane waits for
-			// a
-			// slot with its depth known (DEEPEST_FIRST); arrival order stays the order in
-			// which the lanes first appear. A lane may be listed more than once: making
-			// it
-			// ready again does nothing.
-			List<Lane<T>> touched = new ArrayList<>();
-			Lane<T> previous = null;
 			for (T item : items) {
 				Lane<T> lane = this.lanes.computeIfAbsent(laneKeyOf.apply(item), (key) -> newLane(key, exclusive));
 				lane.items.addLast(item);
-				if (lane != previous) {
-					touched.add(lane);
-					previous = lane;
-				}
-			}
-			for (Lane<T> lane : touched) {
 				makeReady(lane);
 			}
 			this.buffered += items.size();
@@ -610,18 +575,15 @@ public final class LaneScheduler<T> {
 	private void makeReady(Lane<T> lane) {
 		if (!lane.queued && canStartCall(lane)) {
 			lane.queued = true;
-			this.ready.add(lane);
+			this.ready.addLast(lane);
 		}
 	}
 
 	// Start calls from ready lanes while slots are free. Requires the lock.
 	private List<Call<T>> startCalls() {
 		List<Call<T>> calls = null;
-		while (this.running < this.concurrency) {
-			Lane<T> lane = this.ready.poll();
-			if (lane == null) {
-				break;
-			}
+		while (this.running < this.concurrency && !this.ready.isEmpty()) {
+			Lane<T> lane = this.ready.pollFirst();
 			lane.queued = false;
 			if (!canStartCall(lane)) {
 				retireIfIdle(lane);
@@ -877,71 +839,6 @@ public final class LaneScheduler<T> {
 	}
 
 	/**
-	 * The lanes waiting for a free slot, in the order they get one: a strategy chosen
-	 * once, by the {@link ReadyOrder}. Guarded by the scheduler's lock.
-	 */
-	private interface ReadyQueue<T> {
-
-		void add(Lane<T> lane);
-
-		@Nullable Lane<T> poll();
-
-		boolean isEmpty();
-
-	}
-
-	private static final class ArrivalQueue<T> implements ReadyQueue<T> {
-
-		private final ArrayDeque<Lane<T>> lanes = new ArrayDeque<>();
-
-		@Override
-		public void add(Lane<T> lane) {
-			this.lanes.addLast(lane);
-		}
-
-		@Override
-		public @Nullable Lane<T> poll() {
-			return this.lanes.pollFirst();
-		}
-
-		@Override
-		public boolean isEmpty() {
-			return this.lanes.isEmpty();
-		}
-
-	}
-
-	private static final class DeepestFirstQueue<T> implements ReadyQueue<T> {
-
-		// A lane's depth is taken when it joins: items that a discard removes meanwhile
-		// leave it ranked a little high, which costs order, not correctness.
-		private final PriorityQueue<Lane<T>> lanes = new PriorityQueue<>(
-				(first, second) -> (first.readyDepth != second.readyDepth)
-						? Integer.compare(second.readyDepth, first.readyDepth)
-						: Long.compare(first.readyArrival, second.readyArrival));
-
-		private long arrivals;
-
-		@Override
-		public void add(Lane<T> lane) {
-			lane.readyDepth = lane.items.size();
-			lane.readyArrival = this.arrivals++;
-			this.lanes.add(lane);
-		}
-
-		@Override
-		public @Nullable Lane<T> poll() {
-			return this.lanes.poll();
-		}
-
-		@Override
-		public boolean isEmpty() {
-			return this.lanes.isEmpty();
-		}
-
-	}
-
-	/**
 	 * One queue of items that share a key. Guarded by the scheduler's lock.
 	 */
 	private static final class Lane<T> {
@@ -958,12 +855,6 @@ public final class LaneScheduler<T> {
 		boolean queued;
 
 		boolean halted;
-
-		// Its depth and arrival number when it joined a DEEPEST_FIRST ready queue: the
-		// heap's key, which must not change while the lane is in the heap.
-		int readyDepth;
-
-		long readyArrival;
 
 		Lane(Object key, boolean exclusive) {
 			this.key = key;

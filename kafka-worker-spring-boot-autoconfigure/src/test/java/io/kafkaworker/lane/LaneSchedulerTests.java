@@ -200,20 +200,6 @@ class LaneSchedulerTests {
 	}
 
 	@Test
-	void deepestFirstGivesTheNextSlotToTheLaneWithTheMostItemsWaiting() {
-		LaneScheduler<String> scheduler = new LaneScheduler<>(1, 10, true, ReadyOrder.DEEPEST_FIRST, this.executor,
-				done());
-		// b's depth counts all three of its items, though a arrived first and b's first
-		// item came before its others.
-		scheduler.submitEach(List.of("a1", "b1", "c1", "b2", "c2", "b3"), (item) -> item.substring(0, 1), true);
-		this.executor.runAll();
-		// Equal depths go in the order the lanes joined the queue: c (depth 2) joined
-		// before b came back with 2, a (1) before c and b came back with 1.
-		assertThat(handled()).containsExactly("b1", "c1", "b2", "a1", "c2", "b3");
-		assertThat(this.executor.accepted()).as("a finished call continues on the same thread").isEqualTo(1);
-	}
-
-	@Test
 	void busyLanesAlternateOnASameThreadExecutor() {
 		LaneScheduler<String> scheduler = new LaneScheduler<>(1, 2, Runnable::run, done());
 		Map<Object, List<String>> items = new LinkedHashMap<>();
@@ -650,14 +636,7 @@ class LaneSchedulerTests {
 	@Test
 	void randomisedStressOnARealThreadPoolKeepsEveryInvariant() throws Exception {
 		long seed = Long.getLong("kafkaworker.test.seed", System.nanoTime());
-		new Stress(seed, ReadyOrder.ARRIVAL, false).run();
-	}
-
-	@Test
-	void randomisedStressInDeepestFirstOrderKeepsEveryInvariant() throws Exception {
-		long seed = Long.getLong("kafkaworker.test.seed", System.nanoTime());
-		// With chunking, as the engine's single-record handlers run.
-		new Stress(seed, ReadyOrder.DEEPEST_FIRST, true).run();
+		new Stress(seed).run();
 	}
 
 	private CallHandler<String> done() {
@@ -807,14 +786,8 @@ class LaneSchedulerTests {
 
 		private final Queue<String> violations = new ConcurrentLinkedQueue<>();
 
-		private final ReadyOrder order;
-
-		private final boolean chunking;
-
-		Stress(long seed, ReadyOrder order, boolean chunking) {
+		Stress(long seed) {
 			this.seed = seed;
-			this.order = order;
-			this.chunking = chunking;
 		}
 
 		void run() throws Exception {
@@ -836,8 +809,8 @@ class LaneSchedulerTests {
 			ExecutorService pool = Executors.newFixedThreadPool(THREADS);
 			ExecutorService drivers = Executors.newFixedThreadPool(3);
 			try {
-				LaneScheduler<Item> scheduler = new LaneScheduler<>(CONCURRENCY, MAX_CALL_SIZE, this.chunking,
-						this.order, pool, (items) -> handle(items, failFirst));
+				LaneScheduler<Item> scheduler = new LaneScheduler<>(CONCURRENCY, MAX_CALL_SIZE, pool,
+						(items) -> handle(items, failFirst));
 				AtomicBoolean submitting = new AtomicBoolean(true);
 				CountDownLatch submitted = new CountDownLatch(2);
 				for (int submitter = 0; submitter < 2; submitter++) {
@@ -910,29 +883,18 @@ class LaneSchedulerTests {
 			int position = 0;
 			while (position < pending.size()) {
 				int chunk = Math.min(1 + random.nextInt(40), pending.size() - position);
-				List<Item> items = pending.subList(position, position + chunk);
-				position += chunk;
-				if (random.nextInt(3) == 0) {
-					// Interleaved lanes in one submission, as a poll of KEY mode; new
-					// lanes are exclusive or not by their number.
-					scheduler.submitEach(items.stream().filter((item) -> exclusive(item.lane())).toList(), Item::lane,
-							true);
-					scheduler.submitEach(items.stream().filter((item) -> !exclusive(item.lane())).toList(), Item::lane,
-							false);
+				Map<Object, List<Item>> byLane = new LinkedHashMap<>();
+				for (Item item : pending.subList(position, position + chunk)) {
+					byLane.computeIfAbsent(item.lane(), (key) -> new ArrayList<>()).add(item);
 				}
-				else {
-					Map<Object, List<Item>> byLane = new LinkedHashMap<>();
-					for (Item item : items) {
-						byLane.computeIfAbsent(item.lane(), (key) -> new ArrayList<>()).add(item);
+				position += chunk;
+				for (Map.Entry<Object, List<Item>> entry : byLane.entrySet()) {
+					int lane = (Integer) entry.getKey();
+					if (random.nextBoolean()) {
+						scheduler.submit(lane, exclusive(lane), entry.getValue());
 					}
-					for (Map.Entry<Object, List<Item>> entry : byLane.entrySet()) {
-						int lane = (Integer) entry.getKey();
-						if (random.nextBoolean()) {
-							scheduler.submit(lane, exclusive(lane), entry.getValue());
-						}
-						else {
-							scheduler.submit(Map.of(lane, entry.getValue()), exclusive(lane));
-						}
+					else {
+						scheduler.submit(Map.of(lane, entry.getValue()), exclusive(lane));
 					}
 				}
 				if (random.nextInt(8) == 0) {
