@@ -155,9 +155,11 @@ public final class Harness {
 			else if (arg.startsWith("--worker.")) {
 				workerExtras.add(arg.substring("--worker.".length()));
 			}
-			else if (arg.startsWith("--spring.")) {
+			// Logging levels are Spring Boot properties too, outside the spring.* names.
+			else if (arg.startsWith("--spring.") || arg.startsWith("--logging.level.")) {
 				if (arg.indexOf('=') < 0) {
-					throw new IllegalArgumentException(arg + ": a Spring Boot property needs a value (--spring.NAME=VALUE)");
+					throw new IllegalArgumentException(arg + ": a Spring Boot property needs a value (--spring.NAME=VALUE, "
+							+ "--logging.level.NAME=LEVEL)");
 				}
 				if (arg.startsWith("--spring.kafka.bootstrap-servers=")) {
 					throw new IllegalArgumentException(arg + ": the contenders use the harness's own broker");
@@ -189,7 +191,7 @@ public final class Harness {
 				         [--records=N] [--partitions=N] [--keys=N] [--value-bytes=N] [--work-ms=N]
 				         [--concurrency=N] [--hot-percent=N] [--fail-partition=N] [--fail-from=OFFSET]
 				         [--retry-initial-ms=N] [--retry-max-ms=N] [--budget=SECONDS] [--max-heap=SIZE]
-				         [--instances=N] [--worker.NAME=VALUE ...] [--spring.NAME=VALUE ...] [--profile[=JFC]] [--wait-quiet[=CORES]] [--java25=PATH]
+				         [--instances=N] [--worker.NAME=VALUE ...] [--spring.NAME=VALUE ...] [--logging.level.NAME=LEVEL ...] [--profile[=JFC]] [--wait-quiet[=CORES]] [--java25=PATH]
 				         [--results-dir=DIR]
 				Scenarios: P1 I/O-bound, P2 zero work, P3 hot key, P4 frozen partition,
 				           P5 bounded memory, P6 virtual threads, P7 stateful (P7-WORK 10 ms, P7-ZERO zero work),
