@@ -48,9 +48,9 @@ class HotKeyBackpressureIntegrationTests {
 					"--spring.kafka.consumer.auto-offset-reset=earliest",
 					"--kafka.worker.workers.hot-key.topics=" + topic,
 					"--kafka.worker.workers.hot-key.group-id=" + topic, "--kafka.worker.workers.hot-key.concurrency=8",
-					// Well below the hot key's backlog: the partition is paused whenever
-					// a
-					// poll brings more of the other keys' records than half the bound.
+					// Well below the hot key's backlog: the partition is paused
+					// whenever a poll brings more of the other keys' records than half
+					// the bound.
 					"--kafka.worker.workers.hot-key.max-buffered-records=200")) {
 			await("every other key's record handled").atMost(Duration.ofSeconds(60))
 				.until(() -> counts.others.get() == OTHER_RECORDS);
