@@ -153,7 +153,7 @@ final class RecordHandler implements CallHandler<WorkItem> {
 	private CallOutcome handleCall(List<WorkItem> items) {
 		LaneRun run = laneRun();
 		if (this.batchSignature) {
-			return handleInvocation(items, run);
+			return handleBatch(items, run);
 		}
 		for (int i = 0; i < items.size(); i++) {
 			WorkItem item = items.get(i);
@@ -163,6 +163,10 @@ final class RecordHandler implements CallHandler<WorkItem> {
 			if (this.held.test(item)) {
 				// A freeze began while this call ran earlier records of the chunk.
 				return CallOutcome.putBackFrom(i);
+			}
+			if (!item.partition().startUnlessRevoked(1)) {
+				// revoked since the check above
+				return CallOutcome.DONE;
 			}
 			CallOutcome outcome = handleInvocation(List.of(item), run);
 			if (outcome.isHalt()) {
@@ -182,8 +186,44 @@ final class RecordHandler implements CallHandler<WorkItem> {
 		return run;
 	}
 
+	// A lane-batch call runs the records whose partitions are still assigned; only a
+	// SERIAL lane's call spans partitions, so only there may some of them be left out.
+	private CallOutcome handleBatch(List<WorkItem> items, LaneRun run) {
+		List<WorkItem> admitted = startUnlessRevoked(items);
+		if (admitted.isEmpty()) {
+			return CallOutcome.DONE;
+		}
+		CallOutcome outcome = handleInvocation(admitted, run);
+		if (admitted.size() == items.size() || !outcome.isPutBack()) {
+			return outcome;
+		}
+		return outcome.from(items.indexOf(admitted.get(outcome.fromIndex())));
+	}
+
+	// Note the records in flight, partition by partition, atomically with each
+	// partition's revocation, so that a revocation either waits for them or sees them
+	// abandoned; returns those noted (the same list when all were).
+	private static List<WorkItem> startUnlessRevoked(List<WorkItem> items) {
+		List<WorkItem> admitted = null;
+		int runStart = 0;
+		for (int i = 1; i <= items.size(); i++) {
+			if (i < items.size() && items.get(i).partition() == items.get(runStart).partition()) {
+				continue;
+			}
+			boolean started = items.get(runStart).partition().startUnlessRevoked(i - runStart);
+			if (!started && admitted == null) {
+				admitted = new ArrayList<>(items.subList(0, runStart));
+			}
+			else if (started && admitted != null) {
+				admitted.addAll(items.subList(runStart, i));
+			}
+			runStart = i;
+		}
+		return (admitted != null) ? admitted : items;
+	}
+
+	// Runs records already noted in flight (startUnlessRevoked) and ends them.
 	private CallOutcome handleInvocation(List<WorkItem> records, LaneRun run) {
-		forEachPartition(records, PartitionOffsets::started);
 		List<ConsumerRecord<?, ?>> consumerRecords = consumerRecords(records);
 		// Before the observation starts, so that what its handlers log names these
 		// records.

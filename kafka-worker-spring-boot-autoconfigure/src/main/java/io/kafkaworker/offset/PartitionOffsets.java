@@ -284,8 +284,27 @@ public final class PartitionOffsets {
 	}
 
 	/**
-	 * Note that records of this partition entered a handler call, or that records whose
-	 * handler returned wait for their effects to be acknowledged.
+	 * Note that records of this partition enter a handler call, unless the partition was
+	 * revoked. Atomic with {@link #revoke()}: a revocation that found nothing in flight
+	 * after revoking never sees a call of these records start later, complete them, and
+	 * go uncommitted (checking {@link #isRevoked()} first and then calling
+	 * {@link #started} left that window open: a handler ran records a revocation had
+	 * committed below).
+	 * @param count how many records
+	 * @return whether the records were noted; false, noting nothing, if the partition was
+	 * revoked and its records must be abandoned
+	 */
+	public synchronized boolean startUnlessRevoked(int count) {
+		if (this.revoked) {
+			return false;
+		}
+		this.inFlight += count;
+		return true;
+	}
+
+	/**
+	 * Note that records of this partition, already in a handler call, wait for their
+	 * effects to be acknowledged after the handler returned.
 	 * @param count how many records
 	 */
 	public synchronized void started(int count) {

@@ -290,6 +290,16 @@ class PartitionOffsetsTests {
 	}
 
 	@Test
+	void recordsStartUnlessThePartitionWasRevoked() throws Exception {
+		assertThat(this.offsets.startUnlessRevoked(2)).isTrue();
+		this.offsets.revoke();
+		assertThat(this.offsets.startUnlessRevoked(1)).isFalse();
+		assertThat(this.offsets.inFlight()).isEqualTo(2);
+		this.offsets.ended(2);
+		assertThat(this.offsets.awaitNothingInFlight(Duration.ZERO)).isTrue();
+	}
+
+	@Test
 	void inFlightNeverGoesBelowZero() {
 		this.offsets.started(1);
 		this.offsets.ended(4);
