@@ -43,7 +43,8 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 	private static final long DEFAULT_MAX_POLL_INTERVAL_MS = 300_000;
 
 	/**
-	 * Records per poll, so per transaction, of a Kafka-transactions worker by default.
+	 * Records per poll of a Kafka-transactions worker by default: a transaction's first
+	 * poll, and all of it when handlers are slow.
 	 */
 	private static final int DEFAULT_TRANSACTION_RECORDS = 2000;
 
@@ -151,11 +152,12 @@ public class KafkaWorkerEndpointRegistrar implements KafkaListenerConfigurer, Di
 		return "classic protocol, cooperative-sticky";
 	}
 
-	// A Kafka-transactions worker commits one transaction per poll, whose fixed cost
-	// (AddOffsetsToTxn, TxnOffsetCommit, EndTxn, then a fetch of the paused partitions)
-	// is paid per unit; at Kafka's 500 records per poll it paced a KEY worker to 0.35 of
-	// at-least-once with the same sends, at 2,000 to 0.46-0.49 (benchmarks/README,
-	// "Exactly-once cost"). Left alone when the application or the worker set it.
+	// A Kafka-transactions worker commits one transaction per unit, which begins with a
+	// poll, whose fixed cost (AddOffsetsToTxn, TxnOffsetCommit, EndTxn, then a fetch of
+	// the paused partitions) is paid per unit; when units were one poll, Kafka's 500
+	// records per poll paced a KEY worker to 0.35 of at-least-once with the same sends,
+	// 2,000 to 0.46-0.49 (benchmarks/README, "Exactly-once cost"). Left alone when the
+	// application or the worker set it.
 	private void defaultTransactionSize(WorkerSettings settings, Properties consumerProperties) {
 		if (settings.kafkaTransactions()
 				&& consumerSetting(consumerProperties, ConsumerConfig.MAX_POLL_RECORDS_CONFIG) == null) {

@@ -18,8 +18,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The records of one poll and their transaction: which partitions they came from, where
- * each partition goes back to if the unit aborts, and the first call that failed.
+ * The records of one transaction, at most one poll's batch of each partition: which
+ * partitions they came from, where each partition goes back to if the unit aborts, and
+ * the first call that failed.
  */
 final class TransactionalUnit {
 
@@ -46,6 +47,9 @@ final class TransactionalUnit {
 	/** When the unit's transaction began ({@link System#nanoTime()}). */
 	final long beganNanos = System.nanoTime();
 
+	/** The records of the polls admitted into the unit; consumer thread only. */
+	long admittedRecords;
+
 	/** How long the consumer thread went without a unit before this one. */
 	final long idleBeforeNanos;
 
@@ -70,6 +74,18 @@ final class TransactionalUnit {
 	void enter(PartitionOffsets partition, long firstOffset) {
 		this.partitions.put(partition.topicPartition(), partition);
 		this.firstOffsets.putIfAbsent(partition.topicPartition(), firstOffset);
+	}
+
+	/**
+	 * Note that a poll's records joined the unit (consumer thread, after they were
+	 * tracked): the call that completes them must wake the consumer thread again, even if
+	 * one woke it for the records before them.
+	 */
+	void joined() {
+		if (this.failure.get() == null) {
+			this.woken.set(false);
+			this.completedNanos = 0;
+		}
 	}
 
 	/**
@@ -120,17 +136,38 @@ final class TransactionalUnit {
 	 * @return the description
 	 */
 	String timeline(Map<TopicPartition, OffsetAndMetadata> committed, long commitStartNanos, long commitEndNanos) {
-		long records = 0;
-		for (Map.Entry<TopicPartition, OffsetAndMetadata> entry : committed.entrySet()) {
-			Long first = this.firstOffsets.get(entry.getKey());
-			records += (first != null) ? Math.max(0, entry.getValue().offset() - first) : 0;
-		}
-		long completed = (this.completedNanos != 0) ? this.completedNanos : commitStartNanos;
+		long records = records(committed);
+		long completed = this.beganNanos + handlingNanos(commitStartNanos);
 		return records + ((records == 1) ? " record of " : " records of ") + committed.size()
 				+ ((committed.size() == 1) ? " partition: " : " partitions: ") + millis(this.idleBeforeNanos)
 				+ " ms from the previous unit's end to this unit's poll, " + millis(completed - this.beganNanos)
 				+ " ms to handle, " + millis(commitStartNanos - completed) + " ms until the commit began, "
 				+ millis(commitEndNanos - commitStartNanos) + " ms to commit";
+	}
+
+	/**
+	 * Return how many offsets the unit committed: transaction markers of a transactional
+	 * input count too.
+	 * @param committed the committed offset of each partition
+	 * @return the offsets from each partition's first record in the unit to its commit
+	 */
+	long records(Map<TopicPartition, OffsetAndMetadata> committed) {
+		long records = 0;
+		for (Map.Entry<TopicPartition, OffsetAndMetadata> entry : committed.entrySet()) {
+			Long first = this.firstOffsets.get(entry.getKey());
+			records += (first != null) ? Math.max(0, entry.getValue().offset() - first) : 0;
+		}
+		return records;
+	}
+
+	/**
+	 * Return how long the unit took from its transaction's beginning until its last
+	 * record was complete.
+	 * @param commitStartNanos when the commit began, the end if no call reported it
+	 * @return the handling time
+	 */
+	long handlingNanos(long commitStartNanos) {
+		return ((this.completedNanos != 0) ? this.completedNanos : commitStartNanos) - this.beganNanos;
 	}
 
 	private static long millis(long nanos) {

@@ -12,6 +12,8 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.kafkaworker.actuate.endpoint.KafkaWorkersEndpoint;
 import io.kafkaworker.annotation.Mode;
@@ -86,6 +88,25 @@ class ExactlyOnceIntegrationTests {
 					.isGreaterThan(1),
 				"--test.batch=true", "--kafka.worker.workers.transactional.batch-size=20",
 				"--kafka.worker.workers.transactional.retry.max-attempts=10");
+	}
+
+	// A unit gathers later polls of its consumer's other partitions. With 50 records per
+	// poll, a poll holds part of one partition, so a unit of more than 50 records
+	// gathered several polls; a failure aborts the records of every partition that
+	// joined, and each goes back to its first record of the unit.
+	@ParameterizedTest
+	@EnumSource(value = Mode.class, names = { "KEY", "PARALLEL" })
+	void unitsGatheringSeveralPollsHaveExactlyOneCommittedOutputPerInputDespiteAbortedAttempts(Mode mode,
+			CapturedOutput output) {
+		runFlakyWorkload(mode, (context) -> {
+		}, "--kafka.worker.workers.transactional.consumer-properties.max.poll.records=50",
+				"--logging.level.io.kafkaworker.delivery=debug");
+		Matcher units = Pattern.compile("committed a transaction of (\\d+) records").matcher(output.getOut());
+		int largest = 0;
+		while (units.find()) {
+			largest = Math.max(largest, Integer.parseInt(units.group(1)));
+		}
+		assertThat(largest).as("records in the largest committed unit").isGreaterThan(50);
 	}
 
 	// A worker's consumer-properties reach its consumers: max.poll.records bounds the
