@@ -8,6 +8,7 @@ import java.util.Set;
 import io.kafkaworker.offset.PartitionOffsets;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 
 /**
  * Reads the position and log end of a consumer's partitions into their progress for the
@@ -58,6 +59,7 @@ final class PositionObserver {
 			}
 			catch (RuntimeException ex) {
 				// Unknown yet, or moving: the read model keeps its last view.
+				rearm(ex);
 			}
 		}
 	}
@@ -76,6 +78,15 @@ final class PositionObserver {
 		}
 		catch (RuntimeException ex) {
 			// Unanswered now; the next observation asks again.
+			rearm(ex);
+		}
+	}
+
+	// A wake-up meant for the poll (a lane asking for an exactly-once commit, a resumed
+	// partition) that a call here spent: ask again, or the poll waits its timeout.
+	private void rearm(RuntimeException ex) {
+		if (ex instanceof WakeupException) {
+			this.consumer.wakeup();
 		}
 	}
 

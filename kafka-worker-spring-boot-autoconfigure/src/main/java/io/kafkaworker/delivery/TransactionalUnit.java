@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.kafkaworker.dispatch.WorkItem;
@@ -41,14 +41,18 @@ final class TransactionalUnit {
 	/** The first failed call, which aborts the unit. */
 	final AtomicReference<@Nullable CallFailure> failure = new AtomicReference<>();
 
-	/** Whether a lane woke the consumer thread for this unit. */
-	final AtomicBoolean woken = new AtomicBoolean();
+	/**
+	 * Whether a lane woke the consumer thread for this unit (the lowest bit), and how
+	 * often polls joined it (the rest): a lane that saw the unit complete just before
+	 * records joined must not spend the wake-up that their completion needs.
+	 */
+	private final AtomicLong wakeState = new AtomicLong();
 
 	/** When the unit's transaction began ({@link System#nanoTime()}). */
 	final long beganNanos = System.nanoTime();
 
-	/** The records of the polls admitted into the unit; consumer thread only. */
-	long admittedRecords;
+	/** The records dispatched in the unit; consumer thread only. */
+	long records;
 
 	/** How long the consumer thread went without a unit before this one. */
 	final long idleBeforeNanos;
@@ -82,10 +86,8 @@ final class TransactionalUnit {
 	 * one woke it for the records before them.
 	 */
 	void joined() {
-		if (this.failure.get() == null) {
-			this.woken.set(false);
-			this.completedNanos = 0;
-		}
+		this.completedNanos = 0;
+		this.wakeState.updateAndGet((state) -> ((state >>> 1) + 1) << 1);
 	}
 
 	/**
@@ -113,7 +115,15 @@ final class TransactionalUnit {
 			return false;
 		}
 		this.failure.compareAndSet(null, new CallFailure(List.copyOf(items), failure));
-		return this.woken.compareAndSet(false, true);
+		while (true) {
+			long state = this.wakeState.get();
+			if ((state & 1) != 0) {
+				return false;
+			}
+			if (this.wakeState.compareAndSet(state, state | 1)) {
+				return true;
+			}
+		}
 	}
 
 	/**
@@ -121,11 +131,18 @@ final class TransactionalUnit {
 	 * @return true if the consumer thread should be woken to commit the unit now
 	 */
 	boolean completedNow() {
-		if (!this.woken.get() && isComplete() && this.woken.compareAndSet(false, true)) {
-			this.completedNanos = System.nanoTime();
-			return true;
+		while (true) {
+			long state = this.wakeState.get();
+			if ((state & 1) != 0 || !isComplete()) {
+				return false;
+			}
+			long now = System.nanoTime();
+			// Fails if records joined since the read; then look again.
+			if (this.wakeState.compareAndSet(state, state | 1)) {
+				this.completedNanos = now;
+				return true;
+			}
 		}
-		return false;
 	}
 
 	/**
@@ -136,38 +153,17 @@ final class TransactionalUnit {
 	 * @return the description
 	 */
 	String timeline(Map<TopicPartition, OffsetAndMetadata> committed, long commitStartNanos, long commitEndNanos) {
-		long records = records(committed);
-		long completed = this.beganNanos + handlingNanos(commitStartNanos);
-		return records + ((records == 1) ? " record of " : " records of ") + committed.size()
-				+ ((committed.size() == 1) ? " partition: " : " partitions: ") + millis(this.idleBeforeNanos)
-				+ " ms from the previous unit's end to this unit's poll, " + millis(completed - this.beganNanos)
-				+ " ms to handle, " + millis(commitStartNanos - completed) + " ms until the commit began, "
-				+ millis(commitEndNanos - commitStartNanos) + " ms to commit";
-	}
-
-	/**
-	 * Return how many offsets the unit committed: transaction markers of a transactional
-	 * input count too.
-	 * @param committed the committed offset of each partition
-	 * @return the offsets from each partition's first record in the unit to its commit
-	 */
-	long records(Map<TopicPartition, OffsetAndMetadata> committed) {
 		long records = 0;
 		for (Map.Entry<TopicPartition, OffsetAndMetadata> entry : committed.entrySet()) {
 			Long first = this.firstOffsets.get(entry.getKey());
 			records += (first != null) ? Math.max(0, entry.getValue().offset() - first) : 0;
 		}
-		return records;
-	}
-
-	/**
-	 * Return how long the unit took from its transaction's beginning until its last
-	 * record was complete.
-	 * @param commitStartNanos when the commit began, the end if no call reported it
-	 * @return the handling time
-	 */
-	long handlingNanos(long commitStartNanos) {
-		return ((this.completedNanos != 0) ? this.completedNanos : commitStartNanos) - this.beganNanos;
+		long completed = (this.completedNanos != 0) ? this.completedNanos : commitStartNanos;
+		return records + ((records == 1) ? " record of " : " records of ") + committed.size()
+				+ ((committed.size() == 1) ? " partition: " : " partitions: ") + millis(this.idleBeforeNanos)
+				+ " ms from the previous unit's end to this unit's poll, " + millis(completed - this.beganNanos)
+				+ " ms to handle, " + millis(commitStartNanos - completed) + " ms until the commit began, "
+				+ millis(commitEndNanos - commitStartNanos) + " ms to commit";
 	}
 
 	private static long millis(long nanos) {

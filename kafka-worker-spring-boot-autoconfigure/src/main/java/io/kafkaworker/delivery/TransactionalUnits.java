@@ -83,6 +83,9 @@ final class TransactionalUnits implements CommitProtocol {
 	// How many records may join a unit after its first poll (consumer thread).
 	private final UnitPace pace = new UnitPace(UnitPace.TARGET);
 
+	// Whether the poll being dispatched joins the open unit (consumer thread).
+	private boolean joining;
+
 	// When the last unit ended (consumer thread), for the debug timeline of the next.
 	private long lastUnitEndNanos = System.nanoTime();
 
@@ -146,20 +149,26 @@ final class TransactionalUnits implements CommitProtocol {
 	 * whose few key lanes each hold many of them, and the unit lasted as long as its
 	 * deepest lane (P1 of the harness: 2,000 records of one partition, about 170 key
 	 * lanes, 200 to 290 ms of handling for 80 ms of work at the worker's concurrency).
-	 * Records join while the last unit's pace says the unit is still handled within a
+	 * Records join while, at the pace of the units before, the unit still ends within a
 	 * second ({@link UnitPace}). Records that may not join, arrive once the unit failed,
 	 * or while a back-off lasts, are put back: their partitions go back to the first of
-	 * them, paused until the unit ends.
+	 * them, paused until the unit ends; once a poll may not join, every partition pauses,
+	 * as when units were one poll, so that no partition's fetched records are thrown away
+	 * poll after poll while another keeps starting the units.
 	 */
 	@Override
 	public boolean admit(ConsumerRecords<Object, Object> records) {
 		TransactionalUnit current = this.unit;
-		if (current != null && current.failure.get() == null
-				&& this.pace.mayJoin(current.admittedRecords, records.count())) {
-			current.admittedRecords += records.count();
+		if (current != null && current.failure.get() == null && mayJoin(current, records.count())) {
+			this.joining = true;
 			return true;
 		}
-		if (current != null || this.pauses.backingOff()) {
+		if (current != null) {
+			this.pauses.putBack(records);
+			this.pauses.pauseAll();
+			return false;
+		}
+		if (this.pauses.backingOff()) {
 			this.pauses.putBack(records);
 			return false;
 		}
@@ -174,10 +183,16 @@ final class TransactionalUnits implements CommitProtocol {
 			this.pauses.backOff(AFTER_BROKER_FAILURE);
 			return false;
 		}
-		TransactionalUnit started = new TransactionalUnit(System.nanoTime() - this.lastUnitEndNanos);
-		started.admittedRecords = records.count();
-		this.unit = started;
+		this.unit = new TransactionalUnit(System.nanoTime() - this.lastUnitEndNanos);
 		return true;
+	}
+
+	private boolean mayJoin(TransactionalUnit current, int joining) {
+		long unfinished = 0;
+		for (PartitionOffsets partition : current.partitions.values()) {
+			unfinished += partition.outstanding();
+		}
+		return this.pace.mayJoin(System.nanoTime() - current.beganNanos, unfinished, joining);
 	}
 
 	/**
@@ -187,6 +202,16 @@ final class TransactionalUnits implements CommitProtocol {
 	 */
 	@Override
 	public List<ConsumerRecord<Object, Object>> cut(TopicPartition topicPartition,
+			List<ConsumerRecord<Object, Object>> records) {
+		List<ConsumerRecord<Object, Object>> kept = keep(topicPartition, records);
+		TransactionalUnit current = this.unit;
+		if (current != null) {
+			current.records += kept.size();
+		}
+		return kept;
+	}
+
+	private List<ConsumerRecord<Object, Object>> keep(TopicPartition topicPartition,
 			List<ConsumerRecord<Object, Object>> records) {
 		TransactionalUnit current = this.unit;
 		if (current != null && current.partitions.containsKey(topicPartition)) {
@@ -224,7 +249,8 @@ final class TransactionalUnits implements CommitProtocol {
 
 	/**
 	 * Pause the open unit's partitions until it commits or aborts; the others go on
-	 * fetching, and their records join the unit.
+	 * fetching, and their records join the unit, unless no record may join any more: then
+	 * they pause too.
 	 */
 	@Override
 	public void afterDispatch(Collection<PartitionOffsets> assigned) {
@@ -232,10 +258,20 @@ final class TransactionalUnits implements CommitProtocol {
 		if (current == null) {
 			return;
 		}
-		for (TopicPartition topicPartition : current.partitions.keySet()) {
-			this.pauses.pause(topicPartition);
+		if (this.joining) {
+			this.joining = false;
+			current.joined();
 		}
-		current.joined();
+		if (mayJoin(current, 1)) {
+			for (TopicPartition topicPartition : current.partitions.keySet()) {
+				this.pauses.pause(topicPartition);
+			}
+		}
+		else {
+			for (PartitionOffsets partition : assigned) {
+				this.pauses.pause(partition.topicPartition());
+			}
+		}
 	}
 
 	/**
@@ -364,19 +400,21 @@ final class TransactionalUnits implements CommitProtocol {
 		if (failure != null) {
 			logger.warn("Worker '" + this.workerId + "' could not commit the transaction of " + offsets
 					+ " (aborted; the records are handled again): " + failure);
+			this.pace.aborted(current.records, end - current.beganNanos);
 			rewind(current);
 			Duration wait = this.context.failure().retry().waitAfter(1);
 			this.pauses.backOff((wait != null) ? wait : Duration.ZERO);
 			return false;
 		}
 		offsets.forEach((topicPartition, offset) -> this.attempts.committed(topicPartition, offset.offset()));
-		this.pace.committed(current.records(offsets), current.handlingNanos(start));
+		this.pace.committed(current.records, start - current.beganNanos);
 		return true;
 	}
 
 	private void abort(TransactionalUnit current) {
 		this.unit = null;
 		this.lastUnitEndNanos = System.nanoTime();
+		this.pace.aborted(current.records, this.lastUnitEndNanos - current.beganNanos);
 		this.transaction.abort();
 		rewind(current);
 	}

@@ -56,6 +56,13 @@ final class UnitPauses {
 	}
 
 	/**
+	 * Pause every partition assigned to the consumer until {@link #resumeAll}.
+	 */
+	void pauseAll() {
+		this.consumer.assignment().forEach(this::pause);
+	}
+
+	/**
 	 * Send a poll's partitions back to its first records, and pause them.
 	 * @param records the poll's records
 	 */
