@@ -366,7 +366,7 @@ final class ConsumerSession {
 	private PartitionOffsets track(TopicPartition topicPartition) {
 		PartitionOffsets partition = new PartitionOffsets(topicPartition);
 		this.partitions.put(topicPartition, partition);
-		this.backpressure.track(partition);
+		this.backpressure.track(partition, this.consumer::wakeup);
 		return partition;
 	}
 

@@ -309,6 +309,38 @@ class BackpressureTests {
 			.isEmpty();
 	}
 
+	/**
+	 * The deepest lane is looked up on the consumer thread only, before its polls; a lane
+	 * thread wakes it from its poll once the partition could resume with that lane as
+	 * last seen, rather than leave the other keys waiting for the poll timeout.
+	 */
+	@Test
+	void aLaneThreadWakesTheConsumerOnceAPartitionPausedBesideAHotLaneCouldResume() {
+		Map<TopicPartition, Integer> deepest = new ConcurrentHashMap<>();
+		Backpressure backpressure = new Backpressure(40, Long.MAX_VALUE, this.control,
+				(partition) -> deepest.getOrDefault(partition, 0));
+		AtomicInteger wakes = new AtomicInteger();
+		PartitionOffsets p0 = new PartitionOffsets(partition(0));
+		backpressure.track(p0, wakes::incrementAndGet);
+		tracked(backpressure, 1);
+		// Sequences 0-9: other keys' records; 10-59: the hot key's, one in a running
+		// call and 49 waiting in its lane. Share 20: 60 - (49 - 10) = 21 counted.
+		receive(p0, 60);
+		deepest.put(partition(0), 49);
+		backpressure.afterDispatch();
+		assertThat(backpressure.pausedPartitions()).containsExactly(partition(0));
+		complete(p0, 0, 5);
+		backpressure.progressed(p0);
+		assertThat(wakes).as("55 held: above the hot lane's 49 and a quarter share").hasValue(0);
+		complete(p0, 5, 6);
+		backpressure.progressed(p0);
+		backpressure.progressed(p0);
+		assertThat(wakes).as("54 held: woken once until it looks").hasValue(1);
+		assertThat(backpressure.pausedPartitions()).containsExactly(partition(0));
+		backpressure.reconcile();
+		assertThat(backpressure.pausedPartitions()).isEmpty();
+	}
+
 	@Test
 	void reconcileWithNothingPausedDoesNothing() {
 		Backpressure backpressure = new Backpressure(10, this.control);
@@ -384,7 +416,8 @@ class BackpressureTests {
 				new TopicPartition("a", 2));
 		for (TopicPartition topicPartition : partitions) {
 			PartitionOffsets offsets = new PartitionOffsets(topicPartition);
-			backpressure.track(offsets);
+			backpressure.track(offsets, () -> {
+			});
 			receive(offsets, 3);
 		}
 		backpressure.afterDispatch();
@@ -419,7 +452,8 @@ class BackpressureTests {
 
 	private static PartitionOffsets tracked(Backpressure backpressure, int partition) {
 		PartitionOffsets offsets = new PartitionOffsets(partition(partition));
-		backpressure.track(offsets);
+		backpressure.track(offsets, () -> {
+		});
 		return offsets;
 	}
 
@@ -525,7 +559,8 @@ class BackpressureTests {
 			control.recordEvents = false;
 			for (int partition = 0; partition < PARTITIONS; partition++) {
 				PartitionOffsets offsets = new PartitionOffsets(partition(partition));
-				this.backpressure.track(offsets);
+				this.backpressure.track(offsets, () -> {
+				});
 				this.partitions.add(offsets);
 				this.unfinished.add(new ConcurrentLinkedQueue<>());
 			}
