@@ -103,6 +103,10 @@ final class ConsumerSession {
 
 	private final PositionObserver positions;
 
+	// Whether the consumer thread is in a poll: set when the duties before it are done,
+	// cleared when the poll hands over records or runs a rebalance callback.
+	private volatile boolean polling;
+
 	private final PartitionStates states;
 
 	ConsumerSession(String workerId, Consumer<?, ?> consumer, Dispatcher dispatcher, LaneScheduler<WorkItem> scheduler,
@@ -131,6 +135,7 @@ final class ConsumerSession {
 	 * @param records the poll's records
 	 */
 	void onRecords(ConsumerRecords<Object, Object> records) {
+		this.polling = false;
 		this.stale |= System.nanoTime() - this.lastPollNanos > this.staleAfterNanos;
 		records = held(records);
 		if (!this.commits.admit(records)) {
@@ -181,6 +186,17 @@ final class ConsumerSession {
 			this.commits.beforePoll(this.partitions.values());
 		}
 		this.positions.observe(this.partitions.values());
+		this.polling = true;
+	}
+
+	// Wake the consumer thread from its poll, for a lane thread: only while it polls
+	// (as Spring Kafka's container does when it resumes a partition), since elsewhere the
+	// wake-up would interrupt another consumer call, and the duties before the next poll
+	// come anyway.
+	private void wakeIfPolling() {
+		if (this.polling) {
+			this.consumer.wakeup();
+		}
 	}
 
 	/**
@@ -267,6 +283,7 @@ final class ConsumerSession {
 	 * @param assigned the partitions
 	 */
 	void assigned(Collection<TopicPartition> assigned) {
+		this.polling = false;
 		this.commits.assigned(assigned);
 		List<PartitionOffsets> tracked = new ArrayList<>(assigned.size());
 		for (TopicPartition topicPartition : assigned) {
@@ -299,6 +316,7 @@ final class ConsumerSession {
 	 * @param revoked the partitions
 	 */
 	void revoked(Collection<TopicPartition> revoked) {
+		this.polling = false;
 		if (!revoked.isEmpty()) {
 			this.commits.settle();
 		}
@@ -316,6 +334,7 @@ final class ConsumerSession {
 	 * @param lost the partitions
 	 */
 	void lost(Collection<TopicPartition> lost) {
+		this.polling = false;
 		this.commits.lost(lost);
 		if (release(lost, false)) {
 			this.states.released(lost, List.of());
@@ -366,7 +385,7 @@ final class ConsumerSession {
 	private PartitionOffsets track(TopicPartition topicPartition) {
 		PartitionOffsets partition = new PartitionOffsets(topicPartition);
 		this.partitions.put(topicPartition, partition);
-		this.backpressure.track(partition, this.consumer::wakeup);
+		this.backpressure.track(partition, this::wakeIfPolling);
 		return partition;
 	}
 

@@ -157,8 +157,10 @@ final class RecordHandler implements CallHandler<WorkItem> {
 		}
 		for (int i = 0; i < items.size(); i++) {
 			WorkItem item = items.get(i);
+			// A SERIAL lane's chunk may hold records of other partitions too: only this
+			// one's are abandoned.
 			if (item.partition().isRevoked()) {
-				return CallOutcome.DONE;
+				continue;
 			}
 			if (this.held.test(item)) {
 				// A freeze began while this call ran earlier records of the chunk.
@@ -166,7 +168,7 @@ final class RecordHandler implements CallHandler<WorkItem> {
 			}
 			if (!item.partition().startUnlessRevoked(1)) {
 				// revoked since the check above
-				return CallOutcome.DONE;
+				continue;
 			}
 			CallOutcome outcome = handleInvocation(List.of(item), run);
 			if (outcome.isHalt()) {

@@ -1,5 +1,6 @@
 package io.kafkaworker.dispatch;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,6 +53,8 @@ import org.apache.kafka.common.TopicPartition;
  * cannot leave the partition paused with nobody to resume it.
  */
 public final class Backpressure {
+
+	private static final long MIN_LOOK_INTERVAL_NANOS = Duration.ofMillis(10).toNanos();
 
 	private final long maxRecords;
 
@@ -158,6 +161,7 @@ public final class Backpressure {
 						&& (countedRecords(flow, share.records / 2, deepestLane) > share.records
 								|| flow.partition.outstandingBytes() > share.bytes)) {
 					flow.deepestLane = deepestLane;
+					flow.lookedAtNanos = System.nanoTime();
 					flow.paused = true;
 					this.control.pause(flow.partition.topicPartition());
 				}
@@ -183,7 +187,11 @@ public final class Backpressure {
 			// consumer thread to look, once per look. Waiting for its poll timeout cost
 			// a hot key's partition up to a second per pause (HotKeyBackpressure-
 			// IntegrationTests: the other keys finished after 395 hot records, not 40).
+			// At most every few milliseconds: while the hot lane shrinks too, a look can
+			// find the partition not yet drained, and each look scans the lanes.
 			if (flow.paused && flow.partition.outstanding() <= flow.deepestLane + share.records / 4
+					&& flow.partition.outstandingBytes() <= share.bytes / 2
+					&& System.nanoTime() - flow.lookedAtNanos >= MIN_LOOK_INTERVAL_NANOS
 					&& flow.lookAsked.compareAndSet(false, true)) {
 				flow.wakeConsumer.run();
 			}
@@ -204,6 +212,7 @@ public final class Backpressure {
 				}
 				int deepestLane = this.deepestLane.applyAsInt(flow.partition.topicPartition());
 				flow.deepestLane = deepestLane;
+				flow.lookedAtNanos = System.nanoTime();
 				flow.lookAsked.set(false);
 				resumeIfDrained(flow, share, held, deepestLane);
 			}
@@ -328,6 +337,9 @@ public final class Backpressure {
 		// The records waiting in the partition's deepest lane when the consumer thread
 		// last looked (paused it or reconciled).
 		volatile int deepestLane;
+
+		// When the consumer thread last looked.
+		volatile long lookedAtNanos;
 
 		// Whether a lane thread woke the consumer thread to look since it last looked.
 		final AtomicBoolean lookAsked = new AtomicBoolean();

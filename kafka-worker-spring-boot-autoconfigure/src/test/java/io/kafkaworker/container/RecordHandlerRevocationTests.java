@@ -134,6 +134,27 @@ class RecordHandlerRevocationTests {
 	}
 
 	/**
+	 * A SERIAL lane's chunk of single records may span partitions: a revoked one's
+	 * records are abandoned, the others still run (returning at the first revoked record
+	 * left them neither run nor put back, and their partition's commits stuck below
+	 * them).
+	 */
+	@Test
+	void aChunkOfSingleRecordsRunsTheRecordsOfPartitionsStillAssigned() {
+		PartitionOffsets revoked = new PartitionOffsets(P0);
+		PartitionOffsets assigned = new PartitionOffsets(P1);
+		List<WorkItem> items = new ArrayList<>(receive(revoked, 1));
+		items.addAll(receive(assigned, 2));
+		revoked.revoke();
+
+		CallOutcome outcome = handler(false, (item) -> false).handle(items);
+
+		assertThat(outcome.isPutBack()).isFalse();
+		assertThat(this.invoked).extracting(ConsumerRecord::partition).containsExactly(1, 1);
+		assertThat(assigned.committableOffset()).isEqualTo(2);
+	}
+
+	/**
 	 * A batch call whose partitions were all revoked runs nothing.
 	 */
 	@Test

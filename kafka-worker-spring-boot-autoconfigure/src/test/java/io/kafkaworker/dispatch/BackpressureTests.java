@@ -315,7 +315,7 @@ class BackpressureTests {
 	 * last seen, rather than leave the other keys waiting for the poll timeout.
 	 */
 	@Test
-	void aLaneThreadWakesTheConsumerOnceAPartitionPausedBesideAHotLaneCouldResume() {
+	void aLaneThreadWakesTheConsumerOnceAPartitionPausedBesideAHotLaneCouldResume() throws InterruptedException {
 		Map<TopicPartition, Integer> deepest = new ConcurrentHashMap<>();
 		Backpressure backpressure = new Backpressure(40, Long.MAX_VALUE, this.control,
 				(partition) -> deepest.getOrDefault(partition, 0));
@@ -333,6 +333,8 @@ class BackpressureTests {
 		backpressure.progressed(p0);
 		assertThat(wakes).as("55 held: above the hot lane's 49 and a quarter share").hasValue(0);
 		complete(p0, 5, 6);
+		// Woken at most every 10 ms after it looked (here: paused the partition).
+		TimeUnit.MILLISECONDS.sleep(11);
 		backpressure.progressed(p0);
 		backpressure.progressed(p0);
 		assertThat(wakes).as("54 held: woken once until it looks").hasValue(1);
