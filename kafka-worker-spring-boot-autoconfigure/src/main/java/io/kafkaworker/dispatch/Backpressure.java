@@ -186,7 +186,7 @@ public final class Backpressure {
 			// as last looked up it could resume now only if this holds: then wake the
 			// consumer thread to look, once per look. Waiting for its poll timeout cost
 			// a hot key's partition up to a second per pause (HotKeyBackpressure-
-			// IntegrationTests: the other keys finished after 395 hot records, not 40).
+			// IntegrationTests: the other keys finished after 400 hot records; now 5-9).
 			// At most every few milliseconds: while the hot lane shrinks too, a look can
 			// find the partition not yet drained, and each look scans the lanes.
 			if (flow.paused && flow.partition.outstanding() <= flow.deepestLane + share.records / 4
