@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 import io.kafkaworker.dispatch.WorkItem;
 import io.kafkaworker.offset.PartitionOffsets;
@@ -115,15 +116,7 @@ final class TransactionalUnit {
 			return false;
 		}
 		this.failure.compareAndSet(null, new CallFailure(List.copyOf(items), failure));
-		while (true) {
-			long state = this.wakeState.get();
-			if ((state & 1) != 0) {
-				return false;
-			}
-			if (this.wakeState.compareAndSet(state, state | 1)) {
-				return true;
-			}
-		}
+		return claimWakeUp(() -> true);
 	}
 
 	/**
@@ -131,15 +124,24 @@ final class TransactionalUnit {
 	 * @return true if the consumer thread should be woken to commit the unit now
 	 */
 	boolean completedNow() {
+		long now = System.nanoTime();
+		if (claimWakeUp(this::isComplete)) {
+			this.completedNanos = now;
+			return true;
+		}
+		return false;
+	}
+
+	// Claim the one wake-up of the unit since polls last joined it, if the condition
+	// holds; a join between the read and the claim makes the claim fail, and the
+	// condition is looked at again.
+	private boolean claimWakeUp(BooleanSupplier condition) {
 		while (true) {
 			long state = this.wakeState.get();
-			if ((state & 1) != 0 || !isComplete()) {
+			if ((state & 1) != 0 || !condition.getAsBoolean()) {
 				return false;
 			}
-			long now = System.nanoTime();
-			// Fails if records joined since the read; then look again.
 			if (this.wakeState.compareAndSet(state, state | 1)) {
-				this.completedNanos = now;
 				return true;
 			}
 		}

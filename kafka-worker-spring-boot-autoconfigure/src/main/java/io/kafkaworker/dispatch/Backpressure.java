@@ -160,8 +160,7 @@ public final class Backpressure {
 				if (!flow.paused && !flow.partition.isRevoked()
 						&& (countedRecords(flow, share.records / 2, deepestLane) > share.records
 								|| flow.partition.outstandingBytes() > share.bytes)) {
-					flow.deepestLane = deepestLane;
-					flow.lookedAtNanos = System.nanoTime();
+					flow.looked(deepestLane);
 					flow.paused = true;
 					this.control.pause(flow.partition.topicPartition());
 				}
@@ -211,9 +210,7 @@ public final class Backpressure {
 					held = held();
 				}
 				int deepestLane = this.deepestLane.applyAsInt(flow.partition.topicPartition());
-				flow.deepestLane = deepestLane;
-				flow.lookedAtNanos = System.nanoTime();
-				flow.lookAsked.set(false);
+				flow.looked(deepestLane);
 				resumeIfDrained(flow, share, held, deepestLane);
 			}
 		}
@@ -347,6 +344,13 @@ public final class Backpressure {
 		Flow(PartitionOffsets partition, Runnable wakeConsumer) {
 			this.partition = partition;
 			this.wakeConsumer = wakeConsumer;
+		}
+
+		// The consumer thread looked at the partition (paused it or reconciled).
+		void looked(int deepestLane) {
+			this.deepestLane = deepestLane;
+			this.lookedAtNanos = System.nanoTime();
+			this.lookAsked.set(false);
 		}
 
 	}
