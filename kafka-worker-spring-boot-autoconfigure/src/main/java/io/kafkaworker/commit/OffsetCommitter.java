@@ -154,14 +154,27 @@ public final class OffsetCommitter {
 	}
 
 	/**
-	 * Read which records above the committed offsets of newly assigned partitions an
-	 * earlier owner completed, from the commits' metadata, so that they are not handled
-	 * again. Does nothing when this committer writes no metadata.
+	 * Read the committed offsets of newly assigned partitions, before any of their
+	 * records arrived. With a metadata limit, tell each partition which records above its
+	 * committed offset an earlier owner completed, so that they are not handled again. A
+	 * partition with no committed offset at all gets its position committed now.
+	 *
+	 * <p>
+	 * That commit is what Spring Kafka's container makes on assignment by default
+	 * ({@code AssignmentCommitOption.LATEST_ONLY_NO_TX}): without it, a consumer that
+	 * received records and ended before its first commit leaves the next owner to reset
+	 * to the log end ({@code auto.offset.reset=latest}), past records nobody handled. A
+	 * worker's container does not make it (the option is {@code NEVER}): its reads there
+	 * fail on a wake-up, which a lane thread may send while the consumer is in the
+	 * assignment callback, and the failure skips the worker's own callback, leaving the
+	 * partitions untracked. Here every call is tried again after a wake-up. Committed
+	 * whatever the reset policy: under {@code earliest} it is the offset a reset would
+	 * give anyway.
 	 * @param consumer the consumer the partitions were assigned to
 	 * @param partitions the partitions' progress, before any of their records arrived
 	 */
 	public void resume(Consumer<?, ?> consumer, Collection<PartitionOffsets> partitions) {
-		if (this.metadataLimit == 0 || partitions.isEmpty()) {
+		if (partitions.isEmpty()) {
 			return;
 		}
 		Set<TopicPartition> topicPartitions = new HashSet<>();
@@ -172,21 +185,58 @@ public final class OffsetCommitter {
 		}
 		catch (KafkaException ex) {
 			logger.warn("Worker '" + this.workerId + "' could not read the committed offsets of " + topicPartitions
-					+ "; records completed above them before are handled again: " + ex);
+					+ "; records completed above them before are handled again, and a partition with nothing "
+					+ "committed gets its first commit at the next commit interval: " + ex);
 			return;
 		}
+		Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
 		for (PartitionOffsets partition : partitions) {
 			OffsetAndMetadata offset = committed.get(partition.topicPartition());
 			if (offset == null) {
-				continue;
+				position(consumer, partition.topicPartition(), positions);
 			}
-			CompletedOffsets handled = CompletedOffsets.decode(offset.offset(), offset.metadata());
-			if (!handled.isEmpty()) {
-				partition.skipHandled(handled);
-				logger.info("Worker '" + this.workerId + "' resumes " + partition.topicPartition() + " at offset "
-						+ offset.offset() + " and skips the records up to offset " + handled.highest()
-						+ " that were complete when it was committed (" + handled.span() + " offsets)");
+			else if (this.metadataLimit > 0) {
+				skipHandled(partition, offset);
 			}
+		}
+		if (!positions.isEmpty()) {
+			commitPositions(consumer, positions);
+		}
+	}
+
+	private void skipHandled(PartitionOffsets partition, OffsetAndMetadata offset) {
+		CompletedOffsets handled = CompletedOffsets.decode(offset.offset(), offset.metadata());
+		if (!handled.isEmpty()) {
+			partition.skipHandled(handled);
+			logger.info("Worker '" + this.workerId + "' resumes " + partition.topicPartition() + " at offset "
+					+ offset.offset() + " and skips the records up to offset " + handled.highest()
+					+ " that were complete when it was committed (" + handled.span() + " offsets)");
+		}
+	}
+
+	private void position(Consumer<?, ?> consumer, TopicPartition topicPartition,
+			Map<TopicPartition, OffsetAndMetadata> positions) {
+		try {
+			long position = despiteWakeups(() -> consumer.position(topicPartition, this.timeout));
+			positions.put(topicPartition, new OffsetAndMetadata(position));
+		}
+		catch (KafkaException | IllegalStateException ex) {
+			// No position (auto.offset.reset=none, which the poll reports) or no longer
+			// assigned: nothing to commit.
+			logger.debug("Worker '" + this.workerId + "' has no position for " + topicPartition
+					+ " to commit on assignment: " + ex);
+		}
+	}
+
+	private void commitPositions(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> positions) {
+		try {
+			commitSync(consumer, positions, this.timeout);
+			logger.debug("Worker '" + this.workerId + "' committed the positions of partitions with no committed "
+					+ "offset: " + positions);
+		}
+		catch (KafkaException ex) {
+			logger.warn("Worker '" + this.workerId + "' could not commit the positions " + positions
+					+ " of partitions with no committed offset; the next periodic commit does: " + ex);
 		}
 	}
 

@@ -190,6 +190,10 @@ public final class WorkerEndpoint implements KafkaListenerEndpoint {
 		properties.setKafkaAwareTransactionManager(null);
 		properties.setTransactionManager(null);
 		properties.setSubBatchPerPartition(false);
+		// The worker commits the position of partitions with nothing committed itself, on
+		// assignment, in a way that survives a lane thread's wake-up
+		// (OffsetCommitter.resume).
+		properties.setAssignmentCommitOption(ContainerProperties.AssignmentCommitOption.NEVER);
 		properties.setDeliveryAttemptHeader(false);
 		// Our own metrics measure handler calls; the container's timer would time
 		// dispatch.

@@ -98,6 +98,11 @@ final class AtMostOnceDelivery implements DeliveryGuarantee {
 		}
 
 		@Override
+		public void resumed(Collection<PartitionOffsets> partitions) {
+			this.watermarks.resumed(partitions);
+		}
+
+		@Override
 		public void afterDispatch(Collection<PartitionOffsets> assigned) {
 			this.watermarks.afterDispatch(assigned);
 		}

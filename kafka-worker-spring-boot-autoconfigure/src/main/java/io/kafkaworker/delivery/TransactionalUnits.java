@@ -143,6 +143,16 @@ final class TransactionalUnits implements CommitProtocol {
 	}
 
 	/**
+	 * Read the new partitions' committed offsets once the producer aborted what a
+	 * predecessor left open, and commit the position of those with none (see
+	 * {@link OffsetCommitter#resume}).
+	 */
+	@Override
+	public void resumed(Collection<PartitionOffsets> partitions) {
+		this.committer.resume(this.consumer, partitions);
+	}
+
+	/**
 	 * Decide whether a poll's records start a unit or join the open one. A unit gathers
 	 * the polls that arrive while it runs, one batch per partition ({@link #cut} puts
 	 * back a partition's second batch): a poll's records mostly come from one partition,

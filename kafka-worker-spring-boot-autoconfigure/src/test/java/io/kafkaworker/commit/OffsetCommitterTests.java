@@ -393,6 +393,31 @@ class OffsetCommitterTests {
 	}
 
 	@Test
+	void aPartitionWithNothingCommittedGetsItsPositionCommittedOnResume() {
+		this.consumer.commitSync(Map.of(P0, new OffsetAndMetadata(4)));
+		this.consumer.seek(P1, 7);
+		this.consumer.commits.clear();
+		this.committer.resume(this.consumer, List.of(new PartitionOffsets(P0), new PartitionOffsets(P1)));
+		assertThat(this.consumer.commits).containsExactly(Map.of(P1, new OffsetAndMetadata(7)));
+		assertThat(this.attempts).as("not a commit of handled records").isEmpty();
+		// Committed now: the next assignment commits nothing.
+		this.committer.resume(this.consumer, List.of(new PartitionOffsets(P1)));
+		assertThat(this.consumer.commits).hasSize(1);
+	}
+
+	@Test
+	void theCommitOnResumeIsMadeDespiteWakeUpsAndAFailureOfItIsNotThrown() {
+		this.consumer.committedFailures.add(new WakeupException());
+		this.consumer.failures.add(new WakeupException());
+		this.committer.resume(this.consumer, List.of(new PartitionOffsets(P0)));
+		assertThat(this.consumer.commits).hasSize(2).last().isEqualTo(Map.of(P0, new OffsetAndMetadata(0)));
+		assertThat(this.consumer.committed(Set.of(P0))).containsEntry(P0, new OffsetAndMetadata(0));
+		this.consumer.failures.add(new CommitFailedException("kicked out"));
+		this.committer.resume(this.consumer, List.of(new PartitionOffsets(P1)));
+		assertThat(this.consumer.committed(Set.of(P1)).get(P1)).isNull();
+	}
+
+	@Test
 	void withoutALimitNoMetadataIsWrittenOrRead() {
 		long first = this.p0.receive(new long[] { 0, 1 }, new int[2], 2);
 		this.p0.complete(first + 1);
