@@ -224,8 +224,21 @@ final class RecordHandler implements CallHandler<WorkItem> {
 		return (admitted != null) ? admitted : items;
 	}
 
-	// Runs records already noted in flight (startUnlessRevoked) and ends them.
+	// Runs records already noted in flight (startUnlessRevoked) and ends them, whatever
+	// happens: a revocation waits until they ended.
 	private CallOutcome handleInvocation(List<WorkItem> records, LaneRun run) {
+		try {
+			return observeAndInvoke(records, run);
+		}
+		finally {
+			forEachPartition(records, (partition, count) -> {
+				partition.ended(count);
+				this.backpressure.progressed(partition);
+			});
+		}
+	}
+
+	private CallOutcome observeAndInvoke(List<WorkItem> records, LaneRun run) {
 		List<ConsumerRecord<?, ?>> consumerRecords = consumerRecords(records);
 		// Before the observation starts, so that what its handlers log names these
 		// records.
@@ -241,10 +254,6 @@ final class RecordHandler implements CallHandler<WorkItem> {
 		}
 		finally {
 			observation.stop();
-			forEachPartition(records, (partition, count) -> {
-				partition.ended(count);
-				this.backpressure.progressed(partition);
-			});
 		}
 	}
 

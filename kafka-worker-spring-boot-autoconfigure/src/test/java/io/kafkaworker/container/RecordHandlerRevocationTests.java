@@ -28,6 +28,9 @@ import io.kafkaworker.lane.LaneScheduler;
 import io.kafkaworker.observation.CallObservations;
 import io.kafkaworker.offset.PartitionOffsets;
 import io.kafkaworker.runtime.WorkerObserver;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -37,6 +40,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.util.backoff.FixedBackOff;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * Tests for how {@link RecordHandler} abandons the records of a revoked partition: a
@@ -169,6 +173,40 @@ class RecordHandlerRevocationTests {
 		assertThat(this.invoked).isEmpty();
 	}
 
+	/**
+	 * An observation handler that throws when the call's observation starts leaves the
+	 * record noted in flight no more than a failing call does: a revocation would wait
+	 * for it until its timeout, and its partition's commits would stay below it.
+	 */
+	@Test
+	void aFailingObservationHandlerLeavesNothingInFlight() throws Exception {
+		PartitionOffsets partition = new PartitionOffsets(P0);
+		List<WorkItem> items = receive(partition, 1);
+		ObservationRegistry registry = ObservationRegistry.create();
+		registry.observationConfig().observationHandler(new ObservationHandler<>() {
+
+			@Override
+			public void onStart(Observation.Context context) {
+				throw new IllegalStateException("a broken observation handler");
+			}
+
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return true;
+			}
+
+		});
+		RecordHandler handler = handler(false, (item) -> false, (records) -> {
+		}, new CallObservations(registry, null));
+
+		assertThatIllegalStateException().isThrownBy(() -> handler.handle(items))
+			.withMessage("a broken observation handler");
+
+		assertThat(this.invoked).isEmpty();
+		assertThat(partition.inFlight()).isZero();
+		revokeAndAwaitInFlight(partition);
+	}
+
 	// What the consumer thread does on a revocation before it commits.
 	private static void revokeAndAwaitInFlight(PartitionOffsets partition) {
 		partition.revoke();
@@ -196,6 +234,11 @@ class RecordHandlerRevocationTests {
 	}
 
 	private RecordHandler handler(boolean batch, Predicate<WorkItem> held, InvocationStep inCall) {
+		return handler(batch, held, inCall, CallObservations.NONE);
+	}
+
+	private RecordHandler handler(boolean batch, Predicate<WorkItem> held, InvocationStep inCall,
+			CallObservations observations) {
 		WorkerRetryPolicy retry = new WorkerRetryPolicy(1, new FixedBackOff(0, 0), List.of());
 		LaneScheduler<WorkItem> scheduler = new LaneScheduler<>(1, 1, this.executor, (items) -> CallOutcome.DONE);
 		WorkerEvents events = new WorkerEvents((event) -> {
@@ -238,7 +281,7 @@ class RecordHandlerRevocationTests {
 
 		};
 		return new RecordHandler("orders-worker", "orders", retry, batch, invocation, backpressure, failureActions,
-				held, WorkerObserver.NONE, CallInterceptors.NONE, CallObservations.NONE, delivery, Clock.systemUTC());
+				held, WorkerObserver.NONE, CallInterceptors.NONE, observations, delivery, Clock.systemUTC());
 	}
 
 	@FunctionalInterface
