@@ -73,6 +73,9 @@ public final class Harness {
 	/** Cores other programs may use before a contender starts, or a negative number. */
 	private final double quietCores;
 
+	/** Runs of each contender per scenario, in rounds over the contenders. */
+	private final int repeat;
+
 	private final String java;
 
 	private final String java25;
@@ -85,7 +88,7 @@ public final class Harness {
 
 	private Harness(Path home, boolean quick, Set<String> scenarioIds, Set<String> contenderIds,
 			Map<String, String> overrides, List<String> workerExtras, List<String> springProperties, String profile,
-			double quietCores, String java25, Path resultsDir) {
+			double quietCores, int repeat, String java25, Path resultsDir) {
 		this.home = home;
 		this.quick = quick;
 		this.scenarioIds = scenarioIds;
@@ -95,6 +98,7 @@ public final class Harness {
 		this.springProperties = springProperties;
 		this.profile = profile;
 		this.quietCores = quietCores;
+		this.repeat = repeat;
 		this.java = ProcessHandle.current().info().command().orElse("java");
 		this.java25 = java25;
 		this.runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
@@ -112,6 +116,7 @@ public final class Harness {
 		List<String> springProperties = new ArrayList<>();
 		String profile = null;
 		double quietCores = -1;
+		int repeat = 1;
 		String java25 = DEFAULT_JAVA25;
 		Path resultsDir = null;
 		for (int i = 0; i < args.length; i++) {
@@ -146,6 +151,12 @@ public final class Harness {
 			else if (arg.startsWith("--contenders=")) {
 				addAll(contenders, value(arg));
 			}
+			else if (arg.startsWith("--repeat=")) {
+				repeat = Integer.parseInt(value(arg));
+				if (repeat < 1) {
+					throw new IllegalArgumentException(arg + ": run each contender at least once");
+				}
+			}
 			else if (arg.startsWith("--java25=")) {
 				java25 = value(arg);
 			}
@@ -179,8 +190,7 @@ public final class Harness {
 			}
 		}
 		Harness harness = new Harness(home, quick, scenarios, contenders, overrides, workerExtras, springProperties,
-				profile, quietCores,
-				java25, resultsDir);
+				profile, quietCores, repeat, java25, resultsDir);
 		int status = harness.run();
 		System.exit(status);
 	}
@@ -192,7 +202,7 @@ public final class Harness {
 				         [--concurrency=N] [--hot-percent=N] [--fail-partition=N] [--fail-from=OFFSET]
 				         [--retry-initial-ms=N] [--retry-max-ms=N] [--budget=SECONDS] [--max-heap=SIZE]
 				         [--instances=N] [--worker.NAME=VALUE ...] [--spring.NAME=VALUE ...] [--logging.level.NAME=LEVEL ...] [--profile[=JFC]] [--wait-quiet[=CORES]] [--java25=PATH]
-				         [--results-dir=DIR]
+				         [--repeat=N] [--results-dir=DIR]
 				Scenarios: P1 I/O-bound, P2 zero work, P3 hot key, P4 frozen partition,
 				           P5 bounded memory, P6 virtual threads, P7 stateful (P7-WORK 10 ms, P7-ZERO zero work),
 				           P8 scale-out (3 JVMs per contender on 2 partitions, share group against consumer group).
@@ -281,7 +291,7 @@ public final class Harness {
 			broker.createTopic(outputTopic, scenario.partitions());
 			System.out.printf("    created the output topic %s%n", outputTopic);
 		}
-		List<Outcome> outcomes = new ArrayList<>();
+		List<Contender> selected = new ArrayList<>();
 		for (Contender contender : scenario.contenders()) {
 			if (!this.contenderIds.isEmpty() && !this.contenderIds.contains(contender.id())) {
 				continue;
@@ -290,27 +300,48 @@ public final class Harness {
 				System.out.printf("    %-20s not run: it runs as one JVM only%n", contender.id());
 				continue;
 			}
-			Outcome outcome = runContender(broker, scenario, contender, topic, outputTopic, endOffsets,
-					seedStartWallMillis, 1);
-			// With --wait-quiet, a contender that other programs disturbed runs again (a
-			// DNF needs no second try), at most twice more; the least disturbed try counts,
-			// whatever its rate.
-			for (int attempt = 2; attempt <= MAX_ATTEMPTS && this.quietCores >= 0
-					&& outcome.otherCores() > DISTURBED_CORES && !Outcome.DNF.equals(outcome.status()); attempt++) {
-				System.out.printf("    %-20s %s%n    (disturbed: other programs used %.2f cores; try %d)%n",
-						contender.id(), summary(outcome), outcome.otherCores(), attempt);
-				Outcome again = runContender(broker, scenario, contender, topic, outputTopic, endOffsets,
-						seedStartWallMillis, attempt);
-				if (again.otherCores() < outcome.otherCores()) {
-					outcome = again;
-				}
-			}
-			outcomes.add(outcome);
-			System.out.printf("    %-20s %s%n", contender.id(), summary(outcome));
+			selected.add(contender);
 		}
+		// With --repeat, the contenders run in rounds (each once per round), so that a drift
+		// of the machine over the runs touches each of them alike.
+		Map<Contender, List<Outcome>> runs = new LinkedHashMap<>();
+		for (int round = 1; round <= this.repeat; round++) {
+			for (Contender contender : selected) {
+				Outcome outcome = runUndisturbed(broker, scenario, contender, topic, outputTopic, endOffsets,
+						seedStartWallMillis, round);
+				runs.computeIfAbsent(contender, (key) -> new ArrayList<>()).add(outcome);
+				System.out.printf("    %-20s %s%s%n", contender.id(), summary(outcome),
+						(this.repeat > 1) ? " (run " + round + " of " + this.repeat + ")" : "");
+			}
+		}
+		List<Outcome> outcomes = new ArrayList<>();
+		runs.values().forEach((contenderRuns) -> outcomes.add(Report.representative(contenderRuns)));
 		report.add(scenario, outcomes);
+		if (this.repeat > 1) {
+			report.runs(scenario, runs);
+		}
 		System.out.println();
 		System.out.println(report.table(scenario));
+	}
+
+	// With --wait-quiet, a contender that other programs disturbed runs again (a DNF needs
+	// no second try), at most twice more; the least disturbed try counts, whatever its
+	// rate.
+	private Outcome runUndisturbed(Broker broker, Scenario scenario, Contender contender, String topic,
+			String outputTopic, long[] endOffsets, long seedStartWallMillis, int round) throws Exception {
+		Outcome outcome = runContender(broker, scenario, contender, topic, outputTopic, endOffsets, seedStartWallMillis,
+				round, 1);
+		for (int attempt = 2; attempt <= MAX_ATTEMPTS && this.quietCores >= 0
+				&& outcome.otherCores() > DISTURBED_CORES && !Outcome.DNF.equals(outcome.status()); attempt++) {
+			System.out.printf("    %-20s %s%n    (disturbed: other programs used %.2f cores; try %d)%n",
+					contender.id(), summary(outcome), outcome.otherCores(), attempt);
+			Outcome again = runContender(broker, scenario, contender, topic, outputTopic, endOffsets,
+					seedStartWallMillis, round, attempt);
+			if (again.otherCores() < outcome.otherCores()) {
+				outcome = again;
+			}
+		}
+		return outcome;
 	}
 
 	private static String summary(Outcome outcome) {
@@ -321,8 +352,9 @@ public final class Harness {
 	}
 
 	private Outcome runContender(Broker broker, Scenario scenario, Contender contender, String topic,
-			String outputTopic, long[] endOffsets, long seedStartWallMillis, int attempt) throws Exception {
-		String name = scenario.id() + "-" + contender.id() + ((attempt > 1) ? "-try" + attempt : "");
+			String outputTopic, long[] endOffsets, long seedStartWallMillis, int round, int attempt) throws Exception {
+		String name = scenario.id() + "-" + contender.id() + ((round > 1) ? "-run" + round : "")
+				+ ((attempt > 1) ? "-try" + attempt : "");
 		String group = name + "-" + this.runId;
 		if (scenario.instances() > 1) {
 			return runFleet(broker, scenario, contender, topic, outputTopic, endOffsets, seedStartWallMillis, name,
@@ -576,6 +608,10 @@ public final class Harness {
 				System.getProperty("java.vendor"), System.getProperty("java.version"), this.java25));
 		text.append(String.format("kafka-worker: built from %s, commit %s%n", this.home.getParent(), engineCommit()));
 		text.append(String.format("Load average at start: %s%n", loadAverage()));
+		if (this.repeat > 1) {
+			text.append(String.format("Each contender ran %d times, in rounds; tables show its median run%n",
+					this.repeat));
+		}
 		if (!this.workerExtras.isEmpty() || !this.springProperties.isEmpty()) {
 			List<String> settings = new ArrayList<>();
 			this.workerExtras.forEach((extra) -> settings.add("--worker." + extra));

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +37,9 @@ final class Report {
 
 	private final Map<Scenario, String> notRun = new LinkedHashMap<>();
 
+	// With --repeat: every run of each contender, in round order.
+	private final Map<Scenario, Map<Contender, List<Outcome>>> runs = new LinkedHashMap<>();
+
 	private final Map<Scenario, String> loadAtStart = new LinkedHashMap<>();
 
 	Report(String runId, boolean quick, String environment) {
@@ -46,6 +50,34 @@ final class Report {
 
 	void add(Scenario scenario, List<Outcome> scenarioOutcomes) {
 		this.outcomes.put(scenario, scenarioOutcomes);
+	}
+
+	/**
+	 * Keep every run of each contender of a scenario run with {@code --repeat}; the table
+	 * lists them below the representatives given to {@link #add}.
+	 * @param scenario the scenario
+	 * @param contenderRuns each contender's runs, in round order
+	 */
+	void runs(Scenario scenario, Map<Contender, List<Outcome>> contenderRuns) {
+		this.runs.put(scenario, contenderRuns);
+	}
+
+	/**
+	 * Return the run of a contender that stands for all of its runs: the first that did
+	 * not complete, if any (a failure must show), else the one with the median rate (the
+	 * lower of the two middle ones).
+	 * @param contenderRuns the runs, at least one
+	 * @return the representative run
+	 */
+	static Outcome representative(List<Outcome> contenderRuns) {
+		for (Outcome outcome : contenderRuns) {
+			if (!outcome.completed()) {
+				return outcome;
+			}
+		}
+		List<Outcome> byRate = new ArrayList<>(contenderRuns);
+		byRate.sort(Comparator.comparingDouble(Outcome::rate));
+		return byRate.get((byRate.size() - 1) / 2);
 	}
 
 	void loadAtStart(Scenario scenario, String load) {
@@ -181,6 +213,10 @@ final class Report {
 						String.join(" / ", outcome.members().stream().map(Report::member).toList())));
 			}
 		}
+		Map<Contender, List<Outcome>> contenderRuns = this.runs.get(scenario);
+		if (contenderRuns != null) {
+			text.append(runsText(contenderRuns));
+		}
 		String[][] pairs = RATIOS.get(scenario.id().split("-")[0]);
 		if (pairs != null) {
 			text.append("  ratios (rates of this run; n/a when either did not complete):\n");
@@ -208,6 +244,42 @@ final class Report {
 						outcome.contender().isLimit() ? "-" : String.format("%,d", outcome.failingTried()),
 						committedText(outcome.failingCommitted())));
 			}
+		}
+		return text.toString();
+	}
+
+	// Each run's rate and its ratio to the limit contender's run of the same round (each
+	// round runs every contender once); the table above shows the median run.
+	private static String runsText(Map<Contender, List<Outcome>> contenderRuns) {
+		List<Outcome> limitRuns = contenderRuns.entrySet()
+			.stream()
+			.filter((entry) -> entry.getKey().isLimit())
+			.map(Map.Entry::getValue)
+			.findFirst()
+			.orElse(List.of());
+		StringBuilder text = new StringBuilder();
+		text.append(String.format("  the table shows each contender's median run of %d; every run, round by round "
+				+ "(rate, and x the zero-work raw consumer's run of the same round):%n",
+				contenderRuns.values().iterator().next().size()));
+		for (Map.Entry<Contender, List<Outcome>> entry : contenderRuns.entrySet()) {
+			List<String> parts = new ArrayList<>();
+			List<Double> ratios = new ArrayList<>();
+			for (int round = 0; round < entry.getValue().size(); round++) {
+				Outcome outcome = entry.getValue().get(round);
+				Outcome limit = (round < limitRuns.size()) ? limitRuns.get(round) : null;
+				boolean both = outcome.completed() && limit != null && limit.completed() && limit.allRate() > 0;
+				if (both) {
+					ratios.add(outcome.rate() / limit.allRate());
+				}
+				parts.add(outcome.rateText() + (both ? String.format(" %.2f", outcome.rate() / limit.allRate()) : ""));
+			}
+			String median = "";
+			if (ratios.size() == entry.getValue().size() && !entry.getKey().isLimit()) {
+				ratios.sort(Comparator.naturalOrder());
+				median = String.format("  (median x %.2f, %.2f to %.2f)", ratios.get((ratios.size() - 1) / 2),
+						ratios.get(0), ratios.get(ratios.size() - 1));
+			}
+			text.append(String.format("    %-21s %s%s%n", entry.getKey().id(), String.join(" · ", parts), median));
 		}
 		return text.toString();
 	}
