@@ -73,6 +73,9 @@ public final class OffsetCommitter {
 
 	private long lastAttemptNanos;
 
+	// Whether a call spent a wake-up meant for the poll; consumer thread only.
+	private boolean spentWakeUp;
+
 	private boolean failedForRebalance;
 
 	/**
@@ -174,6 +177,35 @@ public final class OffsetCommitter {
 	 * @param partitions the partitions' progress, before any of their records arrived
 	 */
 	public void resume(Consumer<?, ?> consumer, Collection<PartitionOffsets> partitions) {
+		readOnAssignment(consumer, partitions, this.metadataLimit > 0);
+	}
+
+	/**
+	 * Commit the position of newly assigned partitions with no committed offset, as
+	 * {@link #resume} does, for a protocol that writes no metadata and so skips nothing
+	 * (exactly-once).
+	 * @param consumer the consumer the partitions were assigned to
+	 * @param partitions the partitions' progress, before any of their records arrived
+	 */
+	public void commitUncommittedPositions(Consumer<?, ?> consumer, Collection<PartitionOffsets> partitions) {
+		readOnAssignment(consumer, partitions, false);
+	}
+
+	/**
+	 * Return whether a call of this committer spent a wake-up (and was tried again) since
+	 * the last time this was asked: the wake-up was meant for the poll (a lane thread
+	 * asking for an exactly-once commit, a resumed partition), so the caller asks for it
+	 * again where no other consumer call can spend it.
+	 * @return true once per spent wake-up, or several
+	 */
+	public boolean takeSpentWakeUp() {
+		boolean spent = this.spentWakeUp;
+		this.spentWakeUp = false;
+		return spent;
+	}
+
+	private void readOnAssignment(Consumer<?, ?> consumer, Collection<PartitionOffsets> partitions,
+			boolean skipHandled) {
 		if (partitions.isEmpty()) {
 			return;
 		}
@@ -185,17 +217,21 @@ public final class OffsetCommitter {
 		}
 		catch (KafkaException ex) {
 			logger.warn("Worker '" + this.workerId + "' could not read the committed offsets of " + topicPartitions
-					+ "; records completed above them before are handled again, and a partition with nothing "
-					+ "committed gets its first commit at the next commit interval: " + ex);
+					+ " on assignment" + (skipHandled ? "; records completed above them before are handled again" : "")
+					+ "; a partition with nothing committed gets its first commit at the next commit interval: " + ex);
 			return;
 		}
 		Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
+		boolean positionsKnown = true;
 		for (PartitionOffsets partition : partitions) {
 			OffsetAndMetadata offset = committed.get(partition.topicPartition());
 			if (offset == null) {
-				position(consumer, partition.topicPartition(), positions);
+				// After one failure (no broker, no reset policy) the others are not
+				// asked:
+				// each would block the assignment callback for the commit timeout.
+				positionsKnown = positionsKnown && position(consumer, partition.topicPartition(), positions);
 			}
-			else if (this.metadataLimit > 0) {
+			else if (skipHandled) {
 				skipHandled(partition, offset);
 			}
 		}
@@ -214,17 +250,19 @@ public final class OffsetCommitter {
 		}
 	}
 
-	private void position(Consumer<?, ?> consumer, TopicPartition topicPartition,
+	private boolean position(Consumer<?, ?> consumer, TopicPartition topicPartition,
 			Map<TopicPartition, OffsetAndMetadata> positions) {
 		try {
 			long position = despiteWakeups(() -> consumer.position(topicPartition, this.timeout));
 			positions.put(topicPartition, new OffsetAndMetadata(position));
+			return true;
 		}
 		catch (KafkaException | IllegalStateException ex) {
-			// No position (auto.offset.reset=none, which the poll reports) or no longer
-			// assigned: nothing to commit.
+			// No position (auto.offset.reset=none, which the poll reports), no broker, or
+			// no longer assigned: the next periodic commit commits what there is.
 			logger.debug("Worker '" + this.workerId + "' has no position for " + topicPartition
 					+ " to commit on assignment: " + ex);
+			return false;
 		}
 	}
 
@@ -365,6 +403,7 @@ public final class OffsetCommitter {
 				return call.get();
 			}
 			catch (WakeupException ex) {
+				this.spentWakeUp = true;
 				if (attempt == MAX_WAKEUPS) {
 					throw ex;
 				}

@@ -187,6 +187,21 @@ final class ConsumerSession {
 		}
 		this.positions.observe(this.partitions.values());
 		this.polling = true;
+		rearmSpentWakeUp();
+	}
+
+	/**
+	 * Wake the consumer again if a commit or a read of the committed offsets spent a
+	 * wake-up that a lane thread meant for the poll (it was tried again): at the end of
+	 * the duties before a poll, and at the end of an assignment callback, where no other
+	 * consumer call of the worker's follows. Otherwise the poll would wait its timeout
+	 * for what the wake-up asked for (an exactly-once unit's commit, a resumed
+	 * partition).
+	 */
+	void rearmSpentWakeUp() {
+		if (this.commits.takeSpentWakeUp()) {
+			this.consumer.wakeup();
+		}
 	}
 
 	// Wake the consumer thread from its poll, for a lane thread: only while it polls

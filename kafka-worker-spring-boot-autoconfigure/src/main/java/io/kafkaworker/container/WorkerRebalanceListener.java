@@ -26,13 +26,16 @@ final class WorkerRebalanceListener implements ConsumerAwareRebalanceListener {
 
 	@Override
 	public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-		this.worker.session(consumer).assigned(partitions);
+		ConsumerSession session = this.worker.session(consumer);
+		session.assigned(partitions);
 		if (this.delegate instanceof ConsumerAwareRebalanceListener aware) {
 			aware.onPartitionsAssigned(consumer, partitions);
 		}
 		else if (this.delegate != null) {
 			this.delegate.onPartitionsAssigned(partitions);
 		}
+		// After the application's listener, whose consumer calls the wake-up would fail.
+		session.rearmSpentWakeUp();
 	}
 
 	@Override

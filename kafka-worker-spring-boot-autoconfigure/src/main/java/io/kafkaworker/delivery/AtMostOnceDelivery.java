@@ -103,6 +103,11 @@ final class AtMostOnceDelivery implements DeliveryGuarantee {
 		}
 
 		@Override
+		public boolean takeSpentWakeUp() {
+			return this.watermarks.takeSpentWakeUp();
+		}
+
+		@Override
 		public void afterDispatch(Collection<PartitionOffsets> assigned) {
 			this.watermarks.afterDispatch(assigned);
 		}

@@ -98,6 +98,16 @@ public interface CommitProtocol {
 	}
 
 	/**
+	 * Return whether a consumer call of this protocol spent a wake-up that another thread
+	 * meant for the poll, since the last time this was asked; the session then wakes the
+	 * consumer again.
+	 * @return true if a wake-up was spent
+	 */
+	default boolean takeSpentWakeUp() {
+		return false;
+	}
+
+	/**
 	 * End what is open over the consumer's partitions while it still owns them, before a
 	 * revocation or a seek changes their positions.
 	 */

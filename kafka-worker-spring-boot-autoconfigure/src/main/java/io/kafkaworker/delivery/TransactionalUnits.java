@@ -145,11 +145,16 @@ final class TransactionalUnits implements CommitProtocol {
 	/**
 	 * Read the new partitions' committed offsets once the producer aborted what a
 	 * predecessor left open, and commit the position of those with none (see
-	 * {@link OffsetCommitter#resume}).
+	 * {@link OffsetCommitter#resume}); units write no metadata, so nothing is skipped.
 	 */
 	@Override
 	public void resumed(Collection<PartitionOffsets> partitions) {
-		this.committer.resume(this.consumer, partitions);
+		this.committer.commitUncommittedPositions(this.consumer, partitions);
+	}
+
+	@Override
+	public boolean takeSpentWakeUp() {
+		return this.committer.takeSpentWakeUp();
 	}
 
 	/**

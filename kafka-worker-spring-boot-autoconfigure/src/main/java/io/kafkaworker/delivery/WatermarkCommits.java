@@ -76,6 +76,11 @@ final class WatermarkCommits implements CommitProtocol {
 	}
 
 	@Override
+	public boolean takeSpentWakeUp() {
+		return this.committer.takeSpentWakeUp();
+	}
+
+	@Override
 	public void released(List<PartitionOffsets> partitions, Collection<PartitionOffsets> kept, int droppedRecords,
 			boolean revoked) {
 		if (revoked) {

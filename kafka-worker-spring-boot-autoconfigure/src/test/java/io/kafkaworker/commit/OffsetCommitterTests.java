@@ -418,6 +418,39 @@ class OffsetCommitterTests {
 	}
 
 	@Test
+	void aWakeUpSpentByACallIsReportedOnceSoThatThePollGetsItAgain() {
+		assertThat(this.committer.takeSpentWakeUp()).isFalse();
+		this.consumer.committedFailures.add(new WakeupException());
+		this.committer.resume(this.consumer, List.of(new PartitionOffsets(P0)));
+		assertThat(this.committer.takeSpentWakeUp()).isTrue();
+		assertThat(this.committer.takeSpentWakeUp()).isFalse();
+		receiveAndComplete(this.p1, 0, 2);
+		this.consumer.failures.add(new WakeupException());
+		assertThat(this.committer.commitNow(this.consumer, List.of(this.p1))).isTrue();
+		assertThat(this.committer.takeSpentWakeUp()).isTrue();
+	}
+
+	@Test
+	void afterAPositionCannotBeReadTheOthersAreNotAskedForOnAssignment() {
+		this.consumer.positionFailure = new TimeoutException("no broker");
+		this.committer.resume(this.consumer, List.of(new PartitionOffsets(P0), new PartitionOffsets(P1)));
+		assertThat(this.consumer.positionCalls).isEqualTo(1);
+		assertThat(this.consumer.commits).isEmpty();
+	}
+
+	@Test
+	void exactlyOnceCommitsTheUncommittedPositionsAndSkipsNothing() {
+		CompletedOffsets before = CompletedOffsets.of(0, new long[] { 1, 200 }, 2);
+		this.consumer.commitSync(Map.of(P0, new OffsetAndMetadata(0, before.encode(4096))));
+		this.consumer.seek(P1, 3);
+		this.consumer.commits.clear();
+		PartitionOffsets next = new PartitionOffsets(P0);
+		metadataCommitter(4096).commitUncommittedPositions(this.consumer, List.of(next, new PartitionOffsets(P1)));
+		assertThat(next.skipsHandled()).isFalse();
+		assertThat(this.consumer.commits).containsExactly(Map.of(P1, new OffsetAndMetadata(3)));
+	}
+
+	@Test
 	void withoutALimitNoMetadataIsWrittenOrRead() {
 		long first = this.p0.receive(new long[] { 0, 1 }, new int[2], 2);
 		this.p0.complete(first + 1);
