@@ -226,9 +226,8 @@ public final class OffsetCommitter {
 		for (PartitionOffsets partition : partitions) {
 			OffsetAndMetadata offset = committed.get(partition.topicPartition());
 			if (offset == null) {
-				// After one failure (no broker, no reset policy) the others are not
-				// asked:
-				// each would block the assignment callback for the commit timeout.
+				// After one failure (no broker, no reset policy) the others are
+				// not asked: each would block the callback for the commit timeout.
 				positionsKnown = positionsKnown && position(consumer, partition.topicPartition(), positions);
 			}
 			else if (skipHandled) {
