@@ -268,10 +268,13 @@ final class Report {
 				Outcome outcome = entry.getValue().get(round);
 				Outcome limit = (round < limitRuns.size()) ? limitRuns.get(round) : null;
 				boolean both = outcome.completed() && limit != null && limit.completed() && limit.allRate() > 0;
+				String ratioText = "";
 				if (both) {
-					ratios.add(outcome.rate() / limit.allRate());
+					double ratio = outcome.rate() / limit.allRate();
+					ratios.add(ratio);
+					ratioText = String.format(" %.2f", ratio);
 				}
-				parts.add(outcome.rateText() + (both ? String.format(" %.2f", outcome.rate() / limit.allRate()) : ""));
+				parts.add(outcome.rateText() + ratioText);
 			}
 			String median = "";
 			if (ratios.size() == entry.getValue().size() && !entry.getKey().isLimit()) {
