@@ -259,7 +259,9 @@ record Contender(String id, String family, String module, String mainClass, Stri
 				arguments.add("--management.tracing.sampling.probability=0.1");
 			}
 			else {
-				arguments.add("--management.tracing.enabled=false");
+				// Boot 4's switch (management.tracing.enabled is gone since 4.0 and
+				// ignored).
+				arguments.add("--management.tracing.export.enabled=false");
 			}
 		}
 		if ("spring-kafka".equals(this.family)) {
