@@ -215,7 +215,7 @@ final class Report {
 		}
 		Map<Contender, List<Outcome>> contenderRuns = this.runs.get(scenario);
 		if (contenderRuns != null) {
-			text.append(runsText(contenderRuns));
+			text.append(runsText(scenario, contenderRuns));
 		}
 		String[][] pairs = RATIOS.get(scenario.id().split("-")[0]);
 		if (pairs != null) {
@@ -248,9 +248,11 @@ final class Report {
 		return text.toString();
 	}
 
-	// Each run's rate and its ratio to the limit contender's run of the same round (each
-	// round runs every contender once); the table above shows the median run.
-	private static String runsText(Map<Contender, List<Outcome>> contenderRuns) {
+	// Each run's rate and its ratio to the limit of its round (each round runs every
+	// contender once): the zero-work raw consumer's run of that round, or the
+	// concurrency limit where lower, as the table's "x limit"; the table above shows the
+	// median run.
+	private static String runsText(Scenario scenario, Map<Contender, List<Outcome>> contenderRuns) {
 		List<Outcome> limitRuns = contenderRuns.entrySet()
 			.stream()
 			.filter((entry) -> entry.getKey().isLimit())
@@ -259,7 +261,8 @@ final class Report {
 			.orElse(List.of());
 		StringBuilder text = new StringBuilder();
 		text.append(String.format("  the table shows each contender's median run of %d; every run, round by round "
-				+ "(rate, and x the zero-work raw consumer's run of the same round):%n",
+				+ "(rate, and x the limit of its round: the zero-work raw consumer's run of that round, or the "
+				+ "concurrency limit where lower):%n",
 				contenderRuns.values().iterator().next().size()));
 		for (Map.Entry<Contender, List<Outcome>> entry : contenderRuns.entrySet()) {
 			List<String> parts = new ArrayList<>();
@@ -270,7 +273,9 @@ final class Report {
 				boolean both = outcome.completed() && limit != null && limit.completed() && limit.allRate() > 0;
 				String ratioText = "";
 				if (both) {
-					double ratio = outcome.rate() / limit.allRate();
+					double roundLimit = (scenario.concurrencyLimit() > 0)
+							? Math.min(scenario.concurrencyLimit(), limit.allRate()) : limit.allRate();
+					double ratio = outcome.rate() / roundLimit;
 					ratios.add(ratio);
 					ratioText = String.format(" %.2f", ratio);
 				}
