@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.kafkaworker.delivery.CommitProtocol;
 import io.kafkaworker.delivery.DeliveryGuarantee;
@@ -107,6 +108,12 @@ final class ConsumerSession {
 	// cleared when the poll hands over records or runs a rebalance callback.
 	private volatile boolean polling;
 
+	// Whether a lane thread asked the consumer thread to come back from its poll (an
+	// exactly-once unit that completed or failed) since the duties before the last poll
+	// began: delivered at once while polling, else at the end of those duties or of the
+	// rebalance callback the consumer is in.
+	private final AtomicBoolean wakeUpAsked = new AtomicBoolean();
+
 	private final PartitionStates states;
 
 	ConsumerSession(String workerId, Consumer<?, ?> consumer, Dispatcher dispatcher, LaneScheduler<WorkItem> scheduler,
@@ -126,7 +133,7 @@ final class ConsumerSession {
 		this.joinWatch = joinWatch;
 		this.states = states;
 		this.positions = new PositionObserver(consumer);
-		this.commits = delivery.open(consumer, this::rewind);
+		this.commits = delivery.open(consumer, this::rewind, this::wakeUpForLane);
 	}
 
 	/**
@@ -164,6 +171,9 @@ final class ConsumerSession {
 	 * arrive: resume drained partitions, commit what is due.
 	 */
 	void beforePoll() {
+		// What a lane asked for before this point, the duties below see (a completed
+		// unit commits there); what it asks for from here on is delivered at their end.
+		this.wakeUpAsked.set(false);
 		long now = System.nanoTime();
 		long previous = this.lastPollNanos;
 		this.stale |= now - previous > this.staleAfterNanos;
@@ -191,17 +201,28 @@ final class ConsumerSession {
 	}
 
 	/**
-	 * Wake the consumer again if a commit or a read of the committed offsets spent a
-	 * wake-up that a lane thread meant for the poll (it was tried again): at the end of
-	 * the duties before a poll, and at the end of an assignment callback, where no other
-	 * consumer call of the worker's follows. Otherwise the poll would wait its timeout
+	 * Wake the consumer if a commit or a read of the committed offsets spent a wake-up
+	 * that a lane thread meant for the poll (it was tried again), or if a lane thread
+	 * asked for one while the consumer was not polling: at the end of the duties before a
+	 * poll, and at the end of a rebalance callback, where no other consumer call of the
+	 * worker's or the application's follows. Otherwise the poll would wait its timeout
 	 * for what the wake-up asked for (an exactly-once unit's commit, a resumed
 	 * partition).
 	 */
 	void rearmSpentWakeUp() {
-		if (this.commits.takeSpentWakeUp()) {
+		// Taken in one step: a request that comes after it was read is not cleared.
+		boolean asked = this.wakeUpAsked.getAndSet(false);
+		if (this.commits.takeSpentWakeUp() || asked) {
 			this.consumer.wakeup();
 		}
+	}
+
+	// For lane threads (see DeliveryGuarantee#open). Noted first, then delivered if the
+	// consumer polls: either the lane sees the poll's flag or the consumer thread, which
+	// sets that flag before it looks at this one, sees the request.
+	private void wakeUpForLane() {
+		this.wakeUpAsked.set(true);
+		wakeIfPolling();
 	}
 
 	// Wake the consumer thread from its poll, for a lane thread: only while it polls

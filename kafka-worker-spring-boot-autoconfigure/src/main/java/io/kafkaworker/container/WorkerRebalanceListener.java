@@ -34,7 +34,7 @@ final class WorkerRebalanceListener implements ConsumerAwareRebalanceListener {
 		else if (this.delegate != null) {
 			this.delegate.onPartitionsAssigned(partitions);
 		}
-		// After the application's listener, whose consumer calls the wake-up would fail.
+		// After the application's listener, whose consumer calls a wake-up would fail.
 		session.rearmSpentWakeUp();
 	}
 
@@ -54,18 +54,23 @@ final class WorkerRebalanceListener implements ConsumerAwareRebalanceListener {
 		if (this.delegate instanceof ConsumerAwareRebalanceListener aware) {
 			aware.onPartitionsRevokedAfterCommit(consumer, partitions);
 		}
+		// The revocation's last callback: a wake-up a lane asked for meanwhile is sent
+		// now.
+		this.worker.session(consumer).rearmSpentWakeUp();
 		this.worker.endSessionIfIdle(consumer);
 	}
 
 	@Override
 	public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-		this.worker.session(consumer).lost(partitions);
+		ConsumerSession session = this.worker.session(consumer);
+		session.lost(partitions);
 		if (this.delegate instanceof ConsumerAwareRebalanceListener aware) {
 			aware.onPartitionsLost(consumer, partitions);
 		}
 		else if (this.delegate != null) {
 			this.delegate.onPartitionsLost(partitions);
 		}
+		session.rearmSpentWakeUp();
 	}
 
 }

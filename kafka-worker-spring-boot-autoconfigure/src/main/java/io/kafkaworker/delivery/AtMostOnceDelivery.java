@@ -41,7 +41,7 @@ final class AtMostOnceDelivery implements DeliveryGuarantee {
 	}
 
 	@Override
-	public CommitProtocol open(Consumer<?, ?> consumer, Rewind rewind) {
+	public CommitProtocol open(Consumer<?, ?> consumer, Rewind rewind, Runnable wakeUp) {
 		OffsetCommitter committer = this.committers.create();
 		return new CommitFirst(consumer, committer,
 				new WatermarkCommits(this.workerId, this.context.revocationWait(), consumer, committer));

@@ -24,9 +24,12 @@ public interface DeliveryGuarantee {
 	 * Open the commit protocol of one consumer, when its session starts.
 	 * @param consumer the consumer, used on its own thread only
 	 * @param rewind goes back to given offsets, dropping what was fetched after them
+	 * @param wakeUp for lane threads: brings the consumer thread back from its poll now
+	 * if it is in one, else before its next poll ends its timeout (never interrupting
+	 * another consumer call, such as one in the application's rebalance listener)
 	 * @return the protocol
 	 */
-	CommitProtocol open(Consumer<?, ?> consumer, Rewind rewind);
+	CommitProtocol open(Consumer<?, ?> consumer, Rewind rewind, Runnable wakeUp);
 
 	/**
 	 * Run a handler call on the lane thread, within what the guarantee needs around it (a

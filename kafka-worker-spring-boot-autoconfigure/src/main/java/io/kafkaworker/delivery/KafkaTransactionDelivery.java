@@ -70,11 +70,11 @@ final class KafkaTransactionDelivery implements DeliveryGuarantee {
 	}
 
 	@Override
-	public CommitProtocol open(Consumer<?, ?> consumer, Rewind rewind) {
+	public CommitProtocol open(Consumer<?, ?> consumer, Rewind rewind, Runnable wakeUp) {
 		int slot = this.ids.acquire();
 		KafkaTransaction transaction = new KafkaTransaction(this.ids.idOf(slot), this.producers.factory());
 		return new TransactionalUnits(this.context, this.routing, transaction, () -> this.ids.release(slot), consumer,
-				rewind, this.committers.create());
+				rewind, wakeUp, this.committers.create());
 	}
 
 	// The call runs with its consumer's transaction bound to the thread, so the handler's

@@ -27,7 +27,7 @@ final class ReaderDelivery implements DeliveryGuarantee {
 	}
 
 	@Override
-	public CommitProtocol open(Consumer<?, ?> consumer, Rewind rewind) {
+	public CommitProtocol open(Consumer<?, ?> consumer, Rewind rewind, Runnable wakeUp) {
 		return new ReaderReads(this.workerId, consumer, this.stopAtEnd, this.end);
 	}
 

@@ -22,7 +22,7 @@ final class ShareDelivery implements DeliveryGuarantee {
 	}
 
 	@Override
-	public CommitProtocol open(Consumer<?, ?> consumer, Rewind rewind) {
+	public CommitProtocol open(Consumer<?, ?> consumer, Rewind rewind, Runnable wakeUp) {
 		throw new IllegalStateException("A share-group worker has no consumer-group sessions");
 	}
 

@@ -74,6 +74,11 @@ final class TransactionalUnits implements CommitProtocol {
 
 	private final Rewind rewind;
 
+	// Lane threads' way to bring the consumer thread back from its poll: only while it
+	// polls, so that a wake-up never fails another consumer call (the application's
+	// rebalance listener's, Spring Kafka's).
+	private final Runnable wakeUp;
+
 	private final OffsetCommitter committer;
 
 	private final RecordAttempts attempts;
@@ -90,7 +95,7 @@ final class TransactionalUnits implements CommitProtocol {
 	private long lastUnitEndNanos = System.nanoTime();
 
 	TransactionalUnits(DeliveryContext context, Map<PartitionOffsets, TransactionalUnits> routing,
-			KafkaTransaction transaction, Runnable onClose, Consumer<?, ?> consumer, Rewind rewind,
+			KafkaTransaction transaction, Runnable onClose, Consumer<?, ?> consumer, Rewind rewind, Runnable wakeUp,
 			OffsetCommitter committer) {
 		this.context = context;
 		this.routing = routing;
@@ -101,6 +106,7 @@ final class TransactionalUnits implements CommitProtocol {
 		this.onClose = onClose;
 		this.consumer = consumer;
 		this.rewind = rewind;
+		this.wakeUp = wakeUp;
 		this.committer = committer;
 	}
 
@@ -481,7 +487,7 @@ final class TransactionalUnits implements CommitProtocol {
 	void fail(List<WorkItem> items, Throwable failure) {
 		TransactionalUnit current = this.unit;
 		if (current != null && current.fail(items, failure)) {
-			this.consumer.wakeup();
+			this.wakeUp.run();
 		}
 	}
 
@@ -493,7 +499,7 @@ final class TransactionalUnits implements CommitProtocol {
 	void afterCall() {
 		TransactionalUnit current = this.unit;
 		if (current != null && current.completedNow()) {
-			this.consumer.wakeup();
+			this.wakeUp.run();
 		}
 	}
 

@@ -24,7 +24,7 @@ final class WatermarkDelivery implements DeliveryGuarantee {
 	}
 
 	@Override
-	public CommitProtocol open(Consumer<?, ?> consumer, Rewind rewind) {
+	public CommitProtocol open(Consumer<?, ?> consumer, Rewind rewind, Runnable wakeUp) {
 		return new WatermarkCommits(this.context.workerId(), this.context.revocationWait(), consumer,
 				this.committers.create());
 	}

@@ -270,7 +270,7 @@ class RecordHandlerRevocationTests {
 		DeliveryGuarantee delivery = new DeliveryGuarantee() {
 
 			@Override
-			public CommitProtocol open(Consumer<?, ?> consumer, Rewind rewind) {
+			public CommitProtocol open(Consumer<?, ?> consumer, Rewind rewind, Runnable wakeUp) {
 				throw new UnsupportedOperationException();
 			}
 

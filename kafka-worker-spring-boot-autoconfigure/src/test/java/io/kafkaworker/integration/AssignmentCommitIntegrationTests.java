@@ -23,7 +23,6 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -93,11 +92,6 @@ class AssignmentCommitIntegrationTests {
 		@Bean
 		Handler handler(Map<String, Integer> handled) {
 			return new Handler(handled);
-		}
-
-		private static <K, V> void wakeBeforeFirstCommittedRead(DefaultKafkaConsumerFactory<K, V> factory,
-				AtomicInteger wakeUps) {
-			factory.addPostProcessor((consumer) -> wakingBeforeFirstCommittedRead(consumer, wakeUps));
 		}
 
 		@SuppressWarnings("unchecked")
