@@ -23,11 +23,16 @@ import org.h2.tools.Server;
  */
 public final class ChaosMain {
 
-	private static final int BROKER_PORT = 39092;
+	// Fixed ports (a broker killed with kill -9 restarts on the same one), all below
+	// Linux's ephemeral range (32768-60999): a client that keeps reconnecting to a dead
+	// port inside it can be given that very port as its own and connect to itself,
+	// and the restarted server then cannot bind ("Address already in use": a CI run of
+	// 2026-12-07 lost its broker that way with 39092).
+	private static final int BROKER_PORT = 19092;
 
-	private static final int DATABASE_PORT = 39095;
+	private static final int DATABASE_PORT = 19095;
 
-	private static final int HTTP_PORT_BASE = 39100;
+	private static final int HTTP_PORT_BASE = 19100;
 
 	private ChaosMain() {
 	}
