@@ -24,10 +24,10 @@ import org.h2.tools.Server;
 public final class ChaosMain {
 
 	// Fixed ports (a broker killed with kill -9 restarts on the same one), all below
-	// Linux's ephemeral range (32768-60999): a client that keeps reconnecting to a dead
-	// port inside it can be given that very port as its own and connect to itself,
-	// and the restarted server then cannot bind ("Address already in use": a CI run of
-	// 2026-12-07 lost its broker that way with 39092).
+	// Linux's ephemeral range (32768-60999): inside it, any outgoing connection may be
+	// given the port as its own (a client reconnecting to the dead port can even connect
+	// to itself), and the restarted server then cannot bind. A CI run of 2026-12-07 lost
+	// its broker to "Address already in use" on 39092.
 	private static final int BROKER_PORT = 19092;
 
 	private static final int DATABASE_PORT = 19095;
