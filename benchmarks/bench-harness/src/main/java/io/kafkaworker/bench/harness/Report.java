@@ -99,8 +99,13 @@ final class Report {
 	 * @return records per second, or 0 if unknown
 	 */
 	double limit(Scenario scenario) {
+		return limit(scenario, consumptionLimit(scenario));
+	}
+
+	// The lower of the concurrency limit and a zero-work consumption rate, whichever of
+	// them is known (0 when neither is).
+	private static double limit(Scenario scenario, double consumption) {
 		double concurrencyLimit = scenario.concurrencyLimit();
-		double consumption = consumptionLimit(scenario);
 		if (concurrencyLimit > 0 && consumption > 0) {
 			return Math.min(concurrencyLimit, consumption);
 		}
@@ -269,13 +274,12 @@ final class Report {
 			List<Double> ratios = new ArrayList<>();
 			for (int round = 0; round < entry.getValue().size(); round++) {
 				Outcome outcome = entry.getValue().get(round);
-				Outcome limit = (round < limitRuns.size()) ? limitRuns.get(round) : null;
-				boolean both = outcome.completed() && limit != null && limit.completed() && limit.allRate() > 0;
+				Outcome limitRun = (round < limitRuns.size()) ? limitRuns.get(round) : null;
+				boolean both = outcome.completed() && limitRun != null && limitRun.completed()
+						&& limitRun.allRate() > 0;
 				String ratioText = "";
 				if (both) {
-					double roundLimit = (scenario.concurrencyLimit() > 0)
-							? Math.min(scenario.concurrencyLimit(), limit.allRate()) : limit.allRate();
-					double ratio = outcome.rate() / roundLimit;
+					double ratio = outcome.rate() / limit(scenario, limitRun.allRate());
 					ratios.add(ratio);
 					ratioText = String.format(" %.2f", ratio);
 				}
