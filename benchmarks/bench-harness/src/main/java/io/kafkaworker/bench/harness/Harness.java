@@ -67,6 +67,12 @@ public final class Harness {
 
 	private final List<String> springProperties;
 
+	// --profile's settings: the JDK's "profile", started with jdk.ThreadSleep off. The
+	// scenarios' work is a sleep at that event's 10 ms threshold, so it recorded one
+	// event with a stack per record (3,000,000 in a P6 of that many records), slowing
+	// the profiled run and filling the recording with nothing but the work itself.
+	private static final String DEFAULT_PROFILE = "profile";
+
 	// JFR settings (a name or a .jfc file) for --profile, null without it.
 	private final String profile;
 
@@ -128,7 +134,7 @@ public final class Harness {
 				quick = false;
 			}
 			else if (arg.equals("--profile")) {
-				profile = "profile";
+				profile = DEFAULT_PROFILE;
 			}
 			else if (arg.startsWith("--profile=")) {
 				profile = value(arg);
@@ -455,7 +461,12 @@ public final class Harness {
 		options.add("-XX:+UseG1GC");
 		if (this.profile != null && !contender.isLimit()) {
 			Path recording = this.workDir.resolve(name + ".jfr");
-			options.add("-XX:StartFlightRecording=filename=" + recording + ",settings=" + this.profile + ",dumponexit=true");
+			// Without it a sample is attributed to the nearest safepoint's frame, so time
+			// spent in inlined callees shows as the caller's own.
+			options.add("-XX:+UnlockDiagnosticVMOptions");
+			options.add("-XX:+DebugNonSafepoints");
+			options.add("-XX:StartFlightRecording=filename=" + recording + ",settings=" + this.profile
+					+ (DEFAULT_PROFILE.equals(this.profile) ? ",jdk.ThreadSleep#enabled=false" : "") + ",dumponexit=true");
 		}
 		options.add("-Dbench.contender=" + contender.id());
 		options.add("-Dbench.endOffsets="

@@ -33,27 +33,16 @@ final class Profiles {
 		Map<String, Integer> total = new HashMap<>();
 		Map<String, Integer> threads = new HashMap<>();
 		int samples = 0;
-		for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
-			if (!"jdk.ExecutionSample".equals(event.getEventType().getName())) {
-				continue;
-			}
-			RecordedStackTrace stack = event.getStackTrace();
-			if (stack == null || stack.getFrames().isEmpty()) {
-				continue;
-			}
-			samples++;
-			List<RecordedFrame> frames = stack.getFrames();
-			self.merge(name(frames.get(0)), 1, Integer::sum);
-			Set<String> seen = new HashSet<>();
-			for (RecordedFrame frame : frames) {
-				String name = name(frame);
-				if (seen.add(name)) {
-					total.merge(name, 1, Integer::sum);
+		// Read one event at a time: readAllEvents holds the whole recording in memory,
+		// which ran the harness out of its heap on a 100 MB recording (P6, 3,000,000
+		// records).
+		try (RecordingFile file = new RecordingFile(recording)) {
+			while (file.hasMoreEvents()) {
+				RecordedEvent event = file.readEvent();
+				if ("jdk.ExecutionSample".equals(event.getEventType().getName())) {
+					samples += count(event, self, total, threads);
 				}
 			}
-			RecordedThread thread = event.getThread("sampledThread");
-			String threadName = (thread != null && thread.getJavaName() != null) ? thread.getJavaName() : "?";
-			threads.merge(threadName.replaceAll("[0-9]+", "N"), 1, Integer::sum);
 		}
 		StringBuilder text = new StringBuilder();
 		text.append(String.format("%s: %,d CPU samples (jdk.ExecutionSample)%n%n", recording.getFileName(), samples));
@@ -66,6 +55,28 @@ final class Profiles {
 		append(text, "Threads (digits replaced by N)", threads, samples, (name) -> true);
 		Files.createDirectories(summary.getParent());
 		Files.writeString(summary, text, StandardCharsets.UTF_8);
+	}
+
+	// Count one CPU sample; returns 0 for a sample without a stack, 1 otherwise.
+	private static int count(RecordedEvent event, Map<String, Integer> self, Map<String, Integer> total,
+			Map<String, Integer> threads) {
+		RecordedStackTrace stack = event.getStackTrace();
+		if (stack == null || stack.getFrames().isEmpty()) {
+			return 0;
+		}
+		List<RecordedFrame> frames = stack.getFrames();
+		self.merge(name(frames.get(0)), 1, Integer::sum);
+		Set<String> seen = new HashSet<>();
+		for (RecordedFrame frame : frames) {
+			String name = name(frame);
+			if (seen.add(name)) {
+				total.merge(name, 1, Integer::sum);
+			}
+		}
+		RecordedThread thread = event.getThread("sampledThread");
+		String threadName = (thread != null && thread.getJavaName() != null) ? thread.getJavaName() : "?";
+		threads.merge(threadName.replaceAll("[0-9]+", "N"), 1, Integer::sum);
+		return 1;
 	}
 
 	private static void append(StringBuilder text, String title, Map<String, Integer> counts, int samples,
