@@ -49,6 +49,12 @@ public final class Harness {
 
 	private static final int MAX_ATTEMPTS = 3;
 
+	// --profile's settings: the JDK's "profile", started with jdk.ThreadSleep off. The
+	// scenarios' work is a sleep at that event's 10 ms threshold, so it recorded one
+	// event with a stack per record (3,000,000 in a P6 of that many records), slowing
+	// the profiled run and filling the recording with nothing but the work itself.
+	private static final String DEFAULT_PROFILE = "profile";
+
 	/** Where kafka-worker's own jars sit in a Maven repository. */
 	private static final String ENGINE_JARS = File.separator + String.join(File.separator, "io", "kafkaworker", "")
 			+ "kafka-worker-";
@@ -66,12 +72,6 @@ public final class Harness {
 	private final List<String> workerExtras;
 
 	private final List<String> springProperties;
-
-	// --profile's settings: the JDK's "profile", started with jdk.ThreadSleep off. The
-	// scenarios' work is a sleep at that event's 10 ms threshold, so it recorded one
-	// event with a stack per record (3,000,000 in a P6 of that many records), slowing
-	// the profiled run and filling the recording with nothing but the work itself.
-	private static final String DEFAULT_PROFILE = "profile";
 
 	// JFR settings (a name or a .jfc file) for --profile, null without it.
 	private final String profile;
